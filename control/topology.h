@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Topology schema v1: the one desired-state format (see shared DESIGN.md).
+ *
+ * topo_parse_*() reads YAML or JSON (libyaml reads both) into the plain C
+ * structures below and validates the whole document: unknown keys, bad
+ * names, bad MAC/IP/prefix values, out-of-range numbers, duplicate names and
+ * dangling references (a port naming a network that does not exist, ...) are
+ * all errors. The first error found is returned with its line number and a
+ * message that names the key, e.g.
+ *
+ *   topo.yaml:12: ports[1].mac: 'zz:00:00:00:00:01' is not a MAC address
+ *
+ * The structures are plain data: no DPDK types, no pointers into the parser.
+ * Addresses are stored in network byte order. Optional values that were not
+ * given take the documented default after parsing (see each field).
+ *
+ * Thread-safety: none needed; a parsed topology is immutable plain data and
+ * the functions keep no global state.
+ */
+#ifndef YARD_CONTROL_TOPOLOGY_H
+#define YARD_CONTROL_TOPOLOGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TOPO_NAME_MAX 32		/**< Names: [a-z0-9][a-z0-9-]{0,30} + NUL. */
+#define TOPO_PATH_MAX 256		/**< socket, kernel, initrd, disk paths. */
+#define TOPO_DEVARGS_MAX 256
+#define TOPO_MAC_LIMIT_DEFAULT 65536
+#define TOPO_AGEING_DEFAULT 300		/**< Seconds. */
+
+/** An IPv4 prefix (or a host address, plen 32). */
+struct topo_prefix {
+	uint32_t addr;		/**< Network byte order. */
+	uint8_t plen;		/**< 0..32. */
+};
+
+struct topo_network {
+	char name[TOPO_NAME_MAX];
+	uint32_t vni;		/**< 0 when not given; else 1..16777215. */
+	uint32_t mac_limit;	/**< Default TOPO_MAC_LIMIT_DEFAULT; 1..16777216. */
+	uint32_t ageing;	/**< Key `ageing`, seconds; default 300; 0 = never. */
+	bool arp_suppress;	/**< Default false. */
+	int line;
+};
+
+enum topo_port_kind {
+	TOPO_PORT_VHOST,
+	TOPO_PORT_PHY,
+	TOPO_PORT_TAP,
+	TOPO_PORT_AFXDP,
+	TOPO_PORT_PCAP,
+};
+
+/** One VLAN of an 802.1Q trunk port. */
+struct topo_trunk {
+	char network[TOPO_NAME_MAX];
+	uint16_t vlan;		/**< 1..4094; unique within the port. */
+};
+
+#define TOPO_PORT_IPS_MAX 16
+
+struct topo_port {
+	char name[TOPO_NAME_MAX];
+	enum topo_port_kind kind;
+	char network[TOPO_NAME_MAX];	/**< Access network; "" for a trunk. */
+	bool has_mac;
+	uint8_t mac[6];
+	uint32_t ips[TOPO_PORT_IPS_MAX];	/**< Network byte order. */
+	unsigned int n_ips;
+	bool security;		/**< Default: true for vhost, false otherwise. */
+	char socket[TOPO_PATH_MAX];	/**< vhost only; required for vhost. */
+	char devargs[TOPO_DEVARGS_MAX];	/**< phy/tap/afxdp/pcap; required for phy/tap/afxdp. */
+	struct topo_trunk *trunk;	/**< Owned array; NULL for access ports. */
+	unsigned int n_trunk;
+	int line;
+};
+
+struct topo_router_iface {
+	char network[TOPO_NAME_MAX];
+	struct topo_prefix address;	/**< Interface address and its plen. */
+	bool has_mac;
+	uint8_t mac[6];
+	int line;
+};
+
+#define TOPO_ECMP_MAX 16
+
+struct topo_route {
+	struct topo_prefix prefix;	/**< Host bits must be zero. */
+	uint32_t via[TOPO_ECMP_MAX];	/**< Next hops, network byte order. */
+	unsigned int n_via;		/**< 1..TOPO_ECMP_MAX. */
+	int line;
+};
+
+struct topo_router {
+	char name[TOPO_NAME_MAX];
+	struct topo_router_iface *ifaces;	/**< Owned array. */
+	unsigned int n_ifaces;
+	struct topo_route *routes;		/**< Owned array. */
+	unsigned int n_routes;
+	int line;
+};
+
+#define TOPO_VTEPS_MAX 64
+
+struct topo_peer {
+	uint32_t vni;		/**< Must be the vni of a network. */
+	uint32_t vteps[TOPO_VTEPS_MAX];	/**< Network byte order. */
+	unsigned int n_vteps;
+};
+
+struct topo_overlay {
+	bool present;		/**< False when the document has no `overlay`. */
+	char port[TOPO_NAME_MAX];	/**< An existing phy/tap/afxdp port. */
+	struct topo_prefix address;
+	bool has_gateway;
+	uint32_t gateway;
+	struct topo_peer *peers;	/**< Owned array. */
+	unsigned int n_peers;
+	int line;
+};
+
+/** Match fields of a flow rule; a field is used when its bit is in `fields`. */
+enum topo_match_field {
+	TOPO_M_IN_PORT = 1 << 0,
+	TOPO_M_ETH_SRC = 1 << 1,
+	TOPO_M_ETH_DST = 1 << 2,
+	TOPO_M_ETH_TYPE = 1 << 3,
+	TOPO_M_VLAN = 1 << 4,
+	TOPO_M_IP_SRC = 1 << 5,
+	TOPO_M_IP_DST = 1 << 6,
+	TOPO_M_IP_PROTO = 1 << 7,
+	TOPO_M_TP_SRC = 1 << 8,
+	TOPO_M_TP_DST = 1 << 9,
+};
+
+struct topo_match {
+	uint32_t fields;		/**< Or of enum topo_match_field. */
+	char in_port[TOPO_NAME_MAX];
+	uint8_t eth_src[6], eth_dst[6];
+	uint16_t eth_type;
+	uint16_t vlan;
+	struct topo_prefix ip_src, ip_dst;
+	uint8_t ip_proto;		/**< "tcp", "udp", "icmp" or 0..255. */
+	uint16_t tp_src_lo, tp_src_hi;	/**< "22" or "1000-2000". */
+	uint16_t tp_dst_lo, tp_dst_hi;
+};
+
+enum topo_action { TOPO_ACT_ALLOW, TOPO_ACT_DROP, TOPO_ACT_OUTPUT, TOPO_ACT_MIRROR };
+
+struct topo_flow {
+	char name[TOPO_NAME_MAX];
+	uint32_t priority;		/**< 0..65535. */
+	char network[TOPO_NAME_MAX];	/**< "" when not given. */
+	struct topo_match match;
+	enum topo_action action;
+	char action_port[TOPO_NAME_MAX];	/**< For output/mirror. */
+	int line;
+};
+
+enum topo_accel { TOPO_ACCEL_AUTO, TOPO_ACCEL_KVM, TOPO_ACCEL_TCG };
+
+#define TOPO_VM_NICS_MAX 8
+
+struct topo_vm {
+	char name[TOPO_NAME_MAX];
+	unsigned int cpus;		/**< Default 1; 1..64. */
+	uint64_t memory;		/**< Bytes; "256M", "1G" or a number of MiB. Default 256M. */
+	char nics[TOPO_VM_NICS_MAX][TOPO_NAME_MAX];	/**< vhost ports. */
+	unsigned int n_nics;
+	enum topo_accel accel;		/**< Default auto. */
+	char kernel[TOPO_PATH_MAX], initrd[TOPO_PATH_MAX], disk[TOPO_PATH_MAX];
+	char cmdline[1024];
+	int line;
+};
+
+struct topo {
+	struct topo_network *networks;
+	unsigned int n_networks;
+	struct topo_port *ports;
+	unsigned int n_ports;
+	struct topo_router *routers;
+	unsigned int n_routers;
+	struct topo_overlay overlay;
+	struct topo_flow *flows;
+	unsigned int n_flows;
+	struct topo_vm *vms;
+	unsigned int n_vms;
+};
+
+/** The first error found while parsing. */
+struct topo_error {
+	int line;		/**< 1-based; 0 when not tied to a line. */
+	char msg[512];		/**< "FILE:LINE: key.path: what is wrong". */
+};
+
+/**
+ * Parse and validate a topology file (YAML or JSON).
+ *
+ * @return
+ *   A topology to release with topo_free(), or NULL with `err` filled
+ *   (an unreadable file is reported the same way, line 0).
+ */
+struct topo *topo_parse_file(const char *path, struct topo_error *err);
+
+/**
+ * Parse and validate a topology held in memory. `name` is used in error
+ * messages in place of the file name.
+ */
+struct topo *topo_parse_string(const char *text, size_t len, const char *name,
+			       struct topo_error *err);
+
+/** Release a topology. NULL-safe. */
+void topo_free(struct topo *t);
+
+/** Look-ups by name; NULL when absent. */
+const struct topo_network *topo_network_find(const struct topo *t, const char *name);
+const struct topo_port *topo_port_find(const struct topo *t, const char *name);
+
+/** "vhost", "phy", ... */
+const char *topo_port_kind_str(enum topo_port_kind kind);
+
+/* ---- Value parsers, shared with the RPC handlers (return 0 or -EINVAL) ---- */
+
+/** "52:54:00:00:01:01" (case-insensitive, exactly 6 two-digit groups). */
+int topo_mac_parse(const char *s, uint8_t mac[6]);
+/** Dotted quad, strict (no leading zeros beyond "0", no missing octets). */
+int topo_ipv4_parse(const char *s, uint32_t *addr_be);
+/** "10.0.0.0/8"; a bare address means /32. Host bits may be set. */
+int topo_prefix_parse(const char *s, struct topo_prefix *p);
+/** [a-z0-9][a-z0-9-]{0,30}. Returns 0 when valid. */
+int topo_name_check(const char *s);
+
+#endif /* YARD_CONTROL_TOPOLOGY_H */

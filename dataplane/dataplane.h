@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dataplane core: EAL start, the mbuf pool, the port layer over ethdev,
+ * worker lcores each running its own rte_graph, the RCU variable every
+ * shared table uses, per-worker counters, drop reasons and packet trace.
+ *
+ * Threads. One control thread (the EAL main lcore in yard-dp, the only
+ * thread in yard-replay) is the single writer of every table and the only
+ * caller of every function here unless a function says otherwise. Workers
+ * read tables without locks under rte_rcu_qsbr and report quiescence once
+ * per graph walk. Functions marked "worker" are safe on the packet path:
+ * they do not allocate, lock, log or make system calls.
+ *
+ * Ports. A port's index is its ethdev port id, so a port index fits in 16
+ * bits and is below RTE_MAX_ETHPORTS. Each worker owns tx queue number
+ * `worker index` on every port, and polls the rx queues assigned to it.
+ */
+#ifndef YARD_DATAPLANE_H
+#define YARD_DATAPLANE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_graph.h>
+#include <rte_graph_worker.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+
+/* ------------------------------------------------------------------ */
+/* Logging                                                             */
+
+extern int dp_logtype;
+#define DP_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, dp_logtype, "dataplane: " fmt "\n", ##__VA_ARGS__)
+
+/* ------------------------------------------------------------------ */
+/* Limits                                                              */
+
+#define DP_WORKERS_MAX 16
+#define DP_PORT_NAME_MAX 32
+#define DP_PORT_NONE UINT16_MAX
+#define DP_TRACE_MAX 14		/**< Nodes recorded per traced packet. */
+#define DP_RX_BURST 64		/**< Packets read from one rx queue per poll. */
+
+/* ------------------------------------------------------------------ */
+/* Per-packet metadata, in the mbuf private area                       */
+
+struct dp_mbuf_priv {
+	uint16_t in_port;	/**< Ingress port index. */
+	uint16_t out_port;	/**< Egress port index, set before port-tx. */
+	uint16_t bd;		/**< Network (bridge domain) index. */
+	uint8_t drop_reason;	/**< Set before enqueueing to "drop". */
+	uint8_t trace_n;	/**< Entries used in trace[]. */
+	uint32_t trace_id;	/**< Packet number (yard-replay), kept by copies. */
+	uint16_t trace[DP_TRACE_MAX];	/**< Node ids the packet went through. */
+};
+
+static inline struct dp_mbuf_priv *
+dp_priv(struct rte_mbuf *m)
+{
+	return (struct dp_mbuf_priv *)rte_mbuf_to_priv(m);
+}
+
+/* ------------------------------------------------------------------ */
+/* Drop reasons                                                        */
+
+/*
+ * Reasons are small integers, one range per module so that no module needs
+ * another's headers: dataplane 0..31, switch 32..95, router 96..159.
+ * Each module defines its reasons with an X-macro and registers their names
+ * once at start with dp_drop_reasons_register().
+ */
+#define DP_DROP_MAX 256
+#define DP_DROP_BASE_SWITCH 32
+#define DP_DROP_BASE_ROUTER 96
+
+#define foreach_dp_drop				\
+	_(NONE, "none")				\
+	_(TX_FULL, "tx-full")			\
+	_(NO_PORT, "no-port")			\
+	_(NO_BUFFER, "no-buffer")
+
+enum dp_drop {
+#define _(sym, str) DP_DROP_##sym,
+	foreach_dp_drop
+#undef _
+	DP_DROP_N_,
+};
+
+/** Register `n` reason names starting at id `base`. Control thread, at init. */
+void dp_drop_reasons_register(unsigned int base, const char *const *names,
+			      unsigned int n);
+/** The reason's name, or NULL for an unregistered id. */
+const char *dp_drop_reason_name(unsigned int reason);
+
+/* ------------------------------------------------------------------ */
+/* Counters (per worker, summed on read)                               */
+
+struct dp_port_counters {
+	uint64_t rx_pkts, rx_bytes;
+	uint64_t tx_pkts, tx_bytes;
+	uint64_t drops;		/**< Packets from this port dropped in the graph. */
+	uint64_t tx_drops;	/**< Packets for this port the queue refused. */
+};
+
+struct dp_worker {
+	unsigned int index;	/**< 0..n_workers-1; also its tx queue. */
+	unsigned int lcore;
+	struct rte_graph *graph;
+	char graph_name[RTE_GRAPH_NAMESIZE];
+	struct dp_poll_list *poll;	/**< RCU-published rx queue list. */
+	uint64_t idle_loops;
+	uint64_t last_rx;	/**< Packets read by the last port-rx call. */
+	struct dp_port_counters ports[RTE_MAX_ETHPORTS];
+	uint64_t drops[DP_DROP_MAX];
+} __rte_cache_aligned;
+
+/** Rx queues one worker polls. Replaced, never edited, under RCU. */
+struct dp_poll_list {
+	unsigned int n;
+	struct {
+		uint16_t port;
+		uint16_t queue;
+	} q[];
+};
+
+extern struct dp_worker dp_workers[DP_WORKERS_MAX];
+extern unsigned int dp_n_workers;
+
+/* ------------------------------------------------------------------ */
+/* Shared state                                                        */
+
+extern struct rte_rcu_qsbr *dp_rcu;
+extern struct rte_mempool *dp_pool;
+
+/*
+ * The dataplane clock in seconds. yard-dp follows CLOCK_MONOTONIC;
+ * yard-replay sets it from pcap timestamps. Written by the control thread,
+ * read by workers (worker-safe).
+ */
+extern uint64_t dp_clock_sec;
+
+static inline uint32_t
+dp_clock_now(void)
+{
+	return (uint32_t)__atomic_load_n(&dp_clock_sec, __ATOMIC_RELAXED);
+}
+
+void dp_clock_set(uint64_t sec);
+
+/* ------------------------------------------------------------------ */
+/* Start and stop                                                      */
+
+struct dp_config {
+	unsigned int n_workers;	/**< Graphs to create (1..DP_WORKERS_MAX). */
+	bool launch;		/**< false: no worker lcores are launched; the
+				  * caller walks dp_workers[0].graph itself
+				  * (yard-replay). */
+	unsigned int n_mbufs;	/**< 0: a default sized for the workers. */
+};
+
+/**
+ * Build the EAL argument vector for a yard-dp style program and start the
+ * EAL. Adds --no-huge (and says so in the log) when no hugepages are free,
+ * --file-prefix from `prefix` unless `extra` has one, and the lcore list.
+ *
+ * @param prog
+ *   argv[0].
+ * @param prefix
+ *   Runtime file prefix, unique per process on the machine.
+ * @param worker_cpus
+ *   NULL for "--workers N": N workers on CPUs after the main one; else a
+ *   comma-separated CPU list for the workers.
+ * @param in_memory
+ *   true for yard-replay: --in-memory --no-pci, nothing left on disk.
+ * @return
+ *   0 or -errno (a message has been logged).
+ */
+int dp_eal_init(const char *prog, const char *prefix, unsigned int n_workers,
+		const char *worker_cpus, bool in_memory, int n_extra,
+		char **extra, bool *no_huge);
+
+/** Create the mbuf pool, the RCU variable and the workers' graphs. */
+int dp_init(const struct dp_config *cfg);
+
+/** Launch the worker lcores (cfg->launch). */
+int dp_workers_start(void);
+
+/** Ask workers to stop and wait for them. Idempotent. */
+void dp_workers_stop(void);
+
+/** Stop ports, destroy graphs, free everything dp_init() made. */
+void dp_fini(void);
+
+/**
+ * Wait until every worker has passed a quiescent state since this call:
+ * after it, nothing a worker read from an unpublished object is in use.
+ * In yard-replay (no launched workers) the caller is between walks, so this
+ * returns at once.
+ */
+void dp_rcu_synchronize(void);
+
+/* ------------------------------------------------------------------ */
+/* Ports                                                               */
+
+enum dp_port_kind { DP_PORT_ETHDEV, DP_PORT_RING };
+
+struct dp_port {
+	bool used;
+	char name[DP_PORT_NAME_MAX];
+	char devargs[256];
+	uint16_t port_id;
+	uint16_t n_rxq, n_txq;
+	struct rte_ether_addr mac;
+	bool probed;		/**< We probed the device: we remove it. */
+	/* DP_PORT_RING (yard-replay): the harness feeds rx and drains tx. */
+	struct rte_ring *rx_ring, *tx_ring;
+};
+
+extern struct dp_port dp_ports[RTE_MAX_ETHPORTS];
+
+/**
+ * Hook that makes the ethdev for a new port; yard-replay installs one that
+ * makes ring ports whatever the devargs. NULL: probe `devargs`.
+ */
+typedef int (*dp_port_factory_fn)(const char *name, const char *devargs,
+				  struct dp_port *p);
+void dp_port_factory_set(dp_port_factory_fn fn);
+
+/**
+ * Create and start a port from devargs ("net_tap0,iface=yt0", a PCI
+ * address, ...), with one rx queue per worker where the driver allows and
+ * one tx queue per worker, and add its rx queues to the workers' poll lists.
+ *
+ * @return
+ *   The port index (>= 0), or -errno: -EEXIST (name in use), -EINVAL (bad
+ *   devargs: a message names them), -ENOTSUP (driver cannot give one tx
+ *   queue per worker).
+ */
+int dp_port_add(const char *name, const char *devargs);
+
+/**
+ * Remove a port from the poll lists, wait for the workers (RCU), stop and
+ * close it. The caller has already made sure nothing forwards to it.
+ */
+int dp_port_del(uint16_t port);
+
+/** Index of the port called `name`, or -ENOENT. */
+int dp_port_find(const char *name);
+
+/** Sum of the workers' counters for a port. */
+void dp_port_counters_get(uint16_t port, struct dp_port_counters *out);
+
+/* ------------------------------------------------------------------ */
+/* Trace                                                               */
+
+/*
+ * When a trace sink is set, every node records its id in the packet's
+ * dp_mbuf_priv.trace[] and port-tx and drop hand each packet to the sink as
+ * it leaves. Nodes test dp_trace_on once per vector and run a separate
+ * inline instance when it is set, so tracing costs nothing when off.
+ */
+typedef void (*dp_trace_fn)(struct rte_mbuf *m, uint16_t out_port,
+			    unsigned int drop_reason);
+extern bool dp_trace_on;
+extern dp_trace_fn dp_trace_sink;
+
+static inline void
+dp_trace_add(struct rte_mbuf *m, const struct rte_node *node)
+{
+	struct dp_mbuf_priv *p = dp_priv(m);
+
+	if (p->trace_n < DP_TRACE_MAX)
+		p->trace[p->trace_n++] = node->id;
+}
+
+/* ------------------------------------------------------------------ */
+/* Node helpers                                                        */
+
+/** The worker whose graph runs this node (set as node ctx at init). */
+static inline struct dp_worker *
+dp_node_worker(const struct rte_node *node)
+{
+	return *(struct dp_worker *const *)node->ctx;
+}
+
+/** Node init callback storing the worker in ctx; shared by all nodes. */
+int dp_node_init_worker(const struct rte_graph *graph, struct rte_node *node);
+
+/**
+ * Move objs[0..n) to the next nodes given in nexts[], in runs: one
+ * rte_node_enqueue() per run of equal next edges, and the whole vector at
+ * once when every packet goes the same way.
+ */
+static inline void
+dp_node_enqueue_nexts(struct rte_graph *graph, struct rte_node *node,
+		      void **objs, const uint16_t *nexts, uint16_t n)
+{
+	uint16_t i = 0;
+
+	while (i < n) {
+		uint16_t start = i, next = nexts[i];
+
+		while (++i < n && nexts[i] == next)
+			;
+		if (start == 0 && i == n) {
+			rte_node_next_stream_move(graph, node, next);
+			return;
+		}
+		rte_node_enqueue(graph, node, next, &objs[start], i - start);
+	}
+}
+
+/** Count a drop for which there is no packet to send to "drop". */
+static inline void
+dp_worker_count_drop(struct dp_worker *wk, uint16_t in_port,
+		     unsigned int reason)
+{
+	wk->drops[reason]++;
+	if (likely(in_port < RTE_MAX_ETHPORTS))
+		wk->ports[in_port].drops++;
+}
+
+/** Set a drop reason on a packet (the caller then sends it to "drop"). */
+static inline void
+dp_drop_set(struct rte_mbuf *m, unsigned int reason)
+{
+	dp_priv(m)->drop_reason = (uint8_t)reason;
+}
+
+/* ------------------------------------------------------------------ */
+/* Node statistics                                                     */
+
+struct dp_node_stats {
+	char name[RTE_NODE_NAMESIZE];
+	uint64_t calls, objs, cycles;
+};
+
+/**
+ * Sum per-node packets, calls and cycles over all workers.
+ *
+ * @return
+ *   Number of entries filled (at most `max`).
+ */
+unsigned int dp_node_stats_get(struct dp_node_stats *out, unsigned int max);
+
+#endif /* YARD_DATAPLANE_H */

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * EAL start, shared objects (mbuf pool, RCU), drop reason names, the clock
+ * and node statistics.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "dataplane.h"
+#include "dp_priv.h"
+
+RTE_LOG_REGISTER(dp_logtype, yard.dataplane, INFO);
+
+struct rte_rcu_qsbr *dp_rcu;
+struct rte_mempool *dp_pool;
+uint64_t dp_clock_sec;
+bool dp_trace_on;
+dp_trace_fn dp_trace_sink;
+
+static const char *drop_names[DP_DROP_MAX];
+
+void
+dp_drop_reasons_register(unsigned int base, const char *const *names,
+			 unsigned int n)
+{
+	for (unsigned int i = 0; i < n && base + i < DP_DROP_MAX; i++)
+		drop_names[base + i] = names[i];
+}
+
+const char *
+dp_drop_reason_name(unsigned int reason)
+{
+	return reason < DP_DROP_MAX ? drop_names[reason] : NULL;
+}
+
+void
+dp_clock_set(uint64_t sec)
+{
+	__atomic_store_n(&dp_clock_sec, sec, __ATOMIC_RELAXED);
+}
+
+/*
+ * Hugepages are usable when a hugetlbfs is mounted and the kernel has free
+ * pages of some size. Anything less and the EAL would fail late, so check
+ * first and fall back to --no-huge.
+ */
+static bool
+hugepages_available(void)
+{
+	char line[256];
+	bool mounted = false;
+	long free_pages = 0;
+	FILE *f;
+
+	f = fopen("/proc/mounts", "r");
+	if (f != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strstr(line, " hugetlbfs ") != NULL)
+				mounted = true;
+		fclose(f);
+	}
+	f = fopen("/proc/meminfo", "r");
+	if (f != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "HugePages_Free: %ld", &free_pages) == 1)
+				break;
+		fclose(f);
+	}
+	return mounted && free_pages > 0;
+}
+
+static bool
+args_have(int n, char **argv, const char *opt)
+{
+	size_t len = strlen(opt);
+
+	for (int i = 0; i < n; i++)
+		if (strncmp(argv[i], opt, len) == 0)
+			return true;
+	return false;
+}
+
+int
+dp_eal_init(const char *prog, const char *prefix, unsigned int n_workers,
+	    const char *worker_cpus, bool in_memory, int n_extra, char **extra,
+	    bool *no_huge)
+{
+	char lcores[512], prefix_arg[128];
+	char *argv[64];
+	int argc = 0, ret;
+	long n_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n_extra > 40)
+		return -E2BIG;
+	if (n_cpus < 1)
+		n_cpus = 1;
+
+	argv[argc++] = (char *)prog;
+
+	/*
+	 * lcore 0 is the control thread on the first CPU; worker lcores 1..N
+	 * go on the next CPUs, wrapping around on a small machine (an idle
+	 * worker sleeps, so sharing a CPU costs little when idle).
+	 */
+	if (!args_have(n_extra, extra, "-l") &&
+	    !args_have(n_extra, extra, "--lcores")) {
+		int off = snprintf(lcores, sizeof(lcores), "0@0");
+
+		if (worker_cpus != NULL) {
+			char cpus[256], *save = NULL, *tok;
+			unsigned int w = 1;
+
+			snprintf(cpus, sizeof(cpus), "%s", worker_cpus);
+			for (tok = strtok_r(cpus, ",", &save); tok != NULL;
+			     tok = strtok_r(NULL, ",", &save), w++)
+				off += snprintf(lcores + off, sizeof(lcores) - off,
+						",%u@%s", w, tok);
+		} else {
+			for (unsigned int w = 1; w <= n_workers; w++)
+				off += snprintf(lcores + off, sizeof(lcores) - off,
+						",%u@%ld", w, w % n_cpus);
+		}
+		argv[argc++] = (char *)"--lcores";
+		argv[argc++] = lcores;
+	}
+	if (!args_have(n_extra, extra, "--file-prefix")) {
+		snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", prefix);
+		argv[argc++] = prefix_arg;
+	}
+	*no_huge = false;
+	if (!args_have(n_extra, extra, "--no-huge") &&
+	    (in_memory || !hugepages_available())) {
+		*no_huge = true;
+		argv[argc++] = (char *)"--no-huge";
+		if (!args_have(n_extra, extra, "-m"))
+			argv[argc++] = (char *)"-m512";
+	} else if (args_have(n_extra, extra, "--no-huge")) {
+		*no_huge = true;
+	}
+	if (in_memory) {
+		argv[argc++] = (char *)"--in-memory";
+		argv[argc++] = (char *)"--no-pci";
+		argv[argc++] = (char *)"--no-telemetry";
+	}
+	for (int i = 0; i < n_extra; i++)
+		argv[argc++] = extra[i];
+	argv[argc] = NULL;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "%s: EAL start failed: %s\n", prog,
+			rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	if (*no_huge && !in_memory)
+		DP_LOG(WARNING, "no free hugepages: running with --no-huge "
+		       "(works, but slower; see README to reserve some)");
+	return 0;
+}
+
+static const char *const dp_drop_names[] = {
+#define _(sym, str) str,
+	foreach_dp_drop
+#undef _
+};
+
+int
+dp_init(const struct dp_config *cfg)
+{
+	unsigned int n_mbufs = cfg->n_mbufs;
+	size_t sz;
+	int ret;
+
+	if (cfg->n_workers < 1 || cfg->n_workers > DP_WORKERS_MAX) {
+		DP_LOG(ERR, "workers: %u is out of range 1..%u", cfg->n_workers,
+		       DP_WORKERS_MAX);
+		return -EINVAL;
+	}
+	if (cfg->launch && rte_lcore_count() < cfg->n_workers + 1) {
+		DP_LOG(ERR, "workers: %u asked but the EAL has only %u lcores "
+		       "(one is the control thread)", cfg->n_workers,
+		       rte_lcore_count());
+		return -EINVAL;
+	}
+	dp_drop_reasons_register(0, dp_drop_names, RTE_DIM(dp_drop_names));
+
+	if (n_mbufs == 0)
+		n_mbufs = 16383 + 8192 * cfg->n_workers;
+	dp_pool = rte_pktmbuf_pool_create("yard_mbufs", n_mbufs, 256,
+					  RTE_ALIGN(sizeof(struct dp_mbuf_priv),
+						    RTE_MBUF_PRIV_ALIGN),
+					  RTE_MBUF_DEFAULT_BUF_SIZE,
+					  rte_socket_id());
+	if (dp_pool == NULL) {
+		DP_LOG(ERR, "cannot create the mbuf pool (%u mbufs): %s",
+		       n_mbufs, rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+
+	/* One RCU reader id per worker; yard-replay's walker is worker 0. */
+	sz = rte_rcu_qsbr_get_memsize(cfg->n_workers);
+	dp_rcu = rte_zmalloc("yard_rcu", sz, RTE_CACHE_LINE_SIZE);
+	if (dp_rcu == NULL) {
+		ret = -ENOMEM;
+		goto fail_pool;
+	}
+	rte_rcu_qsbr_init(dp_rcu, cfg->n_workers);
+
+	ret = dp_workers_create(cfg);
+	if (ret < 0)
+		goto fail_rcu;
+	return 0;
+
+fail_rcu:
+	rte_free(dp_rcu);
+	dp_rcu = NULL;
+fail_pool:
+	rte_mempool_free(dp_pool);
+	dp_pool = NULL;
+	return ret;
+}
+
+void
+dp_rcu_synchronize(void)
+{
+	if (dp_workers_launched())
+		rte_rcu_qsbr_synchronize(dp_rcu, RTE_QSBR_THRID_INVALID);
+}
+
+void
+dp_fini(void)
+{
+	dp_workers_stop();
+	dp_ports_close_all();
+	dp_workers_destroy();
+	rte_free(dp_rcu);
+	dp_rcu = NULL;
+	rte_mempool_free(dp_pool);
+	dp_pool = NULL;
+}
+
+unsigned int
+dp_node_stats_get(struct dp_node_stats *out, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned int w = 0; w < dp_n_workers; w++) {
+		struct rte_graph *graph = dp_workers[w].graph;
+		struct rte_node *node;
+		rte_graph_off_t off;
+		rte_node_t count;
+
+		if (graph == NULL)
+			continue;
+		rte_graph_foreach_node(count, off, graph, node) {
+			unsigned int i;
+
+			for (i = 0; i < n; i++)
+				if (strcmp(out[i].name, node->name) == 0)
+					break;
+			if (i == n) {
+				if (n == max)
+					continue;
+				memset(&out[n], 0, sizeof(out[n]));
+				snprintf(out[n].name, sizeof(out[n].name), "%s",
+					 node->name);
+				n++;
+			}
+			out[i].calls += node->total_calls;
+			out[i].objs += node->total_objs;
+			out[i].cycles += node->total_cycles;
+		}
+	}
+	return n;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Dataplane internals shared between its own files only. */
+#ifndef YARD_DP_PRIV_H
+#define YARD_DP_PRIV_H
+
+#include "dataplane.h"
+
+int dp_workers_create(const struct dp_config *cfg);
+void dp_workers_destroy(void);
+bool dp_workers_launched(void);
+
+/* Rebuild every worker's poll list from dp_ports[] and publish it. */
+int dp_poll_lists_update(void);
+
+void dp_ports_close_all(void);
+
+#endif /* YARD_DP_PRIV_H */

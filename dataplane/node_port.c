@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * port-rx: the source node; polls the rx queues of this worker's poll list.
+ * port-tx: sends each packet on its out_port, on this worker's tx queue.
+ */
+#include <rte_ethdev.h>
+
+#include "dataplane.h"
+
+enum { PORT_RX_NEXT_ETH_INPUT };
+enum { PORT_TX_NEXT_DROP };
+
+static __rte_always_inline uint16_t
+port_rx_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
+{
+	struct dp_worker *wk = dp_node_worker(node);
+	const struct dp_poll_list *l = __atomic_load_n(&wk->poll, __ATOMIC_ACQUIRE);
+	struct rte_mbuf **pkts;
+	uint16_t total = 0;
+
+	pkts = (struct rte_mbuf **)rte_node_next_stream_get(graph, node,
+			PORT_RX_NEXT_ETH_INPUT, RTE_GRAPH_BURST_SIZE);
+	for (unsigned int i = 0; i < l->n; i++) {
+		uint16_t port = l->q[i].port;
+		struct dp_port_counters *c = &wk->ports[port];
+		uint16_t room = RTE_GRAPH_BURST_SIZE - total;
+		uint16_t n;
+
+		if (room == 0)
+			break;
+		n = rte_eth_rx_burst(port, l->q[i].queue, &pkts[total],
+				     RTE_MIN(room, (uint16_t)DP_RX_BURST));
+		for (uint16_t k = total; k < total + n; k++) {
+			struct dp_mbuf_priv *p = dp_priv(pkts[k]);
+
+			p->in_port = port;
+			p->out_port = DP_PORT_NONE;
+			p->drop_reason = DP_DROP_NONE;
+			p->trace_n = 0;
+			c->rx_bytes += pkts[k]->pkt_len;
+			if (trace)
+				dp_trace_add(pkts[k], node);
+		}
+		c->rx_pkts += n;
+		total += n;
+	}
+	wk->last_rx = total;
+	if (total != 0)
+		rte_node_next_stream_put(graph, node, PORT_RX_NEXT_ETH_INPUT, total);
+	return total;
+}
+
+static uint16_t
+port_rx_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+		uint16_t n)
+{
+	RTE_SET_USED(objs);
+	RTE_SET_USED(n);
+	if (unlikely(dp_trace_on))
+		return port_rx_inline(graph, node, true);
+	return port_rx_inline(graph, node, false);
+}
+
+static struct rte_node_register port_rx_node = {
+	.name = "port-rx",
+	.flags = RTE_NODE_SOURCE_F,
+	.process = port_rx_process,
+	.init = dp_node_init_worker,
+	.nb_edges = 1,
+	.next_nodes = {
+		[PORT_RX_NEXT_ETH_INPUT] = "eth-input",
+	},
+};
+RTE_NODE_REGISTER(port_rx_node);
+
+/*
+ * Send one run of packets that share an out port. What the queue refuses
+ * goes to the drop node as tx-full.
+ */
+static __rte_always_inline void
+port_tx_run(struct rte_graph *graph, struct rte_node *node,
+	    struct dp_worker *wk, uint16_t port, struct rte_mbuf **pkts,
+	    uint16_t n, const bool trace)
+{
+	struct dp_port_counters *c = &wk->ports[port];
+	uint16_t sent;
+
+	if (trace)
+		for (uint16_t i = 0; i < n; i++) {
+			dp_trace_add(pkts[i], node);
+			dp_trace_sink(pkts[i], port, DP_DROP_NONE);
+		}
+	for (uint16_t i = 0; i < n; i++)
+		c->tx_bytes += pkts[i]->pkt_len;
+	sent = rte_eth_tx_burst(port, (uint16_t)wk->index, pkts, n);
+	c->tx_pkts += sent;
+	if (unlikely(sent < n)) {
+		for (uint16_t i = sent; i < n; i++) {
+			c->tx_bytes -= pkts[i]->pkt_len;
+			dp_drop_set(pkts[i], DP_DROP_TX_FULL);
+		}
+		c->tx_drops += n - sent;
+		rte_node_enqueue(graph, node, PORT_TX_NEXT_DROP,
+				 (void **)&pkts[sent], n - sent);
+	}
+}
+
+static __rte_always_inline uint16_t
+port_tx_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
+	       uint16_t n, const bool trace)
+{
+	struct dp_worker *wk = dp_node_worker(node);
+	struct rte_mbuf **pkts = (struct rte_mbuf **)objs;
+	uint16_t i = 0;
+
+	while (i < n) {
+		uint16_t start = i, port = dp_priv(pkts[i])->out_port;
+
+		while (++i < n && dp_priv(pkts[i])->out_port == port)
+			;
+		port_tx_run(graph, node, wk, port, &pkts[start], i - start, trace);
+	}
+	return n;
+}
+
+static uint16_t
+port_tx_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+		uint16_t n)
+{
+	if (unlikely(dp_trace_on))
+		return port_tx_inline(graph, node, objs, n, true);
+	return port_tx_inline(graph, node, objs, n, false);
+}
+
+static struct rte_node_register port_tx_node = {
+	.name = "port-tx",
+	.process = port_tx_process,
+	.init = dp_node_init_worker,
+	.nb_edges = 1,
+	.next_nodes = {
+		[PORT_TX_NEXT_DROP] = "drop",
+	},
+};
+RTE_NODE_REGISTER(port_tx_node);

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The port layer over ethdev: a port is named, made from devargs (or by a
+ * factory hook), given one rx queue per worker where the driver allows and
+ * one tx queue per worker, started, and handed to the workers' poll lists.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+#include <rte_ring.h>
+
+#include "dataplane.h"
+#include "dp_priv.h"
+
+#define RX_DESC 1024
+#define TX_DESC 1024
+
+struct dp_port dp_ports[RTE_MAX_ETHPORTS];
+
+static dp_port_factory_fn factory;
+
+void
+dp_port_factory_set(dp_port_factory_fn fn)
+{
+	factory = fn;
+}
+
+int
+dp_port_find(const char *name)
+{
+	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (dp_ports[p].used && strcmp(dp_ports[p].name, name) == 0)
+			return p;
+	return -ENOENT;
+}
+
+/* Probe a device from devargs and return the ethdev it made. */
+static int
+port_probe(const char *name, const char *devargs, struct dp_port *p)
+{
+	char devname[RTE_DEV_NAME_MAX_LEN];
+	uint16_t port_id;
+	size_t len = strcspn(devargs, ",");
+	int ret;
+
+	if (len == 0 || len >= sizeof(devname)) {
+		DP_LOG(ERR, "port %s: devargs '%s' do not start with a device name",
+		       name, devargs);
+		return -EINVAL;
+	}
+	memcpy(devname, devargs, len);
+	devname[len] = '\0';
+	if (rte_eth_dev_get_port_by_name(devname, &port_id) == 0) {
+		DP_LOG(ERR, "port %s: device %s is in use already", name, devname);
+		return -EEXIST;
+	}
+	ret = rte_dev_probe(devargs);
+	if (ret < 0) {
+		DP_LOG(ERR, "port %s: cannot probe '%s': %s", name, devargs,
+		       rte_strerror(-ret));
+		return ret == -EEXIST ? -EEXIST : -EINVAL;
+	}
+	if (rte_eth_dev_get_port_by_name(devname, &port_id) != 0) {
+		DP_LOG(ERR, "port %s: '%s' probed but made no ethdev called %s",
+		       name, devargs, devname);
+		return -EINVAL;
+	}
+	p->port_id = port_id;
+	p->probed = true;
+	return 0;
+}
+
+static void
+port_remove(struct dp_port *p)
+{
+	struct rte_eth_dev_info info;
+
+	rte_eth_dev_stop(p->port_id);
+	if (p->probed && rte_eth_dev_info_get(p->port_id, &info) == 0 &&
+	    info.device != NULL) {
+		rte_eth_dev_close(p->port_id);
+		rte_dev_remove(info.device);
+	} else {
+		rte_eth_dev_close(p->port_id);
+	}
+	rte_ring_free(p->rx_ring);
+	rte_ring_free(p->tx_ring);
+}
+
+static int
+port_configure(struct dp_port *p)
+{
+	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_dev_info info;
+	uint16_t nb_rxd = RX_DESC, nb_txd = TX_DESC;
+	int ret;
+
+	ret = rte_eth_dev_info_get(p->port_id, &info);
+	if (ret < 0)
+		return ret;
+	if (info.max_tx_queues < dp_n_workers) {
+		DP_LOG(ERR, "port %s: driver %s has %u tx queues, %u workers need "
+		       "one each", p->name, info.driver_name, info.max_tx_queues,
+		       dp_n_workers);
+		return -ENOTSUP;
+	}
+	p->n_rxq = RTE_MIN((uint16_t)dp_n_workers, info.max_rx_queues);
+	p->n_txq = (uint16_t)dp_n_workers;
+	if (p->n_rxq > 1 && (info.flow_type_rss_offloads & RTE_ETH_RSS_IP)) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf =
+			info.flow_type_rss_offloads & RTE_ETH_RSS_IP;
+	}
+	ret = rte_eth_dev_configure(p->port_id, p->n_rxq, p->n_txq, &conf);
+	if (ret < 0) {
+		DP_LOG(ERR, "port %s: configure failed: %s", p->name,
+		       rte_strerror(-ret));
+		return ret;
+	}
+	rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
+	for (uint16_t q = 0; q < p->n_rxq; q++) {
+		ret = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd,
+					     rte_eth_dev_socket_id(p->port_id),
+					     NULL, dp_pool);
+		if (ret < 0) {
+			DP_LOG(ERR, "port %s: rx queue %u: %s", p->name, q,
+			       rte_strerror(-ret));
+			return ret;
+		}
+	}
+	for (uint16_t q = 0; q < p->n_txq; q++) {
+		ret = rte_eth_tx_queue_setup(p->port_id, q, nb_txd,
+					     rte_eth_dev_socket_id(p->port_id),
+					     NULL);
+		if (ret < 0) {
+			DP_LOG(ERR, "port %s: tx queue %u: %s", p->name, q,
+			       rte_strerror(-ret));
+			return ret;
+		}
+	}
+	/* A switch port must see every frame, whatever its destination. */
+	rte_eth_promiscuous_enable(p->port_id);
+	ret = rte_eth_dev_start(p->port_id);
+	if (ret < 0) {
+		DP_LOG(ERR, "port %s: start failed: %s", p->name, rte_strerror(-ret));
+		return ret;
+	}
+	rte_eth_macaddr_get(p->port_id, &p->mac);
+	return 0;
+}
+
+int
+dp_port_add(const char *name, const char *devargs)
+{
+	struct dp_port tmp = { 0 };
+	int ret;
+
+	if (strlen(name) >= DP_PORT_NAME_MAX)
+		return -ENAMETOOLONG;
+	if (dp_port_find(name) >= 0)
+		return -EEXIST;
+	snprintf(tmp.name, sizeof(tmp.name), "%s", name);
+	snprintf(tmp.devargs, sizeof(tmp.devargs), "%s", devargs);
+
+	ret = factory != NULL ? factory(name, devargs, &tmp)
+			      : port_probe(name, devargs, &tmp);
+	if (ret < 0)
+		return ret;
+	if (tmp.port_id >= RTE_MAX_ETHPORTS || dp_ports[tmp.port_id].used) {
+		ret = -ENOSPC;
+		goto fail;
+	}
+	ret = port_configure(&tmp);
+	if (ret < 0)
+		goto fail;
+
+	tmp.used = true;
+	for (unsigned int w = 0; w < dp_n_workers; w++)
+		memset(&dp_workers[w].ports[tmp.port_id], 0,
+		       sizeof(dp_workers[w].ports[0]));
+	dp_ports[tmp.port_id] = tmp;
+	ret = dp_poll_lists_update();
+	if (ret < 0) {
+		dp_ports[tmp.port_id].used = false;
+		goto fail;
+	}
+	DP_LOG(INFO, "port %s: %s, ethdev %u, %u rx / %u tx queues", name,
+	       devargs, tmp.port_id, tmp.n_rxq, tmp.n_txq);
+	return tmp.port_id;
+
+fail:
+	port_remove(&tmp);
+	return ret;
+}
+
+int
+dp_port_del(uint16_t port)
+{
+	if (port >= RTE_MAX_ETHPORTS || !dp_ports[port].used)
+		return -ENOENT;
+	dp_ports[port].used = false;
+	/* Once the poll lists are republished no worker reads this port. */
+	dp_poll_lists_update();
+	port_remove(&dp_ports[port]);
+	DP_LOG(INFO, "port %s: removed", dp_ports[port].name);
+	memset(&dp_ports[port], 0, sizeof(dp_ports[port]));
+	return 0;
+}
+
+void
+dp_ports_close_all(void)
+{
+	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (dp_ports[p].used)
+			dp_port_del(p);
+}
+
+void
+dp_port_counters_get(uint16_t port, struct dp_port_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (port >= RTE_MAX_ETHPORTS)
+		return;
+	for (unsigned int w = 0; w < dp_n_workers; w++) {
+		const struct dp_port_counters *c = &dp_workers[w].ports[port];
+
+		out->rx_pkts += c->rx_pkts;
+		out->rx_bytes += c->rx_bytes;
+		out->tx_pkts += c->tx_pkts;
+		out->tx_bytes += c->tx_bytes;
+		out->drops += c->drops;
+		out->tx_drops += c->tx_drops;
+	}
+}

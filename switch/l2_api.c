@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * JSON-RPC handlers of the switch: network.* and fdb.*. Thin adapters: each
+ * checks its parameters, naming the bad field, and calls one core function.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rpc.h"
+#include "sw_priv.h"
+#include "topology.h"
+
+static int
+network_arg(json_t *params, const char *key, bool required, int *bd,
+	    struct rpc_error *err)
+{
+	const char *name = NULL;
+	int ret;
+
+	ret = required ? rpc_param_str(params, key, &name, err)
+		       : rpc_param_str_opt(params, key, &name, err);
+	if (ret < 0)
+		return ret;
+	if (name == NULL) {
+		*bd = -1;
+		return 0;
+	}
+	*bd = sw_network_find(name);
+	if (*bd < 0)
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND,
+				     "params.%s: no network called '%s'", key, name);
+	return 0;
+}
+
+static int
+port_arg(json_t *params, const char *key, bool required, uint16_t *port,
+	 struct rpc_error *err)
+{
+	const char *name = NULL;
+	int ret, p;
+
+	ret = required ? rpc_param_str(params, key, &name, err)
+		       : rpc_param_str_opt(params, key, &name, err);
+	if (ret < 0)
+		return ret;
+	if (name == NULL) {
+		*port = DP_PORT_NONE;
+		return 0;
+	}
+	p = dp_port_find(name);
+	if (p < 0)
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND,
+				     "params.%s: no port called '%s'", key, name);
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static int
+mac_arg(json_t *params, struct rte_ether_addr *mac, struct rpc_error *err)
+{
+	const char *s;
+
+	if (rpc_param_str(params, "mac", &s, err) < 0)
+		return -EINVAL;
+	if (topo_mac_parse(s, mac->addr_bytes) < 0)
+		return rpc_error_set(err, RPC_ERR_PARAMS,
+				     "params.mac: '%s' is not a MAC address "
+				     "(want 6 hex pairs like 52:54:00:00:01:01)", s);
+	return 0;
+}
+
+static int
+network_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct sw_network_conf conf = {
+		.mac_limit = TOPO_MAC_LIMIT_DEFAULT,
+		.ageing = TOPO_AGEING_DEFAULT,
+	};
+	long long vni = 0, limit = conf.mac_limit, ageing = conf.ageing;
+	const char *name;
+	int bd;
+
+	RTE_SET_USED(ctx);
+	if (rpc_param_str(params, "name", &name, err) < 0 ||
+	    rpc_param_int_opt(params, "vni", 1, 16777215, &vni, err) < 0 ||
+	    rpc_param_int_opt(params, "mac_limit", 1, 16777216, &limit, err) < 0 ||
+	    rpc_param_int_opt(params, "ageing", 0, 1000000, &ageing, err) < 0 ||
+	    rpc_param_bool_opt(params, "arp_suppress", &conf.arp_suppress, err) < 0)
+		return -EINVAL;
+	if (topo_name_check(name) < 0)
+		return rpc_error_set(err, RPC_ERR_PARAMS, "params.name: '%s' is not "
+				     "a valid name ([a-z0-9][a-z0-9-]{0,30})", name);
+	if (sw_network_find(name) >= 0)
+		return rpc_error_set(err, RPC_ERR_EXISTS,
+				     "params.name: network '%s' exists already", name);
+	snprintf(conf.name, sizeof(conf.name), "%s", name);
+	conf.vni = (uint32_t)vni;
+	conf.mac_limit = (uint32_t)limit;
+	conf.ageing = (uint32_t)ageing;
+	bd = sw_network_set(&conf);
+	if (bd < 0)
+		return rpc_error_set(err, RPC_ERR_FAILED, "network '%s': %s", name,
+				     strerror(-bd));
+	*result = json_pack("{s:s, s:i}", "name", name, "index", bd);
+	return 0;
+}
+
+static int
+network_del(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	const char *name;
+	int ret;
+
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(result);
+	if (rpc_param_str(params, "name", &name, err) < 0)
+		return -EINVAL;
+	ret = sw_network_del(name);
+	if (ret == -ENOENT)
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND,
+				     "params.name: no network called '%s'", name);
+	if (ret == -EBUSY)
+		return rpc_error_set(err, RPC_ERR_FAILED, "network '%s' still has "
+				     "ports: move or delete them first", name);
+	return ret;
+}
+
+static json_t *
+network_to_json(uint16_t bd)
+{
+	struct sw_network_info info;
+
+	if (sw_network_get(bd, &info) < 0)
+		return NULL;
+	return json_pack("{s:s, s:i, s:I, s:I, s:I, s:b, s:i, s:I, s:I, s:I}",
+			 "name", info.conf.name, "index", info.index,
+			 "vni", (json_int_t)info.conf.vni,
+			 "mac_limit", (json_int_t)info.conf.mac_limit,
+			 "ageing", (json_int_t)info.conf.ageing,
+			 "arp_suppress", info.conf.arp_suppress,
+			 "ports", info.n_ports,
+			 "learned", (json_int_t)info.n_learned,
+			 "learn_refused", (json_int_t)info.learn_refused,
+			 "moves", (json_int_t)info.moves);
+}
+
+static int
+network_list(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	json_t *list = json_array();
+
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(params);
+	RTE_SET_USED(err);
+	for (uint16_t bd = 0; bd < SW_NETWORKS_MAX; bd++) {
+		json_t *o = network_to_json(bd);
+
+		if (o != NULL)
+			json_array_append_new(list, o);
+	}
+	*result = list;
+	return 0;
+}
+
+static int
+fdb_row_json(const struct sw_fdb_row *row, void *arg)
+{
+	const struct sw_network *net = sw_networks[row->network];
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+	rte_ether_format_addr(mac, sizeof(mac), &row->mac);
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:b, s:I}",
+		"network", net != NULL ? net->conf.name : "?",
+		"mac", mac,
+		"port", row->port < RTE_MAX_ETHPORTS ? dp_ports[row->port].name : "?",
+		"static", row->is_static,
+		"age", (json_int_t)row->age));
+	return 0;
+}
+
+static int
+fdb_list(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	json_t *list;
+	int bd;
+
+	RTE_SET_USED(ctx);
+	if (network_arg(params, "network", false, &bd, err) < 0)
+		return -EINVAL;
+	list = json_array();
+	sw_fdb_walk(bd, fdb_row_json, list);
+	*result = list;
+	return 0;
+}
+
+static int
+fdb_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct rte_ether_addr mac;
+	uint16_t port;
+	int bd, ret;
+
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(result);
+	if (network_arg(params, "network", true, &bd, err) < 0 ||
+	    mac_arg(params, &mac, err) < 0 ||
+	    port_arg(params, "port", true, &port, err) < 0)
+		return -EINVAL;
+	if (rte_is_multicast_ether_addr(&mac))
+		return rpc_error_set(err, RPC_ERR_PARAMS, "params.mac: a multicast "
+				     "address cannot be a static entry");
+	ret = sw_fdb_static_add((uint16_t)bd, &mac, port);
+	if (ret == -EINVAL)
+		return rpc_error_set(err, RPC_ERR_PARAMS, "params.port: port '%s' "
+				     "is not in that network", dp_ports[port].name);
+	if (ret < 0)
+		return rpc_error_set(err, RPC_ERR_FAILED, "fdb.add: %s (FDB full?)",
+				     strerror(-ret));
+	return 0;
+}
+
+static int
+fdb_del(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct rte_ether_addr mac;
+	int bd;
+
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(result);
+	if (network_arg(params, "network", true, &bd, err) < 0 ||
+	    mac_arg(params, &mac, err) < 0)
+		return -EINVAL;
+	if (sw_fdb_del((uint16_t)bd, &mac) < 0)
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND,
+				     "params.mac: no such entry in that network");
+	return 0;
+}
+
+static int
+fdb_flush(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	bool statics = false;
+	uint16_t port;
+	int bd;
+
+	RTE_SET_USED(ctx);
+	if (network_arg(params, "network", false, &bd, err) < 0 ||
+	    port_arg(params, "port", false, &port, err) < 0 ||
+	    rpc_param_bool_opt(params, "static", &statics, err) < 0)
+		return -EINVAL;
+	*result = json_pack("{s:i}", "flushed", sw_fdb_flush(bd, port, statics));
+	return 0;
+}
+
+int
+sw_api_register(struct rpc_server *srv)
+{
+	static const struct {
+		const char *name;
+		rpc_method_fn fn;
+	} methods[] = {
+		{ "network.add", network_add },
+		{ "network.del", network_del },
+		{ "network.list", network_list },
+		{ "fdb.add", fdb_add },
+		{ "fdb.del", fdb_del },
+		{ "fdb.flush", fdb_flush },
+		{ "fdb.list", fdb_list },
+	};
+
+	for (unsigned int i = 0; i < RTE_DIM(methods); i++) {
+		int ret = rpc_server_method_add(srv, methods[i].name,
+						methods[i].fn, NULL);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}

@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The L2 graph nodes:
+ *   eth-input  ingress checks: frame sanity, VLAN -> network, port security
+ *   l2-input   learn the source, look the destination up (bulk)
+ *   l2-flood   broadcast, multicast, unknown unicast to the network's ports
+ *   l2-output  egress membership check and 802.1Q tag push on trunks
+ */
+#include <rte_ether.h>
+#include <rte_hash.h>
+#include <rte_mbuf.h>
+#include <rte_ring_elem.h>
+
+#include "sw_priv.h"
+
+/* ------------------------------------------------------------------ */
+/* eth-input                                                           */
+
+enum { ETH_INPUT_NEXT_L2_INPUT, ETH_INPUT_NEXT_DROP };
+
+static __rte_always_inline bool
+ip_allowed(const struct sw_port *sp, uint32_t ip)
+{
+	for (unsigned int i = 0; i < sp->n_ips; i++)
+		if (sp->ips[i] == ip)
+			return true;
+	return false;
+}
+
+/* Port security: 0 when the frame may enter, else the drop reason. */
+static __rte_always_inline unsigned int
+security_check(const struct sw_port *sp, const uint8_t *d,
+	       const struct sw_frame *f)
+{
+	if (sp->has_mac && memcmp(d + 6, sp->mac.addr_bytes, 6) != 0)
+		return SW_DROP_SRC_MAC_SPOOF;
+	if (f->ethertype == RTE_ETHER_TYPE_IPV4) {
+		if (sp->n_ips != 0 && !ip_allowed(sp, sw_frame_ipv4_src(d, f)))
+			return SW_DROP_SRC_IP_SPOOF;
+	} else if (f->ethertype == RTE_ETHER_TYPE_ARP) {
+		uint32_t spa = sw_frame_arp_spa(d, f);
+
+		/* An ARP probe (RFC 5227) has no sender address yet. */
+		if (sp->n_ips != 0 && spa != 0 && !ip_allowed(sp, spa))
+			return SW_DROP_ARP_SPOOF;
+		if (sp->has_mac &&
+		    memcmp(sw_frame_arp_sha(d, f), sp->mac.addr_bytes, 6) != 0)
+			return SW_DROP_ARP_SPOOF;
+	}
+	return 0;
+}
+
+static __rte_always_inline uint16_t
+eth_input_one(struct rte_mbuf *m)
+{
+	struct dp_mbuf_priv *p = dp_priv(m);
+	const struct sw_port *sp =
+		__atomic_load_n(&sw_ports[p->in_port], __ATOMIC_ACQUIRE);
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	unsigned int reason;
+	struct sw_frame f;
+	uint16_t bd;
+
+	if (unlikely(sp == NULL)) {
+		reason = SW_DROP_NO_NETWORK;
+		goto drop;
+	}
+	reason = sw_frame_parse(d, rte_pktmbuf_data_len(m), m->pkt_len, &f);
+	if (unlikely(reason != 0))
+		goto drop;
+
+	if (!sp->trunk) {
+		if (unlikely(f.tpid != 0)) {
+			reason = SW_DROP_VLAN_ON_ACCESS;
+			goto drop;
+		}
+		bd = sp->access_bd;
+	} else {
+		uint16_t bd1;
+
+		if (unlikely(f.tpid == 0)) {
+			reason = SW_DROP_UNTAGGED_ON_TRUNK;
+			goto drop;
+		}
+		bd1 = f.tpid == RTE_ETHER_TYPE_VLAN ? sp->bd_of_vlan[f.vid] : 0;
+		if (unlikely(bd1 == 0)) {
+			reason = SW_DROP_UNKNOWN_VLAN;
+			goto drop;
+		}
+		bd = bd1 - 1;
+	}
+	if (unlikely(d[6] & 1)) {
+		reason = SW_DROP_SRC_MAC_MULTICAST;
+		goto drop;
+	}
+	if (sp->security) {
+		reason = security_check(sp, d, &f);
+		if (unlikely(reason != 0))
+			goto drop;
+	}
+	if (f.tpid != 0) {
+		/* Pop the tag: move the MACs over it. */
+		memmove(d + 4, d, 2 * RTE_ETHER_ADDR_LEN);
+		rte_pktmbuf_adj(m, 4);
+	}
+	p->bd = bd;
+	return ETH_INPUT_NEXT_L2_INPUT;
+
+drop:
+	dp_drop_set(m, reason);
+	return ETH_INPUT_NEXT_DROP;
+}
+
+static __rte_always_inline uint16_t
+eth_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
+		 uint16_t n, const bool trace)
+{
+	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = objs[i];
+
+		if (i + 4 < n)
+			rte_prefetch0(rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 4],
+						       void *));
+		if (trace)
+			dp_trace_add(m, node);
+		nexts[i] = eth_input_one(m);
+	}
+	dp_node_enqueue_nexts(graph, node, objs, nexts, n);
+	return n;
+}
+
+static uint16_t
+eth_input_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+		  uint16_t n)
+{
+	if (unlikely(dp_trace_on))
+		return eth_input_inline(graph, node, objs, n, true);
+	return eth_input_inline(graph, node, objs, n, false);
+}
+
+static struct rte_node_register eth_input_node = {
+	.name = "eth-input",
+	.process = eth_input_process,
+	.init = dp_node_init_worker,
+	.nb_edges = 2,
+	.next_nodes = {
+		[ETH_INPUT_NEXT_L2_INPUT] = "l2-input",
+		[ETH_INPUT_NEXT_DROP] = "drop",
+	},
+};
+RTE_NODE_REGISTER(eth_input_node);
+
+/* ------------------------------------------------------------------ */
+/* l2-input                                                            */
+
+enum { L2_INPUT_NEXT_OUTPUT, L2_INPUT_NEXT_FLOOD, L2_INPUT_NEXT_DROP };
+
+#define LOOKUP_CHUNK 32	/* Two keys a packet: 64 = RTE_HASH_LOOKUP_BULK_MAX. */
+
+static __rte_always_inline void
+learn_queue(struct dp_worker *wk, const struct sw_fdb_key *k, uint16_t port,
+	    struct sw_fdb_key *last)
+{
+	struct sw_learn_event ev = { .key = *k, .port = port };
+
+	/* A burst from one new host queues one event, not one per frame. */
+	if (memcmp(last, k, sizeof(*k)) == 0)
+		return;
+	*last = *k;
+	if (unlikely(rte_ring_mp_enqueue_elem(sw_learn_ring, &ev,
+					      sizeof(ev)) != 0))
+		sw_wstats[wk->index].learn_queue_full++;
+}
+
+static __rte_always_inline uint16_t
+l2_input_one(struct dp_worker *wk, struct rte_mbuf *m,
+	     struct sw_fdb_entry *src, struct sw_fdb_entry *dst,
+	     const struct sw_fdb_key *src_key, struct sw_fdb_key *last,
+	     uint32_t now)
+{
+	struct dp_mbuf_priv *p = dp_priv(m);
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	if (likely(src != NULL)) {
+		uint16_t sport = __atomic_load_n(&src->port, __ATOMIC_ACQUIRE);
+
+		if (likely(sport == p->in_port)) {
+			if (unlikely(src->last_seen != now))
+				__atomic_store_n(&src->last_seen, now,
+						 __ATOMIC_RELAXED);
+		} else if (src->is_static) {
+			dp_drop_set(m, SW_DROP_STATIC_MAC_CONFLICT);
+			return L2_INPUT_NEXT_DROP;
+		} else {
+			learn_queue(wk, src_key, p->in_port, last);
+		}
+	} else {
+		learn_queue(wk, src_key, p->in_port, last);
+	}
+
+	if (unlikely(d[0] & 1) || dst == NULL)
+		return L2_INPUT_NEXT_FLOOD;
+	p->out_port = __atomic_load_n(&dst->port, __ATOMIC_ACQUIRE);
+	if (unlikely(p->out_port == p->in_port)) {
+		dp_drop_set(m, SW_DROP_SAME_PORT);
+		return L2_INPUT_NEXT_DROP;
+	}
+	return L2_INPUT_NEXT_OUTPUT;
+}
+
+static __rte_always_inline uint16_t
+l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
+		uint16_t n, const bool trace)
+{
+	struct dp_worker *wk = dp_node_worker(node);
+	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
+	struct sw_fdb_key last = { .bd = UINT16_MAX };
+	uint32_t now = dp_clock_now();
+
+	for (uint16_t base = 0; base < n; base += LOOKUP_CHUNK) {
+		uint16_t cnt = RTE_MIN((uint16_t)LOOKUP_CHUNK, (uint16_t)(n - base));
+		struct sw_fdb_key keys[2 * LOOKUP_CHUNK];
+		const void *kp[2 * LOOKUP_CHUNK];
+		void *data[2 * LOOKUP_CHUNK];
+		uint64_t hits = 0;
+
+		/* Keys: source of packet i at 2i, destination at 2i+1. */
+		for (uint16_t i = 0; i < cnt; i++) {
+			struct rte_mbuf *m = objs[base + i];
+			const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+			uint16_t bd = dp_priv(m)->bd;
+
+			keys[2 * i].bd = bd;
+			memcpy(keys[2 * i].mac, d + 6, 6);
+			keys[2 * i + 1].bd = bd;
+			memcpy(keys[2 * i + 1].mac, d, 6);
+			kp[2 * i] = &keys[2 * i];
+			kp[2 * i + 1] = &keys[2 * i + 1];
+		}
+		rte_hash_lookup_bulk_data(sw_fdb, kp, 2u * cnt, &hits, data);
+		for (uint16_t i = 0; i < cnt; i++) {
+			struct rte_mbuf *m = objs[base + i];
+			struct sw_fdb_entry *src = (hits >> (2 * i)) & 1 ?
+				data[2 * i] : NULL;
+			struct sw_fdb_entry *dst = (hits >> (2 * i + 1)) & 1 ?
+				data[2 * i + 1] : NULL;
+
+			if (trace)
+				dp_trace_add(m, node);
+			nexts[base + i] = l2_input_one(wk, m, src, dst, &keys[2 * i],
+						       &last, now);
+		}
+	}
+	dp_node_enqueue_nexts(graph, node, objs, nexts, n);
+	return n;
+}
+
+static uint16_t
+l2_input_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+		 uint16_t n)
+{
+	if (unlikely(dp_trace_on))
+		return l2_input_inline(graph, node, objs, n, true);
+	return l2_input_inline(graph, node, objs, n, false);
+}
+
+static struct rte_node_register l2_input_node = {
+	.name = "l2-input",
+	.process = l2_input_process,
+	.init = dp_node_init_worker,
+	.nb_edges = 3,
+	.next_nodes = {
+		[L2_INPUT_NEXT_OUTPUT] = "l2-output",
+		[L2_INPUT_NEXT_FLOOD] = "l2-flood",
+		[L2_INPUT_NEXT_DROP] = "drop",
+	},
+};
+RTE_NODE_REGISTER(l2_input_node);
+
+/* ------------------------------------------------------------------ */
+/* l2-flood                                                            */
+
+enum { L2_FLOOD_NEXT_OUTPUT, L2_FLOOD_NEXT_DROP };
+
+static __rte_always_inline void
+flood_one(struct rte_graph *graph, struct rte_node *node, struct rte_mbuf *m)
+{
+	struct dp_mbuf_priv *p = dp_priv(m);
+	const struct sw_network *net =
+		__atomic_load_n(&sw_networks[p->bd], __ATOMIC_ACQUIRE);
+	uint16_t last = DP_PORT_NONE;
+
+	if (likely(net != NULL)) {
+		/* Copies go to every member but the last; it gets the original. */
+		for (uint16_t i = 0; i < net->n_members; i++) {
+			uint16_t port = net->members[i];
+			struct rte_mbuf *c;
+
+			if (port == p->in_port)
+				continue;
+			if (last != DP_PORT_NONE) {
+				c = rte_pktmbuf_copy(m, dp_pool, 0, UINT32_MAX);
+				if (unlikely(c == NULL)) {
+					/* Out of buffers: this copy is lost. */
+					dp_worker_count_drop(dp_node_worker(node),
+							     p->in_port,
+							     DP_DROP_NO_BUFFER);
+					continue;
+				}
+				*dp_priv(c) = *p;
+				dp_priv(c)->out_port = last;
+				rte_node_enqueue_x1(graph, node, L2_FLOOD_NEXT_OUTPUT, c);
+			}
+			last = port;
+		}
+	}
+	if (unlikely(last == DP_PORT_NONE)) {
+		dp_drop_set(m, SW_DROP_FLOOD_EMPTY);
+		rte_node_enqueue_x1(graph, node, L2_FLOOD_NEXT_DROP, m);
+		return;
+	}
+	p->out_port = last;
+	rte_node_enqueue_x1(graph, node, L2_FLOOD_NEXT_OUTPUT, m);
+}
+
+static __rte_always_inline uint16_t
+l2_flood_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
+		uint16_t n, const bool trace)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		if (trace)
+			dp_trace_add(objs[i], node);
+		flood_one(graph, node, objs[i]);
+	}
+	return n;
+}
+
+static uint16_t
+l2_flood_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+		 uint16_t n)
+{
+	if (unlikely(dp_trace_on))
+		return l2_flood_inline(graph, node, objs, n, true);
+	return l2_flood_inline(graph, node, objs, n, false);
+}
+
+static struct rte_node_register l2_flood_node = {
+	.name = "l2-flood",
+	.process = l2_flood_process,
+	.init = dp_node_init_worker,
+	.nb_edges = 2,
+	.next_nodes = {
+		[L2_FLOOD_NEXT_OUTPUT] = "l2-output",
+		[L2_FLOOD_NEXT_DROP] = "drop",
+	},
+};
+RTE_NODE_REGISTER(l2_flood_node);
+
+/* ------------------------------------------------------------------ */
+/* l2-output                                                           */
+
+enum { L2_OUTPUT_NEXT_TX, L2_OUTPUT_NEXT_DROP };
+
+static __rte_always_inline uint16_t
+l2_output_one(struct rte_mbuf *m)
+{
+	struct dp_mbuf_priv *p = dp_priv(m);
+	const struct sw_port *sp;
+	uint16_t vlan;
+	uint8_t *d;
+
+	sp = p->out_port < RTE_MAX_ETHPORTS ?
+		__atomic_load_n(&sw_ports[p->out_port], __ATOMIC_ACQUIRE) : NULL;
+	if (unlikely(sp == NULL)) {
+		dp_drop_set(m, DP_DROP_NO_PORT);
+		return L2_OUTPUT_NEXT_DROP;
+	}
+	if (!sp->trunk) {
+		if (unlikely(sp->access_bd != p->bd)) {
+			dp_drop_set(m, SW_DROP_EGRESS_NOT_MEMBER);
+			return L2_OUTPUT_NEXT_DROP;
+		}
+		return L2_OUTPUT_NEXT_TX;
+	}
+	vlan = sp->vlan_of_bd[p->bd];
+	if (unlikely(vlan == 0)) {
+		dp_drop_set(m, SW_DROP_EGRESS_NOT_MEMBER);
+		return L2_OUTPUT_NEXT_DROP;
+	}
+	d = (uint8_t *)rte_pktmbuf_prepend(m, 4);
+	if (unlikely(d == NULL)) {
+		dp_drop_set(m, DP_DROP_NO_BUFFER);
+		return L2_OUTPUT_NEXT_DROP;
+	}
+	memmove(d, d + 4, 2 * RTE_ETHER_ADDR_LEN);
+	d[12] = RTE_ETHER_TYPE_VLAN >> 8;
+	d[13] = RTE_ETHER_TYPE_VLAN & 0xff;
+	d[14] = (uint8_t)(vlan >> 8);
+	d[15] = (uint8_t)vlan;
+	return L2_OUTPUT_NEXT_TX;
+}
+
+static __rte_always_inline uint16_t
+l2_output_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
+		 uint16_t n, const bool trace)
+{
+	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (trace)
+			dp_trace_add(objs[i], node);
+		nexts[i] = l2_output_one(objs[i]);
+	}
+	dp_node_enqueue_nexts(graph, node, objs, nexts, n);
+	return n;
+}
+
+static uint16_t
+l2_output_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+		  uint16_t n)
+{
+	if (unlikely(dp_trace_on))
+		return l2_output_inline(graph, node, objs, n, true);
+	return l2_output_inline(graph, node, objs, n, false);
+}
+
+static struct rte_node_register l2_output_node = {
+	.name = "l2-output",
+	.process = l2_output_process,
+	.init = dp_node_init_worker,
+	.nb_edges = 2,
+	.next_nodes = {
+		[L2_OUTPUT_NEXT_TX] = "port-tx",
+		[L2_OUTPUT_NEXT_DROP] = "drop",
+	},
+};
+RTE_NODE_REGISTER(l2_output_node);
