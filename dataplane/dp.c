@@ -145,7 +145,9 @@ dp_eal_init(const char *prog, const char *prefix, unsigned int n_workers,
 		*no_huge = true;
 	}
 	if (in_memory) {
-		argv[argc++] = (char *)"--in-memory";
+		/* --no-huge implies legacy memory, which --in-memory refuses. */
+		argv[argc++] = *no_huge ? (char *)"--no-shconf"
+					: (char *)"--in-memory";
 		argv[argc++] = (char *)"--no-pci";
 		argv[argc++] = (char *)"--no-telemetry";
 	}

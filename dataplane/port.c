@@ -47,6 +47,11 @@ port_probe(const char *name, const char *devargs, struct dp_port *p)
 	size_t len = strcspn(devargs, ",");
 	int ret;
 
+	if (devargs[0] == '\0') {
+		DP_LOG(ERR, "port %s: no devargs: say which device, e.g. "
+		       "net_tap0,iface=yt0 or net_pcap0,rx_pcap=in.pcap", name);
+		return -EINVAL;
+	}
 	if (len == 0 || len >= sizeof(devname)) {
 		DP_LOG(ERR, "port %s: devargs '%s' do not start with a device name",
 		       name, devargs);

@@ -23,8 +23,7 @@ port_devargs(const struct topo_port *tp, char *buf, size_t len)
 			 tp->name, tp->socket, dp_n_workers);
 		return 0;
 	}
-	if (tp->devargs[0] == '\0')
-		return -EINVAL;
+	/* Empty devargs are the port layer's to refuse (or its factory's). */
 	snprintf(buf, len, "%s", tp->devargs);
 	return 0;
 }
