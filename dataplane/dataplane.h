@@ -80,7 +80,7 @@ dp_priv(struct rte_mbuf *m)
 
 #define foreach_dp_drop				\
 	_(NONE, "none")				\
-	_(TX_FULL, "tx-full")			\
+	_(TX_REFUSED, "tx-refused")			\
 	_(NO_PORT, "no-port")			\
 	_(NO_BUFFER, "no-buffer")
 
@@ -195,6 +195,9 @@ void dp_workers_stop(void);
 
 /** Stop ports, destroy graphs, free everything dp_init() made. */
 void dp_fini(void);
+
+/** rte_eal_cleanup(), then remove the EAL's runtime directory. */
+void dp_eal_fini(void);
 
 /**
  * Wait until every worker has passed a quiescent state since this call:

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -234,6 +236,35 @@ dp_rcu_synchronize(void)
 {
 	if (dp_workers_launched())
 		rte_rcu_qsbr_synchronize(dp_rcu, RTE_QSBR_THRID_INVALID);
+}
+
+/*
+ * rte_eal_cleanup() leaves the runtime directory (config, memory maps, the
+ * multi-process socket) behind; a switch that is stopped cleanly removes
+ * it, so that runs with fresh prefixes do not pile up files in /run.
+ */
+void
+dp_eal_fini(void)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	d = opendir(dir);
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char path[PATH_MAX + 256];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
 }
 
 void

@@ -75,7 +75,7 @@ RTE_NODE_REGISTER(port_rx_node);
 
 /*
  * Send one run of packets that share an out port. What the queue refuses
- * goes to the drop node as tx-full.
+ * goes to the drop node as tx-refused (queue full, or link down).
  */
 static __rte_always_inline void
 port_tx_run(struct rte_graph *graph, struct rte_node *node,
@@ -97,7 +97,7 @@ port_tx_run(struct rte_graph *graph, struct rte_node *node,
 	if (unlikely(sent < n)) {
 		for (uint16_t i = sent; i < n; i++) {
 			c->tx_bytes -= pkts[i]->pkt_len;
-			dp_drop_set(pkts[i], DP_DROP_TX_FULL);
+			dp_drop_set(pkts[i], DP_DROP_TX_REFUSED);
 		}
 		c->tx_drops += n - sent;
 		rte_node_enqueue(graph, node, PORT_TX_NEXT_DROP,

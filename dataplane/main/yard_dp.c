@@ -292,7 +292,7 @@ out_sw:
 out_dp:
 	dp_fini();
 out_eal:
-	rte_eal_cleanup();
+	dp_eal_fini();
 out_topo:
 	topo_free(topo);
 	return status;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <rte_eal.h>
@@ -277,11 +278,13 @@ main(int argc, char **argv)
 	};
 	struct dp_config cfg = { .n_workers = 1, .launch = false, .n_mbufs = 1023 };
 	char *extra[] = { (char *)"--log-level=*:error" };
+	char prefix[64];
 	bool no_huge;
 	int ret;
 
 	(void)argc;
-	if (dp_eal_init(argv[0], "yard-test-fdb", 0, NULL, true, 1, extra,
+	snprintf(prefix, sizeof(prefix), "yard-test-fdb-%d", (int)getpid());
+	if (dp_eal_init(argv[0], prefix, 0, NULL, true, 1, extra,
 			&no_huge) < 0)
 		return 1;
 	if (dp_init(&cfg) < 0 || sw_init(4096) < 0)
@@ -289,6 +292,6 @@ main(int argc, char **argv)
 	ret = cmocka_run_group_tests(tests, NULL, NULL);
 	sw_fini();
 	dp_fini();
-	rte_eal_cleanup();
+	dp_eal_fini();
 	return ret;
 }
