@@ -27,6 +27,7 @@ bool dp_trace_on;
 dp_trace_fn dp_trace_sink;
 
 static const char *drop_names[DP_DROP_MAX];
+static char eal_prefix[64];
 
 void
 dp_drop_reasons_register(unsigned int base, const char *const *names,
@@ -135,6 +136,7 @@ dp_eal_init(const char *prog, const char *prefix, unsigned int n_workers,
 	if (!args_have(n_extra, extra, "--file-prefix")) {
 		snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", prefix);
 		argv[argc++] = prefix_arg;
+		snprintf(eal_prefix, sizeof(eal_prefix), "%s", prefix);
 	}
 	*no_huge = false;
 	if (!args_have(n_extra, extra, "--no-huge") &&
@@ -238,33 +240,54 @@ dp_rcu_synchronize(void)
 		rte_rcu_qsbr_synchronize(dp_rcu, RTE_QSBR_THRID_INVALID);
 }
 
-/*
- * rte_eal_cleanup() leaves the runtime directory (config, memory maps, the
- * multi-process socket) behind; a switch that is stopped cleanly removes
- * it, so that runs with fresh prefixes do not pile up files in /run.
- */
-void
-dp_eal_fini(void)
+/* Remove the files in `dir` whose names start with `start` ("" for all). */
+static void
+dir_clean(const char *dir, const char *start)
 {
-	char dir[PATH_MAX];
 	struct dirent *e;
-	DIR *d;
+	DIR *d = opendir(dir);
 
-	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
-	rte_eal_cleanup();
-	d = opendir(dir);
 	if (d == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
 		char path[PATH_MAX + 256];
 
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.' ||
+		    strncmp(e->d_name, start, strlen(start)) != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		unlink(path);
 	}
 	closedir(d);
+}
+
+/*
+ * rte_eal_cleanup() leaves the runtime directory (config, memory maps, the
+ * multi-process socket) and the hugepage files behind, so hugepages stay
+ * taken after the process is gone. A switch stopped cleanly removes both.
+ * (--huge-unlink would too, but then dpdk-dumpcap could not attach.)
+ */
+void
+dp_eal_fini(void)
+{
+	char dir[PATH_MAX], line[512], mnt[PATH_MAX], type[64], start[80];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	dir_clean(dir, "");
 	rmdir(dir);
+	if (eal_prefix[0] == '\0')
+		return;
+	snprintf(start, sizeof(start), "%smap_", eal_prefix);
+	f = fopen("/proc/mounts", "r");
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "%*s %4095s %63s", mnt, type) == 2 &&
+		    strcmp(type, "hugetlbfs") == 0)
+			dir_clean(mnt, start);
+	fclose(f);
 }
 
 void
