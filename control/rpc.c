@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "rpc.h"
 #include "rpc_priv.h"
@@ -466,5 +468,18 @@ rpc_param_bool_opt(json_t *params, const char *key, bool *out,
 				     key,
 				     rpc_json_describe(v, desc, sizeof(desc)));
 	*out = json_is_true(v);
+	return 0;
+}
+
+int
+rpc_sockaddr_make(const char *path, struct sockaddr_un *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (path == NULL || path[0] == '\0')
+		return -EINVAL;
+	if (strlen(path) >= sizeof(sa->sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa->sun_path, path, strlen(path) + 1);
 	return 0;
 }

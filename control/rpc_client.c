@@ -27,19 +27,13 @@ struct rpc_client {
 struct rpc_client *
 rpc_client_connect(const char *path, int *errp)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa;
 	struct rpc_client *c;
 	int rc;
 
-	if (path == NULL || path[0] == '\0') {
-		rc = -EINVAL;
+	rc = rpc_sockaddr_make(path, &sa);
+	if (rc < 0)
 		goto err;
-	}
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		rc = -ENAMETOOLONG;
-		goto err;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		rc = -ENOMEM;

@@ -35,4 +35,8 @@ int rpc_response_decode(const char *line, size_t len, json_t **id,
  */
 const char *rpc_json_describe(const json_t *v, char *buf, size_t size);
 
+struct sockaddr_un;
+/* Fill a unix socket address: 0, -EINVAL (empty) or -ENAMETOOLONG. */
+int rpc_sockaddr_make(const char *path, struct sockaddr_un *sa);
+
 #endif /* YARD_CONTROL_RPC_PRIV_H */

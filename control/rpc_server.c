@@ -668,21 +668,15 @@ struct rpc_server *
 rpc_server_create(const char *path, int *errp)
 {
 	struct epoll_event ev;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa;
 	struct rpc_server *srv;
 	struct stat st;
 	gid_t yard;
 	int rc;
 
-	if (path == NULL || path[0] == '\0') {
-		rc = -EINVAL;
+	rc = rpc_sockaddr_make(path, &sa);
+	if (rc < 0)
 		goto err;
-	}
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		rc = -ENAMETOOLONG;
-		goto err;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
 
 	srv = calloc(1, sizeof(*srv));
 	if (srv == NULL) {
