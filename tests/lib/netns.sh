@@ -1,0 +1,194 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# What demo/demo.sh and tests/system/l2-netns.sh share: yard-dp with three
+# tap ports, each moved into a network namespace of its own (a "host"):
+# h1 and h2 in network "blue", h3 in network "red", all in 10.77.0.0/24.
+#
+# Source it from bash; it only defines functions. Every name it creates
+# carries the caller's pid, so runs never collide. The caller keeps its own
+# messages: these functions print nothing unless a command they run fails.
+#
+#   yard_ns_init TAG DPDK_NAME TMP_NAME     names and temp dir (first)
+#   yard_traps_set FUNC / yard_traps_clear  the cleanup trap
+#   yard_topology_write FILE                topology.yaml for the 3 ports
+#   yard_dp_start TOPOLOGY                  start yard-dp, wait for its taps
+#   yard_ns_setup                           taps into namespaces, addresses
+#   yard_dp_stop                            SIGTERM, then report how it went
+#   yard_ns_cleanup                         remove namespaces, taps, files
+#   rpc, py, nsx, loss                      small helpers (see below)
+#
+# Globals. The caller sets YARD_DP (yard-dp binary, absolute path) and
+# YARD_RPC (tools/yard-rpc). yard_ns_init sets NS, TAP, ADDR (arrays,
+# index 0..2 = h1..h3), PREFIX (DPDK --file-prefix), TMP (temp dir), SOCK
+# (API socket), LOG (yard-dp's output) and DP_PID (empty until
+# yard_dp_start). yard_dp_stop sets DP_STOP and DP_STATUS.
+#
+# Cleanup pattern (the EXIT trap; keep `local rc=$?` first):
+#   cleanup() {
+#       local rc=$? ...
+#       yard_traps_clear            # also: set +e for the rest
+#       if [ -n "$DP_PID" ]; then yard_dp_stop; ...report...; fi
+#       yard_ns_cleanup
+#       exit "$rc"
+#   }
+#   yard_traps_set cleanup
+
+# yard_ns_init TAG DPDK_NAME TMP_NAME
+#   Needs: nothing yet (no root). TAG is two letters ("yd", "ys"):
+#   namespaces are TAG-PID-h1..3, taps TAG1-PID..TAG3-PID (kernel interface
+#   names have at most 15 characters). DPDK_NAME gives the DPDK file prefix
+#   DPDK_NAME-PID; TMP_NAME the temp dir /tmp/TMP_NAME.XXXXXX.
+#   Does: sets NS, TAP, ADDR, PREFIX, TMP, SOCK, LOG, DP_PID; makes TMP.
+yard_ns_init() {
+	local tag=$1 id=$$
+	NS=("$tag-$id-h1" "$tag-$id-h2" "$tag-$id-h3")
+	TAP=("${tag}1-$id" "${tag}2-$id" "${tag}3-$id")
+	ADDR=(10.77.0.1 10.77.0.2 10.77.0.3)
+	PREFIX="$2-$id"
+	TMP=$(mktemp -d "/tmp/$3.XXXXXX")
+	SOCK=$TMP/dp.sock
+	LOG=$TMP/yard-dp.log
+	DP_PID=
+}
+
+# yard_traps_set FUNC
+#   Does: runs FUNC on every exit; INT, TERM and PIPE exit 130, 143 and 141
+#   (so FUNC runs then too; on PIPE with stdout thrown away).
+yard_traps_set() {
+	# shellcheck disable=SC2064  # expand FUNC now
+	trap "$1" EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	trap 'exec >/dev/null; exit 141' PIPE
+}
+
+# yard_traps_clear
+#   Needs: to be the first thing the cleanup function calls (after it saved
+#   $?). Does: set +e (cleanup goes on whatever fails), removes the traps so
+#   cleanup runs once, and ignores SIGPIPE so it finishes even if whoever
+#   reads our output has gone (e.g. "| head").
+yard_traps_clear() {
+	set +e
+	trap - EXIT INT TERM PIPE
+	trap '' PIPE
+}
+
+# yard_topology_write FILE
+#   Needs: TAP. Does: writes the topology: networks blue and red; ports h1
+#   and h2 in blue, h3 in red, tap ports named TAP[0..2].
+yard_topology_write() {
+	cat >"$1" <<EOF
+networks:
+  - name: blue
+  - name: red
+ports:
+  - {name: h1, kind: tap, network: blue, devargs: "net_tap0,iface=${TAP[0]}"}
+  - {name: h2, kind: tap, network: blue, devargs: "net_tap1,iface=${TAP[1]}"}
+  - {name: h3, kind: tap, network: red,  devargs: "net_tap2,iface=${TAP[2]}"}
+EOF
+}
+
+# yard_dp_start TOPOLOGY
+#   Needs: root, YARD_DP, YARD_RPC, yard_ns_init done. Does: starts yard-dp
+#   in the background (one worker, its output to LOG, --no-pci: the taps are
+#   all it needs, EAL must never probe the host's NICs), sets DP_PID, and
+#   waits up to ~20 s for its API socket and its three taps.
+#   Returns 0 when ready, 1 if yard-dp exited during start-up, 2 if it is
+#   still not ready after 20 s. Call it as `yard_dp_start FILE || ...`.
+yard_dp_start() {
+	local t
+	"$YARD_DP" --socket "$SOCK" --workers 1 --topology "$1" \
+		--file-prefix "$PREFIX" -- --no-pci >"$LOG" 2>&1 &
+	DP_PID=$!
+	for ((t = 0; t < 200; t++)); do
+		kill -0 "$DP_PID" 2>/dev/null || return 1
+		if [ -S "$SOCK" ] && rpc version >/dev/null 2>&1 &&
+		   ip link show "${TAP[0]}" >/dev/null 2>&1 &&
+		   ip link show "${TAP[1]}" >/dev/null 2>&1 &&
+		   ip link show "${TAP[2]}" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 2
+}
+
+# yard_ns_setup
+#   Needs: root, the taps up (yard_dp_start returned 0). Does: for each
+#   host, creates namespace NS[i], moves TAP[i] into it, brings lo and the
+#   tap up and gives the tap ADDR[i]/24. Under set -e a failure exits.
+yard_ns_setup() {
+	local i
+	for i in 0 1 2; do
+		ip netns add "${NS[$i]}"
+		ip link set "${TAP[$i]}" netns "${NS[$i]}"
+		nsx "$i" ip link set lo up
+		nsx "$i" ip addr add "${ADDR[$i]}/24" dev "${TAP[$i]}"
+		nsx "$i" ip link set "${TAP[$i]}" up
+	done
+}
+
+# yard_dp_stop
+#   Needs: DP_PID set (a child of this shell). Does: if yard-dp still runs,
+#   sends SIGTERM and waits up to 10 s, then SIGKILL if it is still there;
+#   reaps it. Sets DP_STOP to "term" (stopped after SIGTERM), "killed"
+#   (needed SIGKILL) or "gone" (had exited before), and DP_STATUS to its
+#   exit status. Prints nothing; always returns 0 (safe under set -e).
+yard_dp_stop() {
+	local i
+	DP_STATUS=0
+	if ! kill -0 "$DP_PID" 2>/dev/null; then
+		DP_STOP=gone
+		wait "$DP_PID" || DP_STATUS=$?
+		return 0
+	fi
+	DP_STOP=term
+	kill -TERM "$DP_PID" || true
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$DP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$DP_PID" 2>/dev/null; then
+		DP_STOP=killed
+		kill -KILL "$DP_PID" || true
+		wait "$DP_PID" 2>/dev/null || DP_STATUS=$?
+	else
+		wait "$DP_PID" || DP_STATUS=$?
+	fi
+	return 0
+}
+
+# yard_ns_cleanup
+#   Needs: root; after yard_dp_stop if yard-dp was started. Does: kills what
+#   still runs inside the namespaces (ping, iperf3), deletes the namespaces
+#   and any tap still in the root namespace (early failure), DPDK's runtime
+#   files (config, fbarrays: ~6 MB of tmpfs, left behind at exit; the
+#   prefix is this run's own) unless yard-dp still runs, and TMP. Prints
+#   nothing; always returns 0 (safe under set -e).
+yard_ns_cleanup() {
+	local i p
+	for i in 0 1 2; do
+		for p in $(ip netns pids "${NS[$i]}" 2>/dev/null); do
+			kill -KILL "$p" 2>/dev/null || true
+		done
+		ip netns del "${NS[$i]}" 2>/dev/null || true
+		ip link del "${TAP[$i]}" 2>/dev/null || true
+	done
+	if [ -z "$DP_PID" ] || ! kill -0 "$DP_PID" 2>/dev/null; then
+		rm -rf "/var/run/dpdk/$PREFIX" || true
+	fi
+	if [ -n "$TMP" ]; then
+		rm -rf "$TMP" || true
+	fi
+	return 0
+}
+
+# rpc METHOD [PARAMS]: call yard-dp's JSON-RPC API on SOCK (compact JSON).
+rpc() { "$YARD_RPC" --socket "$SOCK" --compact "$@"; }
+# py EXPR: evaluate a Python statement with `d` = the JSON on stdin.
+py() { python3 -c "import json, sys; d = json.load(sys.stdin); $1"; }
+# nsx I CMD...: run CMD inside host I's namespace (0..2 = h1..h3).
+nsx() { local i=$1; shift; ip netns exec "${NS[$i]}" "$@"; }
+# loss OUTPUT: the packet loss percentage ping printed (integer part).
+loss() { sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' <<<"$1" | cut -d. -f1; }
