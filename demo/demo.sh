@@ -18,7 +18,8 @@ YARD_DP=${1:-build/dataplane/main/yard-dp}
 if [ ! -x "$YARD_DP" ] && [ -x "$ROOT/$YARD_DP" ]; then
 	YARD_DP=$ROOT/$YARD_DP
 fi
-YARD_RPC=$ROOT/tools/yard-rpc
+# shellcheck source=../tests/lib/netns.sh disable=SC1091  # -x follows
+. "$ROOT/tests/lib/netns.sh"
 
 die() { echo "demo: $*" >&2; exit 1; }
 [ -x "$YARD_DP" ] || die "$YARD_DP: not built yet (run 'make build' or 'make demo')"
@@ -41,60 +42,30 @@ cmd() { printf '  %s$ %s%s\n' "$DIM" "$*" "$N"; }
 good() { printf '  %s✔ %s%s\n' "$GRN" "$*" "$N"; }
 bad() { printf '  %s✘ %s%s\n' "$RED" "$*" "$N"; }
 
-# ---- Names unique to this run ----
-ID=$$
-NS=("yd-$ID-h1" "yd-$ID-h2" "yd-$ID-h3")
-TAP=("yd1-$ID" "yd2-$ID" "yd3-$ID")
-ADDR=(10.77.0.1 10.77.0.2 10.77.0.3)
-PREFIX="yard-demo-$ID"
-TMP=$(mktemp -d /tmp/yard-demo.XXXXXX)
-SOCK=$TMP/dp.sock
-LOG=$TMP/yard-dp.log
-DP_PID=
+# ---- Names unique to this run: NS, TAP, ADDR, PREFIX, TMP, SOCK, LOG ----
+yard_ns_init yd yard-demo yard-demo
 OK=1
 
 # shellcheck disable=SC2317  # called through the EXIT trap
 cleanup() {
-	local rc=$? st i
-	set +e
-	trap - EXIT INT TERM PIPE
-	# Finish even if whoever reads our output has gone (e.g. "| head").
-	trap '' PIPE
+	local rc=$?
+	yard_traps_clear	# and set +e
 	printf '\n%s== Cleaning up ==%s\n' "$B" "$N"
 	if [ -n "$DP_PID" ]; then
-		if kill -0 "$DP_PID" 2>/dev/null; then
-			kill -TERM "$DP_PID"
-			for ((i = 0; i < 100; i++)); do
-				kill -0 "$DP_PID" 2>/dev/null || break
-				sleep 0.1
-			done
-			if kill -0 "$DP_PID" 2>/dev/null; then
-				bad "yard-dp did not stop within 10 s of SIGTERM; killed it"
-				kill -KILL "$DP_PID"
-				rc=1
-			fi
+		yard_dp_stop
+		if [ "$DP_STOP" = killed ]; then
+			bad "yard-dp did not stop within 10 s of SIGTERM; killed it"
+			rc=1
 		fi
-		wait "$DP_PID"; st=$?
-		if [ "$st" -eq 0 ]; then
+		if [ "$DP_STATUS" -eq 0 ]; then
 			say "yard-dp stopped (SIGTERM, exit 0); its tap ports went with it."
 		else
-			bad "yard-dp exited with status $st"
+			bad "yard-dp exited with status $DP_STATUS"
 			[ -s "$LOG" ] && tail -n 20 "$LOG" | sed 's/^/    /'
 			[ "$rc" -ne 0 ] || rc=1
 		fi
 	fi
-	for i in 0 1 2; do
-		for p in $(ip netns pids "${NS[$i]}" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "${NS[$i]}" 2>/dev/null
-		ip link del "${TAP[$i]}" 2>/dev/null
-	done
-	# DPDK leaves its runtime files behind at exit; the prefix is ours.
-	if [ -z "$DP_PID" ] || ! kill -0 "$DP_PID" 2>/dev/null; then
-		rm -rf "/var/run/dpdk/$PREFIX"
-	fi
-	rm -rf "$TMP"
+	yard_ns_cleanup
 	say "Namespaces ${NS[*]} removed."
 	if [ "$rc" -eq 0 ]; then
 		printf '\n%sDemo finished: everything worked.%s\n' "$B" "$N"
@@ -105,16 +76,10 @@ cleanup() {
 	fi
 	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exec >/dev/null; exit 141' PIPE
+yard_traps_set cleanup
 
-rpc() { "$YARD_RPC" --socket "$SOCK" --compact "$@"; }
-py() { python3 -c "import json, sys; d = json.load(sys.stdin); $1"; }
-nsx() { local i=$1; shift; ip netns exec "${NS[$i]}" "$@"; }
+# rpc, py, nsx and loss come from tests/lib/netns.sh.
 indent() { sed "s/^/    /"; }
-loss() { sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' <<<"$1" | cut -d. -f1; }
 
 printf '%sSwitchyard demo%s\n' "$B" "$N"
 say "Switchyard is a software switch built on DPDK. Its dataplane, yard-dp," \
@@ -124,15 +89,7 @@ say "Switchyard is a software switch built on DPDK. Its dataplane, yard-dp," \
 
 # ---- 1. Topology ----
 step "The topology"
-cat >"$TMP/topology.yaml" <<EOF
-networks:
-  - name: blue
-  - name: red
-ports:
-  - {name: h1, kind: tap, network: blue, devargs: "net_tap0,iface=${TAP[0]}"}
-  - {name: h2, kind: tap, network: blue, devargs: "net_tap1,iface=${TAP[1]}"}
-  - {name: h3, kind: tap, network: red,  devargs: "net_tap2,iface=${TAP[2]}"}
-EOF
+yard_topology_write "$TMP/topology.yaml"
 say "The desired state is one YAML file: two networks, blue and red, and" \
     "three ports. h1 and h2 are in blue, h3 is in red. A 'tap' port is a" \
     "virtual cable into the Linux kernel: yard-dp owns one end, the kernel" \
@@ -143,22 +100,10 @@ sed 's/^/    /' "$TMP/topology.yaml"
 # ---- 2. Start ----
 step "Start the dataplane"
 cmd "yard-dp --socket $SOCK --workers 1 --topology topology.yaml --file-prefix $PREFIX"
-"$YARD_DP" --socket "$SOCK" --workers 1 --topology "$TMP/topology.yaml" \
-	--file-prefix "$PREFIX" -- --no-pci >"$LOG" 2>&1 &
-DP_PID=$!
-ready=0
-for ((t = 0; t < 200; t++)); do
-	kill -0 "$DP_PID" 2>/dev/null || { tail -n 20 "$LOG" >&2; die "yard-dp exited during start-up"; }
-	if [ -S "$SOCK" ] && rpc version >/dev/null 2>&1 &&
-	   ip link show "${TAP[0]}" >/dev/null 2>&1 &&
-	   ip link show "${TAP[1]}" >/dev/null 2>&1 &&
-	   ip link show "${TAP[2]}" >/dev/null 2>&1; then
-		ready=1
-		break
-	fi
-	sleep 0.1
-done
-[ "$ready" -eq 1 ] || { tail -n 20 "$LOG" >&2; die "yard-dp not ready after 20 s"; }
+yard_dp_start "$YARD_DP" "$TMP/topology.yaml" || case $? in
+	1) tail -n 20 "$LOG" >&2; die "yard-dp exited during start-up" ;;
+	*) tail -n 20 "$LOG" >&2; die "yard-dp not ready after 20 s" ;;
+esac
 say "$(rpc version | py 'print("%s %s is running with %d forwarding worker(s)." % (d["name"], d["version"], d["workers"]))')" \
     "One worker is a CPU core that does nothing but poll the ports and" \
     "forward frames. yard-dp answers JSON-RPC on a unix socket; we ask it" \
@@ -182,13 +127,7 @@ say "A network namespace is a private copy of the Linux network stack: a" \
     "lightweight stand-in for a VM. We move each tap interface into its own" \
     "namespace and give it an address. All three share one subnet, so only" \
     "the switch decides who can reach whom."
-for i in 0 1 2; do
-	ip netns add "${NS[$i]}"
-	ip link set "${TAP[$i]}" netns "${NS[$i]}"
-	nsx "$i" ip link set lo up
-	nsx "$i" ip addr add "${ADDR[$i]}/24" dev "${TAP[$i]}"
-	nsx "$i" ip link set "${TAP[$i]}" up
-done
+yard_ns_setup
 echo
 printf '    %-4s %-12s %-14s %-8s %s\n' port interface address network namespace
 printf '    %-4s %-12s %-14s %-8s %s\n' h1 "${TAP[0]}" "${ADDR[0]}/24" blue "${NS[0]}"

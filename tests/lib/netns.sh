@@ -5,24 +5,24 @@
 # tap ports, each moved into a network namespace of its own (a "host"):
 # h1 and h2 in network "blue", h3 in network "red", all in 10.77.0.0/24.
 #
-# Source it from bash; it only defines functions. Every name it creates
-# carries the caller's pid, so runs never collide. The caller keeps its own
-# messages: these functions print nothing unless a command they run fails.
+# Source it from bash; it sets YARD_RPC and defines functions. Every name
+# it creates carries the caller's pid, so runs never collide. The caller
+# keeps its own messages: these functions print nothing unless a command
+# they run fails.
 #
 #   yard_ns_init TAG DPDK_NAME TMP_NAME     names and temp dir (first)
 #   yard_traps_set FUNC / yard_traps_clear  the cleanup trap
 #   yard_topology_write FILE                topology.yaml for the 3 ports
-#   yard_dp_start TOPOLOGY                  start yard-dp, wait for its taps
+#   yard_dp_start YARD_DP TOPOLOGY          start yard-dp, wait for its taps
 #   yard_ns_setup                           taps into namespaces, addresses
 #   yard_dp_stop                            SIGTERM, then report how it went
 #   yard_ns_cleanup                         remove namespaces, taps, files
 #   rpc, py, nsx, loss                      small helpers (see below)
 #
-# Globals. The caller sets YARD_DP (yard-dp binary, absolute path) and
-# YARD_RPC (tools/yard-rpc). yard_ns_init sets NS, TAP, ADDR (arrays,
-# index 0..2 = h1..h3), PREFIX (DPDK --file-prefix), TMP (temp dir), SOCK
-# (API socket), LOG (yard-dp's output) and DP_PID (empty until
-# yard_dp_start). yard_dp_stop sets DP_STOP and DP_STATUS.
+# Globals. Sourcing sets YARD_RPC (tools/yard-rpc). yard_ns_init sets NS,
+# TAP, ADDR (arrays, index 0..2 = h1..h3), PREFIX (DPDK --file-prefix), TMP
+# (temp dir), SOCK (API socket), LOG (yard-dp's output) and DP_PID (empty
+# until yard_dp_start). yard_dp_stop sets DP_STOP and DP_STATUS.
 #
 # Cleanup pattern (the EXIT trap; keep `local rc=$?` first):
 #   cleanup() {
@@ -33,6 +33,9 @@
 #       exit "$rc"
 #   }
 #   yard_traps_set cleanup
+
+# The JSON-RPC client, found from where this file sits in the tree.
+YARD_RPC=$(realpath "$(dirname "${BASH_SOURCE[0]}")/../../tools/yard-rpc")
 
 # yard_ns_init TAG DPDK_NAME TMP_NAME
 #   Needs: nothing yet (no root). TAG is two letters ("yd", "ys"):
@@ -89,16 +92,16 @@ ports:
 EOF
 }
 
-# yard_dp_start TOPOLOGY
-#   Needs: root, YARD_DP, YARD_RPC, yard_ns_init done. Does: starts yard-dp
+# yard_dp_start YARD_DP TOPOLOGY
+#   Needs: root, yard_ns_init done. Does: starts the yard-dp binary YARD_DP
 #   in the background (one worker, its output to LOG, --no-pci: the taps are
 #   all it needs, EAL must never probe the host's NICs), sets DP_PID, and
 #   waits up to ~20 s for its API socket and its three taps.
 #   Returns 0 when ready, 1 if yard-dp exited during start-up, 2 if it is
-#   still not ready after 20 s. Call it as `yard_dp_start FILE || ...`.
+#   still not ready after 20 s. Call it as `yard_dp_start ... || ...`.
 yard_dp_start() {
 	local t
-	"$YARD_DP" --socket "$SOCK" --workers 1 --topology "$1" \
+	"$1" --socket "$SOCK" --workers 1 --topology "$2" \
 		--file-prefix "$PREFIX" -- --no-pci >"$LOG" 2>&1 &
 	DP_PID=$!
 	for ((t = 0; t < 200; t++)); do
@@ -135,6 +138,7 @@ yard_ns_setup() {
 #   reaps it. Sets DP_STOP to "term" (stopped after SIGTERM), "killed"
 #   (needed SIGKILL) or "gone" (had exited before), and DP_STATUS to its
 #   exit status. Prints nothing; always returns 0 (safe under set -e).
+# shellcheck disable=SC2034  # DP_STOP, DP_STATUS: read by the caller
 yard_dp_stop() {
 	local i
 	DP_STATUS=0

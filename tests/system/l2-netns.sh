@@ -26,7 +26,8 @@ YARD_DP=$1
 YARD_DP=$(realpath "$YARD_DP")
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-YARD_RPC=$(realpath "$HERE/../../tools/yard-rpc")
+# shellcheck source=../lib/netns.sh disable=SC1091  # -x follows
+. "$HERE/../lib/netns.sh"
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (namespaces and taps)"
@@ -36,97 +37,54 @@ done
 ip netns list >/dev/null 2>&1 || skip "'ip netns' does not work here"
 [ -e /dev/net/tun ] || skip "/dev/net/tun is missing"
 
-# ---- Names unique to this run ----
-ID=$$
-NS=("ys-$ID-h1" "ys-$ID-h2" "ys-$ID-h3")
-TAP=("ys1-$ID" "ys2-$ID" "ys3-$ID")		# kernel names: <= 15 chars
-ADDR=(10.77.0.1 10.77.0.2 10.77.0.3)
-PREFIX="yard-test-$ID"
+# ---- Names unique to this run: NS, TAP, ADDR, PREFIX, TMP, SOCK, LOG ----
 START=$SECONDS
-
-TMP=$(mktemp -d /tmp/yard-l2-netns.XXXXXX)
-SOCK=$TMP/dp.sock
-LOG=$TMP/yard-dp.log
-DP_PID=
+yard_ns_init ys yard-test yard-l2-netns
 IPERF_PID=
 FAILED=0
 
 # ---- Cleanup: runs on every exit ----
 # shellcheck disable=SC2317  # called through the EXIT trap
 cleanup() {
-	local rc=$? st i
-	set +e
-	trap - EXIT INT TERM PIPE
-	# Finish even if whoever reads our output has gone (e.g. "| head").
-	trap '' PIPE
+	local rc=$?
+	yard_traps_clear	# and set +e
 	if [ -n "$IPERF_PID" ]; then
 		kill "$IPERF_PID" 2>/dev/null
 		wait "$IPERF_PID" 2>/dev/null
 	fi
 	if [ -n "$DP_PID" ]; then
-		if kill -0 "$DP_PID" 2>/dev/null; then
-			kill -TERM "$DP_PID"
-			for ((i = 0; i < 100; i++)); do
-				kill -0 "$DP_PID" 2>/dev/null || break
-				sleep 0.1
-			done
-			if kill -0 "$DP_PID" 2>/dev/null; then
-				echo "FAIL: yard-dp still running 10 s after SIGTERM; killing it"
-				kill -KILL "$DP_PID"
-				wait "$DP_PID" 2>/dev/null
+		yard_dp_stop
+		case $DP_STOP in
+		killed)
+			echo "FAIL: yard-dp still running 10 s after SIGTERM; killing it"
+			rc=1 ;;
+		gone)
+			echo "FAIL: yard-dp had already exited (status $DP_STATUS)"
+			rc=1 ;;
+		*)
+			if [ "$DP_STATUS" -ne 0 ]; then
+				echo "FAIL: yard-dp exited $DP_STATUS after SIGTERM (expected 0)"
 				rc=1
 			else
-				wait "$DP_PID"; st=$?
-				if [ "$st" -ne 0 ]; then
-					echo "FAIL: yard-dp exited $st after SIGTERM (expected 0)"
-					rc=1
-				else
-					echo "ok: yard-dp stopped cleanly on SIGTERM (exit 0)"
-				fi
-			fi
-		else
-			wait "$DP_PID"; st=$?
-			echo "FAIL: yard-dp had already exited (status $st)"
-			rc=1
-		fi
+				echo "ok: yard-dp stopped cleanly on SIGTERM (exit 0)"
+			fi ;;
+		esac
 		if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -s "$LOG" ]; then
 			echo "---- yard-dp log (last 40 lines) ----"
 			tail -n 40 "$LOG"
 			echo "-------------------------------------"
 		fi
 	fi
-	for i in 0 1 2; do
-		# Processes this test started inside the namespace (ping, iperf3).
-		for p in $(ip netns pids "${NS[$i]}" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "${NS[$i]}" 2>/dev/null
-		# A tap that never left the root namespace (early failure).
-		ip link del "${TAP[$i]}" 2>/dev/null
-	done
-	# DPDK leaves its runtime files (config, fbarrays: ~6 MB of tmpfs)
-	# behind at exit; the prefix is this run's own, so remove them.
-	if [ -z "$DP_PID" ] || ! kill -0 "$DP_PID" 2>/dev/null; then
-		rm -rf "/var/run/dpdk/$PREFIX"
-	fi
-	rm -rf "$TMP"
+	# Namespaces and what runs in them (ping, iperf3), taps, DPDK files, TMP.
+	yard_ns_cleanup
 	echo "l2-netns: $((SECONDS - START)) s, exit $rc"
 	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exec >/dev/null; exit 141' PIPE
+yard_traps_set cleanup
 
-# ---- Helpers ----
-rpc() { "$YARD_RPC" --socket "$SOCK" --compact "$@"; }
-# py EXPR: evaluate a Python statement with `d` = the JSON on stdin.
-py() { python3 -c "import json, sys; d = json.load(sys.stdin); $1"; }
+# ---- Helpers (rpc, py, nsx and loss come from tests/lib/netns.sh) ----
 fail() { echo "FAIL: $*"; FAILED=1; }
 die() { echo "FAIL: $*"; exit 1; }
-nsx() { local i=$1; shift; ip netns exec "${NS[$i]}" "$@"; }
-# loss OUTPUT: the packet loss percentage ping printed (integer part).
-loss() { sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' <<<"$1" | cut -d. -f1; }
 stat_of() {	# stat_of PORT FIELD
 	rpc port.stats "{\"name\": \"$1\"}" | py "print(d[0]['stats']['$2'])"
 }
@@ -166,46 +124,18 @@ diagnose() {
 }
 
 # ---- Start yard-dp ----
-cat >"$TMP/topology.yaml" <<EOF
-networks:
-  - name: blue
-  - name: red
-ports:
-  - {name: h1, kind: tap, network: blue, devargs: "net_tap0,iface=${TAP[0]}"}
-  - {name: h2, kind: tap, network: blue, devargs: "net_tap1,iface=${TAP[1]}"}
-  - {name: h3, kind: tap, network: red,  devargs: "net_tap2,iface=${TAP[2]}"}
-EOF
+yard_topology_write "$TMP/topology.yaml"
 
 echo "== yard-dp: $YARD_DP (file prefix $PREFIX)"
-# --no-pci: the taps are all we need; never let EAL probe the host's NICs.
-"$YARD_DP" --socket "$SOCK" --workers 1 --topology "$TMP/topology.yaml" \
-	--file-prefix "$PREFIX" -- --no-pci >"$LOG" 2>&1 &
-DP_PID=$!
-
-# Wait for the API and the three taps (up to ~20 s).
-ready=0
-for ((t = 0; t < 200; t++)); do
-	kill -0 "$DP_PID" 2>/dev/null || die "yard-dp exited during start-up"
-	if [ -S "$SOCK" ] && rpc version >/dev/null 2>&1 &&
-	   ip link show "${TAP[0]}" >/dev/null 2>&1 &&
-	   ip link show "${TAP[1]}" >/dev/null 2>&1 &&
-	   ip link show "${TAP[2]}" >/dev/null 2>&1; then
-		ready=1
-		break
-	fi
-	sleep 0.1
-done
-[ "$ready" -eq 1 ] || die "yard-dp not ready after 20 s (socket or taps missing)"
+# Start it and wait for the API and the three taps (up to ~20 s).
+yard_dp_start "$YARD_DP" "$TMP/topology.yaml" || case $? in
+	1) die "yard-dp exited during start-up" ;;
+	*) die "yard-dp not ready after 20 s (socket or taps missing)" ;;
+esac
 echo "ok: yard-dp up after $((SECONDS - START)) s: $(rpc version)"
 
 # ---- Namespaces ----
-for i in 0 1 2; do
-	ip netns add "${NS[$i]}"
-	ip link set "${TAP[$i]}" netns "${NS[$i]}"
-	nsx "$i" ip link set lo up
-	nsx "$i" ip addr add "${ADDR[$i]}/24" dev "${TAP[$i]}"
-	nsx "$i" ip link set "${TAP[$i]}" up
-done
+yard_ns_setup
 echo "ok: h1 ${ADDR[0]} and h2 ${ADDR[1]} in blue, h3 ${ADDR[2]} in red"
 
 # ---- 1. Blue forwards: h1 -> h2 ----
