@@ -162,6 +162,18 @@ int rpc_server_method_add(struct rpc_server *srv, const char *name,
 			  rpc_method_fn fn, void *ctx);
 
 /**
+ * Run the method `method` in-process, as if a request had named it: used
+ * to run a batch of operations through the same handlers.
+ *
+ * @return
+ *   0 with *result set (a new reference, may be NULL for JSON null), or
+ *   non-zero with `err` filled (RPC_ERR_METHOD when there is no such
+ *   method).
+ */
+int rpc_server_call(struct rpc_server *srv, const char *method, json_t *params,
+		    json_t **result, struct rpc_error *err);
+
+/**
  * The server's epoll descriptor: readable when rpc_server_poll() has work.
  * Lets a caller fold the server into its own event loop.
  */
@@ -204,6 +216,18 @@ struct rpc_client *rpc_client_connect(const char *path, int *errp);
  */
 int rpc_client_call(struct rpc_client *c, const char *method, json_t *params,
 		    json_t **result, struct rpc_error *err);
+
+/**
+ * The connection's descriptor: readable (or hung up) between calls means
+ * the server went away. For poll(); do not read or write it.
+ */
+int rpc_client_fd(const struct rpc_client *c);
+
+/**
+ * Bound every later call: a server silent for `ms` milliseconds fails the
+ * call with -EAGAIN (0: wait for ever, the default). Returns 0 or -errno.
+ */
+int rpc_client_set_timeout(struct rpc_client *c, unsigned int ms);
 
 /** Close and free. NULL-safe. */
 void rpc_client_free(struct rpc_client *c);

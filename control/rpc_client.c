@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -203,6 +204,23 @@ rpc_client_call(struct rpc_client *c, const char *method, json_t *params,
 		json_decref(res);
 		memset(err, 0, sizeof(*err));
 	}
+}
+
+int
+rpc_client_fd(const struct rpc_client *c)
+{
+	return c->fd;
+}
+
+int
+rpc_client_set_timeout(struct rpc_client *c, unsigned int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)
+		return -errno;
+	return 0;
 }
 
 void

@@ -301,6 +301,31 @@ rpc_method_find(const struct rpc_server *srv, const char *name)
 	return NULL;
 }
 
+int
+rpc_server_call(struct rpc_server *srv, const char *method, json_t *params,
+		json_t **result, struct rpc_error *err)
+{
+	const struct rpc_method *m = rpc_method_find(srv, method);
+	int rc;
+
+	*result = NULL;
+	if (m == NULL)
+		return rpc_error_set(err, RPC_ERR_METHOD,
+				     "method '%.200s' does not exist", method);
+	rc = m->fn(m->ctx, params, result, err);
+	if (rc != 0) {
+		json_decref(*result);
+		*result = NULL;
+		if (err->code == 0)
+			err->code = RPC_ERR_FAILED;
+		if (err->message[0] == '\0')
+			snprintf(err->message, sizeof(err->message),
+				 "%s failed: %s", method,
+				 strerror(rc < 0 ? -rc : rc));
+	}
+	return rc;
+}
+
 /*
  * Decode and run one request. Returns the response line to send (NULL for a
  * notification) in *out; -ENOMEM when even an error response could not be
@@ -310,7 +335,6 @@ static int
 rpc_server_dispatch(struct rpc_server *srv, const char *line, size_t len,
 		    char **out)
 {
-	const struct rpc_method *m;
 	struct rpc_error err = { 0 };
 	struct rpc_request req;
 	json_t *result = NULL;
@@ -325,24 +349,7 @@ rpc_server_dispatch(struct rpc_server *srv, const char *line, size_t len,
 		return *out != NULL ? 0 : -ENOMEM;
 	}
 
-	m = rpc_method_find(srv, req.method);
-	if (m == NULL) {
-		rc = rpc_error_set(&err, RPC_ERR_METHOD,
-				   "method '%.200s' does not exist",
-				   req.method);
-	} else {
-		rc = m->fn(m->ctx, req.params, &result, &err);
-		if (rc != 0) {
-			json_decref(result);
-			result = NULL;
-			if (err.code == 0)
-				err.code = RPC_ERR_FAILED;
-			if (err.message[0] == '\0')
-				snprintf(err.message, sizeof(err.message),
-					 "%s failed: %s", req.method,
-					 strerror(rc < 0 ? -rc : rc));
-		}
-	}
+	rc = rpc_server_call(srv, req.method, req.params, &result, &err);
 
 	if (req.id == NULL) {
 		json_decref(result);

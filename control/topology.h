@@ -234,4 +234,105 @@ int topo_prefix_parse(const char *s, struct topo_prefix *p);
 /** [a-z0-9][a-z0-9-]{0,30}. Returns 0 when valid. */
 int topo_name_check(const char *s);
 
+/* ---- Canonical form and export (topology_emit.c) ---- */
+
+/*
+ * Every object has one canonical JSON form (control/README.md, "Desired
+ * state and its canonical form"): keys in schema order, optional keys
+ * omitted when they hold their default, values normalised (MACs lower case,
+ * IPv4 dotted quads, prefixes "a.b.c.d/n", memory "<n>M" or "<n>G", flow
+ * ports 22 or "1000-2000", ip_proto tcp/udp/icmp or a number). Two objects
+ * are equal exactly when their topo_json_canonical() texts are equal.
+ *
+ * For every topology T returned by topo_parse_*(), parsing
+ * topo_to_json(T) (or topo_json_to_yaml() of it) gives a topology whose
+ * topo_to_json() has the same canonical text.
+ *
+ * The emitters read their argument only and are safe to call from any
+ * thread on data no one is writing. Every json_t returned is a new
+ * reference for the caller to json_decref(); NULL means out of memory or
+ * a string that is not valid UTF-8.
+ */
+#include <jansson.h>
+
+/** {name, vni?, mac_limit?, ageing?, arp_suppress?} */
+json_t *topo_network_to_json(const struct topo_network *n);
+
+/**
+ * {name, kind, network | trunk: [{network, vlan}], mac?, ips?, security?,
+ * socket | devargs}. `security` is written only when it differs from the
+ * kind's default; a vhost port always has its socket, a phy/tap/afxdp port
+ * always its devargs (even ""), a pcap port its devargs when not "".
+ */
+json_t *topo_port_to_json(const struct topo_port *p);
+
+/** {name, interfaces: [{network, address, mac?}], routes?: [{prefix, via}]} */
+json_t *topo_router_to_json(const struct topo_router *r);
+
+/**
+ * {port, address, gateway?, peers?: [{vni, vteps}]}.
+ *
+ * @return
+ *   NULL when `o->present` is false (and on allocation failure).
+ */
+json_t *topo_overlay_to_json(const struct topo_overlay *o);
+
+/**
+ * {name, priority, network?, match?, action}. `match` holds the used fields
+ * only, in the order of enum topo_match_field, and is omitted when none is
+ * used (match everything). `action` is "allow", "drop", {output: PORT} or
+ * {mirror: PORT}.
+ */
+json_t *topo_flow_to_json(const struct topo_flow *f);
+
+/**
+ * {name, cpus?, memory?, nics, accel?, kernel?, initrd?, cmdline?, disk?}.
+ * A VM that boots no disk always has its kernel key (even "").
+ */
+json_t *topo_vm_to_json(const struct topo_vm *v);
+
+/**
+ * The whole document: {networks, ports, routers, overlay, flows, vms} in
+ * that order; empty sections (and an absent overlay) are omitted, so an
+ * empty topology is {}.
+ */
+json_t *topo_to_json(const struct topo *t);
+
+/**
+ * Parse and validate a document held as a jansson value: it is dumped to
+ * JSON text and given to topo_parse_string(); `name` is used in messages
+ * (every line number is 1: the text is one line). Characters that YAML
+ * would read otherwise (NEL, DEL, C1 controls, ...) are escaped first, so
+ * strings arrive intact. A NULL `doc` is an error like any other.
+ *
+ * @return
+ *   A topology to release with topo_free(), or NULL with `err` filled.
+ */
+struct topo *topo_parse_json(const json_t *doc, const char *name,
+			     struct topo_error *err);
+
+/**
+ * YAML text of any JSON value, for people, made with libyaml's emitter:
+ * block style; lists of scalars and flat objects (scalar values only) below
+ * the items of the top-level lists use flow style ([a, b], {k: v}) when
+ * they fit in 100 characters. A string is quoted when a YAML 1.1 or 1.2
+ * reader would take its plain form for something else (a number, a
+ * boolean, null, a timestamp, "52:54:00:00:01:01" as a base-60 integer)
+ * and whenever libyaml needs it (": ", " #", leading space, "", ...).
+ *
+ * @return
+ *   A malloc'd NUL-terminated text to free(), or NULL on allocation
+ *   failure (or a NULL `doc`).
+ */
+char *topo_json_to_yaml(const json_t *doc);
+
+/**
+ * Canonical text for comparisons: json_dumps(obj, JSON_COMPACT |
+ * JSON_SORT_KEYS) (with JSON_ENCODE_ANY, so scalars work too).
+ *
+ * @return
+ *   A malloc'd text to free(), or NULL on allocation failure.
+ */
+char *topo_json_canonical(const json_t *obj);
+
 #endif /* YARD_CONTROL_TOPOLOGY_H */

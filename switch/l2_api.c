@@ -71,42 +71,6 @@ mac_arg(json_t *params, struct rte_ether_addr *mac, struct rpc_error *err)
 }
 
 static int
-network_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
-{
-	struct sw_network_conf conf = {
-		.mac_limit = TOPO_MAC_LIMIT_DEFAULT,
-		.ageing = TOPO_AGEING_DEFAULT,
-	};
-	long long vni = 0, limit = conf.mac_limit, ageing = conf.ageing;
-	const char *name;
-	int bd;
-
-	RTE_SET_USED(ctx);
-	if (rpc_param_str(params, "name", &name, err) < 0 ||
-	    rpc_param_int_opt(params, "vni", 1, 16777215, &vni, err) < 0 ||
-	    rpc_param_int_opt(params, "mac_limit", 1, 16777216, &limit, err) < 0 ||
-	    rpc_param_int_opt(params, "ageing", 0, 1000000, &ageing, err) < 0 ||
-	    rpc_param_bool_opt(params, "arp_suppress", &conf.arp_suppress, err) < 0)
-		return -EINVAL;
-	if (topo_name_check(name) < 0)
-		return rpc_error_set(err, RPC_ERR_PARAMS, "params.name: '%s' is not "
-				     "a valid name ([a-z0-9][a-z0-9-]{0,30})", name);
-	if (sw_network_find(name) >= 0)
-		return rpc_error_set(err, RPC_ERR_EXISTS,
-				     "params.name: network '%s' exists already", name);
-	snprintf(conf.name, sizeof(conf.name), "%s", name);
-	conf.vni = (uint32_t)vni;
-	conf.mac_limit = (uint32_t)limit;
-	conf.ageing = (uint32_t)ageing;
-	bd = sw_network_set(&conf);
-	if (bd < 0)
-		return rpc_error_set(err, RPC_ERR_FAILED, "network '%s': %s", name,
-				     strerror(-bd));
-	*result = json_pack("{s:s, s:i}", "name", name, "index", bd);
-	return 0;
-}
-
-static int
 network_del(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
 	const char *name;
@@ -260,7 +224,6 @@ sw_api_register(struct rpc_server *srv)
 		const char *name;
 		rpc_method_fn fn;
 	} methods[] = {
-		{ "network.add", network_add },
 		{ "network.del", network_del },
 		{ "network.list", network_list },
 		{ "fdb.add", fdb_add },

@@ -12,56 +12,98 @@
 #include "yard.h"
 
 /*
- * Validate a port object exactly as a topology file would be: wrap it in a
- * document that also lists the networks of now, and parse that. One
- * validator, one set of error messages.
+ * Validate one network or port object exactly as a topology file would be:
+ * wrap it in a document (with the networks of now, which a port refers to)
+ * and parse that. One validator, one set of error messages.
  */
 static struct topo *
-port_topo_parse(json_t *port, struct rpc_error *err)
+object_parse(const char *kind, json_t *obj, struct rpc_error *err)
 {
-	json_t *doc = json_object(), *nets = json_array(), *ports = json_array();
+	json_t *doc = json_object(), *nets = json_array(), *list = json_array();
 	struct topo_error terr;
-	struct topo *t = NULL;
-	char *text;
+	struct topo *t;
 
-	for (uint16_t bd = 0; bd < SW_NETWORKS_MAX; bd++) {
-		struct sw_network_info info;
-
-		if (sw_network_get(bd, &info) == 0)
-			json_array_append_new(nets, json_pack("{s:s}", "name",
-							      info.conf.name));
-	}
-	json_array_append(ports, port);
-	json_object_set_new(doc, "networks", nets);
-	json_object_set_new(doc, "ports", ports);
-	text = json_dumps(doc, JSON_INDENT(1));
-	json_decref(doc);
-	if (text == NULL) {
-		rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
+	if (!json_is_object(obj)) {
+		json_decref(doc);
+		json_decref(nets);
+		json_decref(list);
+		rpc_error_set(err, RPC_ERR_PARAMS, "params: a %s object is expected",
+			      kind);
 		return NULL;
 	}
-	t = topo_parse_string(text, strlen(text), "params", &terr);
-	free(text);
+	json_array_append(list, obj);
+	if (strcmp(kind, "port") == 0) {
+		for (uint16_t bd = 0; bd < SW_NETWORKS_MAX; bd++) {
+			struct sw_network_info info;
+
+			if (sw_network_get(bd, &info) == 0)
+				json_array_append_new(nets, json_pack("{s:s}", "name",
+								      info.conf.name));
+		}
+		json_object_set_new(doc, "networks", nets);
+		json_object_set_new(doc, "ports", list);
+	} else {
+		json_decref(nets);
+		json_object_set_new(doc, "networks", list);
+	}
+	t = topo_parse_json(doc, "params", &terr);
+	json_decref(doc);
 	if (t == NULL)
 		rpc_error_set(err, RPC_ERR_PARAMS, "%s", terr.msg);
 	return t;
 }
 
 static int
-port_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+network_set_common(json_t *params, json_t **result, struct rpc_error *err,
+		   bool create_only)
 {
 	char why[512];
-	struct topo *t;
+	struct topo *t = object_parse("network", params, err);
 	int ret;
 
-	RTE_SET_USED(ctx);
-	if (!json_is_object(params))
-		return rpc_error_set(err, RPC_ERR_PARAMS,
-				     "params: a port object is expected");
-	t = port_topo_parse(params, err);
 	if (t == NULL)
 		return -EINVAL;
-	if (dp_port_find(t->ports[0].name) >= 0) {
+	if (create_only && sw_network_find(t->networks[0].name) >= 0) {
+		rpc_error_set(err, RPC_ERR_EXISTS, "params.name: network '%s' "
+			      "exists already", t->networks[0].name);
+		topo_free(t);
+		return -EEXIST;
+	}
+	ret = yard_network_apply(&t->networks[0], why, sizeof(why));
+	if (ret < 0)
+		rpc_error_set(err, RPC_ERR_FAILED, "%s", why);
+	else
+		*result = json_pack("{s:s, s:i}", "name", t->networks[0].name,
+				    "index", sw_network_find(t->networks[0].name));
+	topo_free(t);
+	return ret;
+}
+
+static int
+network_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	RTE_SET_USED(ctx);
+	return network_set_common(params, result, err, true);
+}
+
+static int
+network_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	RTE_SET_USED(ctx);
+	return network_set_common(params, result, err, false);
+}
+
+static int
+port_set_common(json_t *params, json_t **result, struct rpc_error *err,
+		bool create_only)
+{
+	char why[512];
+	struct topo *t = object_parse("port", params, err);
+	int ret;
+
+	if (t == NULL)
+		return -EINVAL;
+	if (create_only && dp_port_find(t->ports[0].name) >= 0) {
 		rpc_error_set(err, RPC_ERR_EXISTS, "params.name: port '%s' exists "
 			      "already", t->ports[0].name);
 		topo_free(t);
@@ -75,6 +117,20 @@ port_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 				    "index", dp_port_find(t->ports[0].name));
 	topo_free(t);
 	return ret;
+}
+
+static int
+port_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	RTE_SET_USED(ctx);
+	return port_set_common(params, result, err, true);
+}
+
+static int
+port_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	RTE_SET_USED(ctx);
+	return port_set_common(params, result, err, false);
 }
 
 static int
@@ -271,6 +327,58 @@ topology_apply(void *ctx, json_t *params, json_t **result, struct rpc_error *err
 }
 
 static int
+topology_export(void *ctx, json_t *params, json_t **result,
+		struct rpc_error *err)
+{
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(params);
+	RTE_SET_USED(err);
+	*result = yard_export();
+	return 0;
+}
+
+/*
+ * Run operations in order through the same handlers as single requests;
+ * stop at the first error. yardd programs the dataplane this way.
+ */
+static int
+batch(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct rpc_server *srv = ctx;
+	json_t *ops = json_object_get(params, "ops"), *op;
+	size_t i;
+
+	if (!json_is_array(ops))
+		return rpc_error_set(err, RPC_ERR_PARAMS,
+				     "params.ops: a list of {method, params} is "
+				     "expected");
+	json_array_foreach(ops, i, op) {
+		const char *method = json_string_value(json_object_get(op, "method"));
+		json_t *p = json_object_get(op, "params"), *res = NULL;
+		struct rpc_error e = { 0 };
+
+		if (method == NULL || strcmp(method, "batch") == 0)
+			return rpc_error_set(err, RPC_ERR_PARAMS, "ops[%zu].method: "
+					     "the name of a method (not batch) is "
+					     "expected", i);
+		if (p == NULL)
+			p = json_object();
+		else
+			json_incref(p);
+		if (rpc_server_call(srv, method, p, &res, &e) != 0) {
+			json_decref(p);
+			rpc_error_set(err, e.code, "ops[%zu] (%s): %s", i, method,
+				      e.message);
+			return -EINVAL;
+		}
+		json_decref(p);
+		json_decref(res);
+	}
+	*result = json_pack("{s:i}", "done", (int)json_array_size(ops));
+	return 0;
+}
+
+static int
 version(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
 	RTE_SET_USED(ctx);
@@ -288,22 +396,31 @@ yard_api_register(struct rpc_server *srv)
 		const char *name;
 		rpc_method_fn fn;
 	} methods[] = {
+		{ "network.add", network_add },
+		{ "network.set", network_set },
 		{ "port.add", port_add },
 		{ "port.del", port_del },
 		{ "port.list", port_list },
+		{ "port.set", port_set },
 		{ "port.stats", port_stats },
 		{ "stats.drops", stats_drops },
 		{ "stats.nodes", stats_nodes },
 		{ "stats.switch", stats_switch },
 		{ "topology.apply", topology_apply },
+		{ "topology.export", topology_export },
 		{ "version", version },
 	};
 
+	int ret;
+
 	for (unsigned int i = 0; i < RTE_DIM(methods); i++) {
-		int ret = rpc_server_method_add(srv, methods[i].name,
-						methods[i].fn, NULL);
+		ret = rpc_server_method_add(srv, methods[i].name, methods[i].fn,
+					    NULL);
 		if (ret < 0)
 			return ret;
 	}
+	ret = rpc_server_method_add(srv, "batch", batch, srv);
+	if (ret < 0)
+		return ret;
 	return sw_api_register(srv);
 }

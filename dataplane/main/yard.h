@@ -25,6 +25,15 @@
  */
 int yard_apply(const struct topo *t, bool prune, char *why, size_t why_len);
 
+/** Create or update one network from its topology description. */
+int yard_network_apply(const struct topo_network *tn, char *why, size_t why_len);
+
+/**
+ * What the dataplane holds, as a topology document with networks and ports
+ * in canonical form: {"networks": [...], "ports": [...]}.
+ */
+json_t *yard_export(void);
+
 /** Add or update one port from its topology description. */
 int yard_port_apply(const struct topo_port *tp, char *why, size_t why_len);
 

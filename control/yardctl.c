@@ -1,0 +1,978 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * yardctl: the command-line client of yardd (control/README.md is the
+ * contract). One command, one JSON-RPC request; the printing for people is
+ * in yardctl_format.c, --json prints the method's result as it came.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "rpc.h"
+#include "yardctl_priv.h"
+/* The bash completion script, generated from yardctl.bash-completion. */
+#include "yardctl_completion.h"
+
+#define YC_SOCKET_DEFAULT "/run/yard/yardd.sock"
+#define YC_GLOBAL "yardctl [--socket PATH] [--json] "
+
+struct yc {
+	const char *socket;
+	bool json;
+	struct rpc_client *client;	/* Connected on the first request. */
+};
+
+/* Options a command takes besides the global ones. */
+enum {
+	YC_OPT_FILE = 1 << 0,
+	YC_OPT_DRY_RUN = 1 << 1,
+	YC_OPT_FORMAT = 1 << 2,
+	YC_OPT_ALL = 1 << 3,
+};
+
+struct yc_args {
+	const char *file;
+	const char *format;
+	bool dry_run, all;
+	int npos;
+	char **pos;
+};
+
+struct yc_cmd {
+	const char *name;
+	const char *synopsis;	/* One line, after "yardctl [global] ". */
+	const char *brief;	/* One line: what it does. */
+	const char *text;	/* The rest of its manual page. */
+	unsigned int opts;
+	int (*run)(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+};
+
+static const struct yc_cmd yc_cmds[];
+
+/* ---- Manual ---- */
+
+static const char yc_man_head[] =
+"NAME\n"
+"    yardctl - configure and inspect Switchyard through its daemon, yardd\n"
+"\n";
+
+static const char yc_man_description[] =
+"DESCRIPTION\n"
+"    yardd holds Switchyard's desired state, one topology document (schema\n"
+"    v1) of networks, ports, routers, flows and vms, in its SQLite store, and\n"
+"    programs the dataplane, yard-dp, to match it. yardctl sends one JSON-RPC\n"
+"    request per command to yardd's unix socket and prints the answer:\n"
+"    aligned tables and text for people or, with --json, the method's result\n"
+"    as JSON for scripts.\n"
+"\n"
+"    A change is validated whole before anything is stored: a request that\n"
+"    fails changes nothing, and its error names the key at fault (and the\n"
+"    line, for apply).\n"
+"\n";
+
+static const char yc_man_body[] =
+"OPTIONS\n"
+"    --socket PATH\n"
+"        Talk to the yardd listening on PATH. Default: $YARD_SOCKET when it\n"
+"        is set, else " YC_SOCKET_DEFAULT ".\n"
+"    --json\n"
+"        Print the result of yardd's method as JSON instead of tables or\n"
+"        text. Errors still go to standard error as text.\n"
+"    -h, --help\n"
+"        Print this page; after a COMMAND, that command's page (also\n"
+"        'yardctl help COMMAND').\n"
+"    --version\n"
+"        Print yardctl's version.\n"
+"    Options may come before or after COMMAND; '--' ends them.\n"
+"\n"
+"KINDS\n"
+"    networks, ports, routers, flows, vms; the singular (network, port,\n"
+"    router, flow, vm) works as well. Their keys are those of topology\n"
+"    schema v1.\n"
+"\n"
+"OBJECT STATUS\n"
+"    programmed    yard-dp holds the object as desired.\n"
+"    pending       Stored; the dataplane cannot do this kind yet.\n"
+"    unprogrammed  Stored; yard-dp is not connected. It is pushed on connect.\n"
+"    error         The last push failed; the message says why.\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl apply -f topology.yaml --dry-run\n"
+"    yardctl apply -f topology.yaml\n"
+"    yardctl list ports\n"
+"    yardctl create network name=blue vni=1001\n"
+"    yardctl update network name=blue mac_limit=4096\n"
+"    yardctl get port vm1-eth0\n"
+"    yardctl delete flow no-ssh\n"
+"    yardctl export > backup.yaml\n"
+"    yardctl stats drops\n"
+"    yardctl --json list networks | jq -r '.[].object.name'\n"
+"\n"
+"EXIT STATUS\n"
+"    0   Success.\n"
+"    1   The request failed: yardd answered with an error (printed on\n"
+"        standard error after 'yardctl: '), yardd could not be reached or\n"
+"        sent an unusable answer, or a FILE could not be read.\n"
+"    2   Usage error: unknown command or option, missing or extra argument.\n"
+"\n"
+"ENVIRONMENT\n"
+"    YARD_SOCKET\n"
+"        yardd's socket, when --socket is not given.\n"
+"\n"
+"FILES\n"
+"    " YC_SOCKET_DEFAULT "\n"
+"        yardd's default socket: mode 0660, group yard. Run yardctl as root\n"
+"        or as a member of group yard.\n"
+"\n"
+"SEE ALSO\n"
+"    yardd; tools/yard-rpc, to call any method by hand; control/README.md\n"
+"    (the yardd methods) and \"Topology schema v1\" in Switchyard's\n"
+"    DESIGN.md.\n";
+
+static void
+yc_synopsis(FILE *f, const char *indent)
+{
+	fprintf(f, "%syardctl [--socket PATH] [--json] COMMAND [ARGS]\n", indent);
+	for (const struct yc_cmd *c = yc_cmds; c->name != NULL; c++) {
+		fprintf(f, "%s  %s", indent, c->synopsis);
+		if (strcmp(c->name, "list") == 0)
+			fprintf(f, "%*sKIND: networks|ports|routers|flows|vms "
+				"(singular accepted)", 34 - (int)strlen(c->synopsis),
+				"");
+		fputc('\n', f);
+	}
+}
+
+static void
+yc_man(void)
+{
+	fputs(yc_man_head, stdout);
+	fputs("SYNOPSIS\n", stdout);
+	yc_synopsis(stdout, "    ");
+	putchar('\n');
+	fputs(yc_man_description, stdout);
+	fputs("COMMANDS\n", stdout);
+	for (const struct yc_cmd *c = yc_cmds; c->name != NULL; c++)
+		printf("    %s\n        %s\n", c->synopsis, c->brief);
+	fputs("\n    'yardctl COMMAND --help' tells more about each.\n\n", stdout);
+	fputs(yc_man_body, stdout);
+}
+
+static void
+yc_cmd_man(const struct yc_cmd *c)
+{
+	printf("NAME\n    yardctl %s - %s\n\nSYNOPSIS\n    " YC_GLOBAL "%s\n\n%s"
+	       "\nSee 'yardctl --help' for the global options, exit status and "
+	       "environment.\n", c->name, c->brief, c->synopsis, c->text);
+}
+
+/* Message, short usage on stderr; returns YC_EXIT_USAGE. */
+__attribute__((format(printf, 2, 3)))
+static int
+yc_usage(const struct yc_cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("yardctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (c != NULL) {
+		fprintf(stderr, "Usage: " YC_GLOBAL "%s\n"
+			"Try 'yardctl %s --help' for more information.\n",
+			c->synopsis, c->name);
+	} else {
+		fputs("Usage: yardctl [--socket PATH] [--json] COMMAND [ARGS]\n"
+		      "Commands:", stderr);
+		for (c = yc_cmds; c->name != NULL; c++)
+			fprintf(stderr, " %s", c->name);
+		fputs("\nTry 'yardctl --help' for more information.\n", stderr);
+	}
+	return YC_EXIT_USAGE;
+}
+
+/* ---- Talking to yardd ---- */
+
+static int
+yc_connect(struct yc *y)
+{
+	int rc;
+
+	y->client = rpc_client_connect(y->socket, &rc);
+	if (y->client != NULL)
+		return 0;
+	fprintf(stderr, "yardctl: cannot connect to yardd at %s: %s\n",
+		y->socket, rc == -ENAMETOOLONG ? "the path is too long" :
+		rc == -EINVAL ? "the path is empty" : strerror(-rc));
+	if (rc == -ENAMETOOLONG || rc == -EINVAL)
+		return -1;
+	if (rc == -EACCES || rc == -EPERM)
+		fputs("yardctl: run yardctl as root or as a member of group "
+		      "'yard'\n", stderr);
+	else
+		fputs("yardctl: is yardd running? Check 'systemctl status "
+		      "yardd', or give its socket with --socket PATH (or "
+		      "YARD_SOCKET)\n", stderr);
+	return -1;
+}
+
+/*
+ * Call `method` (params stolen); on failure say why on stderr. Returns 0
+ * with *res set (a new reference), or -1.
+ */
+static int
+yc_call(struct yc *y, const char *method, json_t *params, json_t **res)
+{
+	struct rpc_error err;
+	int rc;
+
+	if (y->client == NULL && yc_connect(y) < 0) {
+		json_decref(params);
+		return -1;
+	}
+	rc = rpc_client_call(y->client, method, params, res, &err);
+	if (rc == 0)
+		return 0;
+	if (rc == -EREMOTEIO) {
+		fprintf(stderr, "yardctl: %s\n", err.message);
+		if (err.code == RPC_ERR_METHOD)
+			fprintf(stderr, "yardctl: yardd at %s does not know "
+				"'%s': is it older than yardctl?\n", y->socket,
+				method);
+		else if (err.code == RPC_ERR_REFUSED)
+			fputs("yardctl: run yardctl as root or as a member of "
+			      "group 'yard'\n", stderr);
+	} else if (rc == -EPROTO) {
+		fprintf(stderr, "yardctl: yardd at %s sent a malformed "
+			"answer: %s\n", y->socket, err.message);
+	} else {
+		fprintf(stderr, "yardctl: yardd at %s: %s\n", y->socket,
+			err.message);
+	}
+	return -1;
+}
+
+static void
+yc_json_print(json_t *v)
+{
+	char *s = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);
+
+	if (s == NULL)
+		yc_die_nomem();
+	puts(s);
+	free(s);
+}
+
+/* ---- Commands ---- */
+
+/* Release a result; the exit status for a printer's return value. */
+static int
+yc_done(json_t *res, int rc)
+{
+	json_decref(res);
+	return rc < 0 ? YC_EXIT_FAIL : YC_EXIT_OK;
+}
+
+static int
+yc_kind_arg(const struct yc_cmd *cmd, const char *s)
+{
+	int k = yc_kind_parse(s);
+
+	if (k < 0)
+		yc_usage(cmd, "unknown kind '%s': use networks, ports, routers, "
+			 "flows or vms", s);
+	return k;
+}
+
+static int
+yc_cmd_apply(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	json_t *params, *text, *res;
+	size_t len;
+	char *buf;
+
+	if (a->file == NULL && a->npos == 1)
+		return yc_usage(cmd, "the FILE goes after -f: yardctl apply -f %s",
+				a->pos[0]);
+	if (a->file == NULL)
+		return yc_usage(cmd, "apply needs -f FILE ('-' for standard "
+				"input)");
+	if (a->npos > 0)
+		return yc_usage(cmd, "unexpected argument '%s'", a->pos[0]);
+	buf = yc_file_read(a->file, &len);
+	if (buf == NULL)
+		return YC_EXIT_FAIL;
+	text = json_stringn(buf, len);
+	free(buf);
+	if (text == NULL) {
+		fprintf(stderr, "yardctl: %s is not UTF-8 text\n", a->file);
+		return YC_EXIT_FAIL;
+	}
+	params = json_pack("{s:o}", "text", text);
+	if (a->dry_run)
+		json_object_set_new(params, "dry_run", json_true());
+	if (yc_call(y, "apply", params, &res) < 0)
+		return YC_EXIT_FAIL;
+	if (y->json) {
+		yc_json_print(res);
+		return yc_done(res, 0);
+	}
+	return yc_done(res, yc_print_apply(res, a->dry_run));
+}
+
+static int
+yc_cmd_export(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	const char *format = a->format != NULL ? a->format : "yaml";
+	json_t *res, *text;
+
+	if (strcmp(format, "yaml") != 0 && strcmp(format, "json") != 0)
+		return yc_usage(cmd, "unknown format '%s': use yaml or json",
+				format);
+	if (a->npos > 0)
+		return yc_usage(cmd, "unexpected argument '%s'", a->pos[0]);
+	if (yc_call(y, "export", json_pack("{s:s}", "format", format),
+		    &res) < 0)
+		return YC_EXIT_FAIL;
+	text = json_object_get(res, "text");
+	if (y->json) {
+		yc_json_print(res);
+	} else if (json_is_string(text)) {
+		fwrite(json_string_value(text), 1, json_string_length(text),
+		       stdout);
+	} else {
+		fputs("yardctl: unexpected answer from yardd: no \"text\" in "
+		      "the result\n", stderr);
+		return yc_done(res, -1);
+	}
+	return yc_done(res, 0);
+}
+
+static int
+yc_cmd_list(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	char method[32];
+	json_t *res;
+	int k;
+
+	if (a->npos != 1)
+		return a->npos == 0 ? yc_usage(cmd, "which KIND? networks, "
+					       "ports, routers, flows or vms") :
+		       yc_usage(cmd, "unexpected argument '%s'", a->pos[1]);
+	k = yc_kind_arg(cmd, a->pos[0]);
+	if (k < 0)
+		return YC_EXIT_USAGE;
+	snprintf(method, sizeof(method), "%s.list", yc_kind_name(k));
+	if (yc_call(y, method, NULL, &res) < 0)
+		return YC_EXIT_FAIL;
+	if (y->json) {
+		yc_json_print(res);
+		return yc_done(res, 0);
+	}
+	return yc_done(res, yc_print_list(k, res));
+}
+
+/* get and delete: KIND NAME. */
+static int
+yc_cmd_named(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	bool get = strcmp(cmd->name, "get") == 0;
+	char method[32];
+	json_t *res;
+	int k;
+
+	if (a->npos != 2)
+		return a->npos < 2 ? yc_usage(cmd, "%s needs KIND and NAME",
+					      cmd->name) :
+		       yc_usage(cmd, "unexpected argument '%s'", a->pos[2]);
+	k = yc_kind_arg(cmd, a->pos[0]);
+	if (k < 0)
+		return YC_EXIT_USAGE;
+	snprintf(method, sizeof(method), "%s.%s", yc_kind_name(k), cmd->name);
+	if (yc_call(y, method, json_pack("{s:s}", "name", a->pos[1]),
+		    &res) < 0)
+		return YC_EXIT_FAIL;
+	if (y->json) {
+		yc_json_print(res);
+		return yc_done(res, 0);
+	}
+	if (get)
+		return yc_done(res, yc_print_get(k, res));
+	printf("deleted %s/%s\n", yc_kind_name(k), a->pos[1]);
+	return yc_done(res, 0);
+}
+
+/* The KEY=VALUE pairs after KIND; YC_EXIT_USAGE when one is malformed. */
+static int
+yc_pairs(const struct yc_cmd *cmd, json_t *obj, struct yc_args *a)
+{
+	if (yc_pairs_apply(obj, a->npos - 1, a->pos + 1) == 0)
+		return 0;
+	fprintf(stderr, "Usage: " YC_GLOBAL "%s\n"
+		"Try 'yardctl %s --help' for more information.\n",
+		cmd->synopsis, cmd->name);
+	return YC_EXIT_USAGE;
+}
+
+/*
+ * The object that create or update sends, built from pairs. For update,
+ * only the keys given change: the stored object is read first, since
+ * KIND.update replaces a whole object. Returns an exit status.
+ */
+static int
+yc_object_from_pairs(struct yc *y, const struct yc_cmd *cmd, enum yc_kind k,
+		     struct yc_args *a, json_t **objp)
+{
+	json_t *obj = json_object(), *name, *res;
+	char method[32];
+	int rc;
+
+	if (obj == NULL)
+		yc_die_nomem();
+	rc = yc_pairs(cmd, obj, a);
+	name = json_object_get(obj, "name");
+	if (rc == 0 && !json_is_string(name))
+		rc = yc_usage(cmd, "name=NAME is missing");
+	if (rc != 0 || strcmp(cmd->name, "update") != 0)
+		goto out;
+	snprintf(method, sizeof(method), "%s.get", yc_kind_name(k));
+	if (yc_call(y, method, json_pack("{s:O}", "name", name), &res) < 0) {
+		rc = YC_EXIT_FAIL;
+		goto out;
+	}
+	json_decref(obj);
+	obj = json_deep_copy(json_object_get(res, "object"));
+	json_decref(res);
+	if (!json_is_object(obj)) {
+		fputs("yardctl: unexpected answer from yardd: no \"object\" in "
+		      "the result\n", stderr);
+		rc = YC_EXIT_FAIL;
+		goto out;
+	}
+	rc = yc_pairs(cmd, obj, a);
+out:
+	if (rc != 0) {
+		json_decref(obj);
+		obj = NULL;
+	}
+	*objp = obj;
+	return rc;
+}
+
+/* create and update: KIND, then -f FILE or KEY=VALUE pairs. */
+static int
+yc_cmd_write(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	json_t *obj, *res, *status;
+	char method[32];
+	int k, rc;
+
+	if (a->npos == 0)
+		return yc_usage(cmd, "%s needs KIND, then -f FILE or "
+				"KEY=VALUE...", cmd->name);
+	k = yc_kind_arg(cmd, a->pos[0]);
+	if (k < 0)
+		return YC_EXIT_USAGE;
+	if (a->file != NULL && a->npos > 1)
+		return yc_usage(cmd, "give -f FILE or KEY=VALUE pairs, not both");
+	if (a->file == NULL && a->npos == 1)
+		return yc_usage(cmd, "%s needs -f FILE or KEY=VALUE pairs",
+				cmd->name);
+	if (a->file != NULL) {
+		obj = yc_object_from_file(k, a->file);
+		if (obj == NULL)
+			return YC_EXIT_FAIL;
+	} else {
+		rc = yc_object_from_pairs(y, cmd, k, a, &obj);
+		if (rc != 0)
+			return rc;
+	}
+	snprintf(method, sizeof(method), "%s.%s", yc_kind_name(k), cmd->name);
+	rc = yc_call(y, method, json_pack("{s:O}", "object", obj), &res);
+	if (rc == 0 && y->json) {
+		yc_json_print(res);
+	} else if (rc == 0) {
+		status = json_object_get(res, "status");
+		printf("%sd %s/%s: %s\n", cmd->name, yc_kind_name(k),
+		       json_is_string(json_object_get(obj, "name")) ?
+		       json_string_value(json_object_get(obj, "name")) : "?",
+		       json_is_string(status) ? json_string_value(status) : "?");
+	}
+	json_decref(obj);
+	return rc < 0 ? YC_EXIT_FAIL : yc_done(res, 0);
+}
+
+static int
+yc_cmd_stats(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	const char *what = a->npos > 0 ? a->pos[0] : "";
+	json_t *params = NULL, *res;
+	char method[32];
+	int max = 1, rc;
+
+	if (strcmp(what, "ports") == 0)
+		max = 2;
+	else if (strcmp(what, "nodes") != 0 && strcmp(what, "drops") != 0)
+		return a->npos == 0 ? yc_usage(cmd, "which stats? ports, nodes "
+					       "or drops") :
+		       yc_usage(cmd, "unknown stats '%s': use ports, nodes or "
+				"drops", what);
+	if (a->npos > max)
+		return yc_usage(cmd, "unexpected argument '%s'", a->pos[max]);
+	if (a->all && strcmp(what, "drops") != 0)
+		return yc_usage(cmd, "--all goes with 'stats drops' only");
+	if (a->npos == 2)
+		params = json_pack("{s:s}", "name", a->pos[1]);
+	snprintf(method, sizeof(method), "stats.%s", what);
+	if (yc_call(y, method, params, &res) < 0)
+		return YC_EXIT_FAIL;
+	if (y->json) {
+		yc_json_print(res);
+		return yc_done(res, 0);
+	}
+	if (what[0] == 'p')
+		rc = yc_print_stats_ports(res);
+	else if (what[0] == 'n')
+		rc = yc_print_stats_nodes(res);
+	else
+		rc = yc_print_stats_drops(res, a->all);
+	return yc_done(res, rc);
+}
+
+static int
+yc_cmd_fdb(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	json_t *params = NULL, *res;
+
+	if (a->npos == 0 || strcmp(a->pos[0], "show") != 0)
+		return a->npos == 0 ? yc_usage(cmd, "fdb needs 'show'") :
+		       yc_usage(cmd, "unknown fdb command '%s': use 'show'",
+				a->pos[0]);
+	if (a->npos > 2)
+		return yc_usage(cmd, "unexpected argument '%s'", a->pos[2]);
+	if (a->npos == 2)
+		params = json_pack("{s:s}", "network", a->pos[1]);
+	if (yc_call(y, "fdb.list", params, &res) < 0)
+		return YC_EXIT_FAIL;
+	if (y->json) {
+		yc_json_print(res);
+		return yc_done(res, 0);
+	}
+	return yc_done(res, yc_print_fdb(res));
+}
+
+static int
+yc_cmd_status(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	json_t *res;
+
+	if (a->npos > 0)
+		return yc_usage(cmd, "unexpected argument '%s'", a->pos[0]);
+	if (yc_call(y, "status", NULL, &res) < 0)
+		return YC_EXIT_FAIL;
+	if (y->json) {
+		yc_json_print(res);
+		return yc_done(res, 0);
+	}
+	return yc_done(res, yc_print_status(res, y->socket));
+}
+
+static int
+yc_cmd_completion(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	if (a->npos != 1 || strcmp(a->pos[0], "bash") != 0)
+		return yc_usage(cmd, a->npos == 0 ? "which shell? only bash is "
+				"supported" : "only bash is supported");
+	fputs(yardctl_completion, stdout);
+	return YC_EXIT_OK;
+}
+
+static const struct yc_cmd *yc_cmd_find(const char *name);
+
+static int
+yc_cmd_help(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	const struct yc_cmd *c;
+
+	if (a->npos == 0) {
+		yc_man();
+		return YC_EXIT_OK;
+	}
+	c = yc_cmd_find(a->pos[0]);
+	if (c == NULL || a->npos > 1)
+		return c == NULL ? yc_usage(NULL, "unknown command '%s'",
+					    a->pos[0]) :
+		       yc_usage(cmd, "unexpected argument '%s'", a->pos[1]);
+	yc_cmd_man(c);
+	return YC_EXIT_OK;
+}
+
+#define YC_PAIRS_TEXT \
+"KEY=VALUE PAIRS\n" \
+"    KEY=VALUE    true and false become booleans and whole numbers become\n" \
+"                 numbers, except for keys that hold names or paths (name,\n" \
+"                 network, kind, mac, socket, ...); anything else, MACs and\n" \
+"                 addresses included, is a string.\n" \
+"    ips=A,B      ips and nics are lists: comma-separated.\n" \
+"    trunk=NETWORK/VLAN,...\n" \
+"                 A trunk port's VLANs: trunk=blue/100,red/200.\n" \
+"    action=output:PORT\n" \
+"                 Also mirror:PORT; allow and drop are written as they are.\n" \
+"    KEY:=JSON    Any value as JSON, for nested keys: interfaces, routes,\n" \
+"                 match. E.g. match:='{\"ip_proto\": \"tcp\", \"tp_dst\": 22}'\n" \
+"    KEY=         An empty value leaves KEY unset (its default).\n"
+
+static const struct yc_cmd yc_cmds[] = {
+	{ "apply", "apply -f FILE [--dry-run]",
+	  "make a topology document the whole desired state",
+"DESCRIPTION\n"
+"    FILE is a topology document (schema v1, YAML or JSON); '-' reads\n"
+"    standard input. Objects new in FILE are created, those that differ are\n"
+"    updated, and stored objects that FILE does not mention are deleted.\n"
+"    yardd validates the whole document first: when it is invalid, nothing\n"
+"    changes and yardd's error, which names the key and the line, is\n"
+"    printed on standard error.\n"
+"\n"
+"    Prints a summary, then one line per change:\n"
+"        created 1, updated 1, deleted 1, unchanged 12 (generation 8)\n"
+"        + network/blue\n"
+"        ~ port/vm1-eth0\n"
+"        - flow/no-ssh\n"
+"\n"
+"OPTIONS\n"
+"    -f, --file FILE   The document to apply ('-': standard input).\n"
+"    --dry-run         Compute and print the changes (\"would create ...\")\n"
+"                      without making them.\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl apply -f topology.yaml --dry-run\n"
+"    yardctl apply -f topology.yaml\n"
+"    yardctl export | yardctl apply -f -      # changes nothing\n",
+	  YC_OPT_FILE | YC_OPT_DRY_RUN, yc_cmd_apply },
+	{ "export", "export [--format yaml|json]",
+	  "print the desired state as a topology document",
+"DESCRIPTION\n"
+"    Prints the stored document as it is, YAML unless --format json is\n"
+"    given. Applying the output changes nothing, and exporting again prints\n"
+"    the same bytes. With --json, prints yardd's result, {\"format\": F,\n"
+"    \"text\": T}.\n"
+"\n"
+"OPTIONS\n"
+"    --format yaml|json   The document's format (default: yaml).\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl export > topology.yaml\n"
+"    yardctl export --format json\n",
+	  YC_OPT_FORMAT, yc_cmd_export },
+	{ "list", "list KIND",
+	  "print the objects of one kind as a table",
+"DESCRIPTION\n"
+"    One row per object, in stored order. Values left at their default are\n"
+"    shown with it (mac_limit 65536, ageing 300, security true for vhost\n"
+"    ports, ...); '-' means not set. STATUS is the object's status,\n"
+"    followed by its message when it has one (always for \"error\").\n"
+"\n"
+"    networks  NAME VNI MAC_LIMIT AGEING STATUS\n"
+"    ports     NAME KIND NETWORK MAC IPS SECURITY STATUS\n"
+"              (NETWORK of a trunk port: \"trunk: blue/100,red/200\")\n"
+"    routers   NAME INTERFACES ROUTES STATUS\n"
+"              (NETWORK:ADDRESS per interface; the routes' prefixes)\n"
+"    flows     NAME PRIORITY NETWORK ACTION STATUS\n"
+"    vms       NAME CPUS MEMORY NICS ACCEL STATUS\n"
+"\n"
+"    With --json, prints yardd's list: [{\"object\": {...}, \"status\": S,\n"
+"    \"message\": M}, ...], objects in canonical form (defaults left out).\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl list networks\n"
+"    yardctl --json list port\n",
+	  0, yc_cmd_list },
+	{ "get", "get KIND NAME",
+	  "print one object and its status",
+"DESCRIPTION\n"
+"    Prints the object as YAML-like \"key: value\" lines in schema order,\n"
+"    defaults filled in, then \"status:\" and, when there is one,\n"
+"    \"message:\". With --json, prints yardd's result: {\"object\": {...},\n"
+"    \"status\": S, \"message\": M}.\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl get network blue\n"
+"    yardctl --json get port vm1-eth0\n",
+	  0, yc_cmd_named },
+	{ "create", "create KIND -f FILE | KEY=VALUE...",
+	  "add one object",
+"DESCRIPTION\n"
+"    Adds one object of KIND; it is an error when one of that name exists.\n"
+"    The object comes from FILE, written as it would appear in a topology\n"
+"    document (YAML or JSON; '-' reads standard input; a document holding\n"
+"    exactly one object of KIND, like \"networks: [{name: blue}]\", works\n"
+"    too), or from KEY=VALUE pairs. Prints \"created KIND/NAME: STATUS\".\n"
+"\n"
+YC_PAIRS_TEXT
+"\n"
+"EXAMPLES\n"
+"    yardctl create network name=blue vni=1001\n"
+"    yardctl create port name=vm1-eth0 kind=vhost network=blue \\\n"
+"        socket=/run/yard/vm1-eth0.sock mac=52:54:00:00:01:01 ips=10.0.1.11\n"
+"    yardctl create port name=up1 kind=tap devargs=net_tap0,iface=yt0 \\\n"
+"        trunk=blue/100,red/200\n"
+"    yardctl create flow name=no-ssh priority=100 network=blue action=drop \\\n"
+"        match:='{\"ip_proto\": \"tcp\", \"tp_dst\": 22}'\n"
+"    yardctl create router -f r1.yaml\n",
+	  YC_OPT_FILE, yc_cmd_write },
+	{ "update", "update KIND -f FILE | KEY=VALUE...",
+	  "change one object",
+"DESCRIPTION\n"
+"    With -f, FILE holds the whole new object (as for create), which\n"
+"    replaces the stored one: keys it leaves out go back to their defaults.\n"
+"    With KEY=VALUE pairs, name=NAME picks the object and only the keys\n"
+"    given change: yardctl reads the object, sets the keys (KEY= removes\n"
+"    one, bringing back its default) and sends the result. Prints\n"
+"    \"updated KIND/NAME: STATUS\".\n"
+"\n"
+YC_PAIRS_TEXT
+"\n"
+"EXAMPLES\n"
+"    yardctl update network name=blue mac_limit=4096\n"
+"    yardctl update network name=blue vni=      # no VXLAN any more\n"
+"    yardctl update port name=vm1-eth0 ips=10.0.1.11,10.0.1.12\n"
+"    yardctl update router -f r1.yaml            # r1.yaml: the whole router\n",
+	  YC_OPT_FILE, yc_cmd_write },
+	{ "delete", "delete KIND NAME",
+	  "remove one object",
+"DESCRIPTION\n"
+"    yardd refuses when other objects refer to it (a network that ports\n"
+"    use, a port that a vm or a flow names): delete or change those first.\n"
+"    Prints \"deleted KIND/NAME\".\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl delete flow no-ssh\n",
+	  0, yc_cmd_named },
+	{ "stats", "stats ports [NAME] | nodes | drops [--all]",
+	  "print the dataplane's counters",
+"DESCRIPTION\n"
+"    Counters of yard-dp since it started, read through yardd; this fails\n"
+"    while yard-dp is not connected.\n"
+"\n"
+"    ports    Per port: NAME RX_PKTS RX_BYTES TX_PKTS TX_BYTES DROPS TX_DROPS\n"
+"             LINK. With NAME, that port only.\n"
+"    nodes    Per graph node: NODE PACKETS CALLS PKTS/CALL CYCLES/PKT.\n"
+"    drops    Dropped packets per reason: REASON COUNT. Reasons that\n"
+"             dropped nothing are shown only with --all.\n"
+"\n"
+"OPTIONS\n"
+"    --all    With drops: every reason, zeros included.\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl stats ports\n"
+"    yardctl stats ports vm1-eth0\n"
+"    yardctl stats drops --all\n",
+	  YC_OPT_ALL, yc_cmd_stats },
+	{ "fdb", "fdb show [NETWORK]",
+	  "print the MAC addresses the dataplane knows",
+"DESCRIPTION\n"
+"    Prints yard-dp's forwarding database: per network, each MAC address,\n"
+"    the port behind it, whether it is static, and its age in seconds.\n"
+"    Columns: NETWORK MAC PORT STATIC AGE. With NETWORK, that network\n"
+"    only. Fails while yard-dp is not connected.\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl fdb show\n"
+"    yardctl fdb show blue\n",
+	  0, yc_cmd_fdb },
+	{ "status", "status",
+	  "print the state of yardd, its store and the dataplane link",
+"DESCRIPTION\n"
+"    Prints yardd's version and socket, its store (path, generation, object\n"
+"    count) and whether yard-dp is connected, with its resync count.\n",
+	  0, yc_cmd_status },
+	{ "completion", "completion bash",
+	  "print the bash completion script",
+"DESCRIPTION\n"
+"    Completes commands, kinds, options, keys, and the names of objects,\n"
+"    which it asks yardd for (yardctl --json list KIND). Packages install\n"
+"    it as /usr/share/bash-completion/completions/yardctl; otherwise load\n"
+"    it in the current shell with:\n"
+"        source <(yardctl completion bash)\n",
+	  0, yc_cmd_completion },
+	{ "help", "help [COMMAND]",
+	  "print the manual, or one command's page",
+"DESCRIPTION\n"
+"    The same as 'yardctl --help' and 'yardctl COMMAND --help'.\n",
+	  0, yc_cmd_help },
+	{ NULL, NULL, NULL, NULL, 0, NULL },
+};
+
+static const struct yc_cmd *
+yc_cmd_find(const char *name)
+{
+	for (const struct yc_cmd *c = yc_cmds; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/* ---- Command line ---- */
+
+/*
+ * "--name VALUE" or "--name=VALUE" (and "-f VALUE", "-fVALUE" for short
+ * ones). Returns 1 when argv[*i] is that option, with *val set and *i moved
+ * past its value; 0 when it is not; -1 when its value is missing.
+ */
+static int
+yc_opt_value(int argc, char **argv, int *i, const char *lng, const char *shrt,
+	     const char **val)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(lng);
+
+	if (strncmp(arg, lng, n) == 0 && arg[n] == '=') {
+		*val = arg + n + 1;
+		return 1;
+	}
+	if (shrt != NULL && strncmp(arg, shrt, 2) == 0 && arg[2] != '\0') {
+		*val = arg + 2;
+		return 1;
+	}
+	if (strcmp(arg, lng) != 0 && (shrt == NULL || strcmp(arg, shrt) != 0))
+		return 0;
+	if (*i + 1 >= argc)
+		return -1;
+	*val = argv[++*i];
+	return 1;
+}
+
+enum { YC_ARG_DONE, YC_ARG_HELP, YC_ARG_VERSION, YC_ARG_BAD };
+
+/*
+ * Sort argv[from..) into global options, the options `cmd` takes (none when
+ * cmd is NULL: then parsing stops at the first word, the command) and
+ * positional arguments.
+ */
+static int
+yc_args_parse(struct yc *y, const struct yc_cmd *cmd, int argc, char **argv,
+	      int *from, struct yc_args *a)
+{
+	unsigned int opts = cmd != NULL ? cmd->opts : 0;
+	const char *val, *msg = NULL;
+	bool dashdash = false;
+	int i, rc;
+
+	for (i = *from; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (dashdash || arg[0] != '-' || strcmp(arg, "-") == 0) {
+			if (cmd == NULL)
+				break;
+			a->pos[a->npos++] = argv[i];
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			dashdash = true;
+			if (cmd == NULL) {
+				i++;
+				break;
+			}
+		} else if (strcmp(arg, "--json") == 0) {
+			y->json = true;
+		} else if (strcmp(arg, "--help") == 0 ||
+			   strcmp(arg, "-h") == 0) {
+			return YC_ARG_HELP;
+		} else if (cmd == NULL && strcmp(arg, "--version") == 0) {
+			return YC_ARG_VERSION;
+		} else if ((rc = yc_opt_value(argc, argv, &i, "--socket", NULL,
+					      &y->socket)) != 0) {
+			if (rc < 0)
+				msg = "--socket needs a PATH";
+		} else if ((opts & YC_OPT_FILE) &&
+			   (rc = yc_opt_value(argc, argv, &i, "--file", "-f",
+					      &val)) != 0) {
+			if (rc < 0)
+				msg = "-f needs a FILE ('-' for standard input)";
+			else if (a->file != NULL)
+				msg = "-f is given twice";
+			else
+				a->file = val;
+		} else if ((opts & YC_OPT_FORMAT) &&
+			   (rc = yc_opt_value(argc, argv, &i, "--format", NULL,
+					      &a->format)) != 0) {
+			if (rc < 0)
+				msg = "--format needs yaml or json";
+		} else if ((opts & YC_OPT_DRY_RUN) &&
+			   strcmp(arg, "--dry-run") == 0) {
+			a->dry_run = true;
+		} else if ((opts & YC_OPT_ALL) && strcmp(arg, "--all") == 0) {
+			a->all = true;
+		} else {
+			yc_usage(cmd, "unknown option '%s'", arg);
+			return YC_ARG_BAD;
+		}
+		if (msg != NULL) {
+			yc_usage(cmd, "%s", msg);
+			return YC_ARG_BAD;
+		}
+	}
+	*from = i;
+	return YC_ARG_DONE;
+}
+
+static int
+yc_main(struct yc *y, int argc, char **argv, struct yc_args *a)
+{
+	const struct yc_cmd *cmd;
+	int i = 1, rc;
+
+	rc = yc_args_parse(y, NULL, argc, argv, &i, a);
+	if (rc == YC_ARG_HELP) {
+		yc_man();
+		return YC_EXIT_OK;
+	}
+	if (rc == YC_ARG_VERSION) {
+		printf("yardctl %s\n", YARD_VERSION);
+		return YC_EXIT_OK;
+	}
+	if (rc == YC_ARG_BAD)
+		return YC_EXIT_USAGE;
+	if (i >= argc)
+		return yc_usage(NULL, "no command given");
+	cmd = yc_cmd_find(argv[i]);
+	if (cmd == NULL)
+		return yc_usage(NULL, "unknown command '%s'", argv[i]);
+	i++;
+	rc = yc_args_parse(y, cmd, argc, argv, &i, a);
+	if (rc == YC_ARG_HELP) {
+		yc_cmd_man(cmd);
+		return YC_EXIT_OK;
+	}
+	if (rc == YC_ARG_BAD)
+		return YC_EXIT_USAGE;
+	return cmd->run(y, cmd, a);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct yc y = { .socket = getenv("YARD_SOCKET") };
+	struct yc_args a = { 0 };
+	int rc;
+
+	if (y.socket == NULL || y.socket[0] == '\0')
+		y.socket = YC_SOCKET_DEFAULT;
+	a.pos = calloc((size_t)argc + 1, sizeof(*a.pos));
+	if (a.pos == NULL)
+		yc_die_nomem();
+	rc = yc_main(&y, argc, argv, &a);
+	rpc_client_free(y.client);
+	free(a.pos);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "yardctl: cannot write the output: %s\n",
+			strerror(errno));
+		rc = YC_EXIT_FAIL;
+	}
+	return rc;
+}

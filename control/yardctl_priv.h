@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Private to yardctl: what yardctl.c (command line, requests),
+ * yardctl_input.c (files, KEY=VALUE pairs) and yardctl_format.c (tables and
+ * text for people) share. Not part of the control/ library.
+ *
+ * Every printer takes a method's result as yardd answered it (borrowed), and
+ * trusts none of its shape: a value of the wrong type prints as "-" or, when
+ * the whole answer is unusable, the printer says so on stderr and returns
+ * -EPROTO. Allocation failures end the program (yc_die_nomem()).
+ */
+#ifndef YARD_CONTROL_YARDCTL_PRIV_H
+#define YARD_CONTROL_YARDCTL_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+/** Exit statuses. */
+#define YC_EXIT_OK	0	/**< Done. */
+#define YC_EXIT_FAIL	1	/**< The request failed, or yardd is unreachable. */
+#define YC_EXIT_USAGE	2	/**< Bad command line. */
+
+/** The object kinds of topology schema v1 that have names. */
+enum yc_kind { YC_NETWORK, YC_PORT, YC_ROUTER, YC_FLOW, YC_VM, YC_KIND_MAX };
+
+/** "network", ...: the singular, also the method prefix ("network.get"). */
+const char *yc_kind_name(enum yc_kind k);
+/** "networks", ...: the plural, also the topology document's key. */
+const char *yc_kind_plural(enum yc_kind k);
+/** Parse a kind, singular or plural. Returns the kind or -1. */
+int yc_kind_parse(const char *s);
+
+/** Print "yardctl: out of memory" and exit YC_EXIT_FAIL. */
+__attribute__((noreturn)) void yc_die_nomem(void);
+
+/* ---- Input (yardctl_input.c): each says why on stderr when it fails ---- */
+
+/**
+ * Read a whole file ("-": standard input), NUL-terminated, refusing one
+ * larger than a request may be (RPC_MAX_LINE).
+ *
+ * @return
+ *   The malloc'd text with its length in *len, or NULL.
+ */
+char *yc_file_read(const char *path, size_t *len);
+
+/**
+ * One object of kind `k` from a YAML or JSON file: the object itself, or a
+ * document that holds exactly one, like "networks: [{name: blue}]". Plain
+ * YAML scalars true/false, null and integers keep their types; anything
+ * else, quoted or not, is a string.
+ *
+ * @return
+ *   A new object, or NULL.
+ */
+json_t *yc_object_from_file(enum yc_kind k, const char *path);
+
+/**
+ * Set keys of `obj` from command-line pairs: KEY=VALUE (typed as described
+ * in yardctl's manual), KEY:=JSON, and KEY= which removes KEY.
+ *
+ * @return
+ *   0, or -EINVAL for a malformed pair (a usage error).
+ */
+int yc_pairs_apply(json_t *obj, int n, char **pairs);
+
+/* ---- Output (yardctl_format.c) ---- */
+
+/** apply: the summary line, then one "+ kind/name" line per change. */
+int yc_print_apply(json_t *res, bool dry_run);
+/** list KIND: one row per object, defaults filled in. */
+int yc_print_list(enum yc_kind k, json_t *res);
+/** get KIND NAME: the object as YAML-ish lines, then status and message. */
+int yc_print_get(enum yc_kind k, json_t *res);
+/** stats ports: yard-dp's port.stats as a table. */
+int yc_print_stats_ports(json_t *res);
+/** stats nodes: yard-dp's stats.nodes as a table. */
+int yc_print_stats_nodes(json_t *res);
+/** stats drops: reason -> count; zero counts only when `all`. */
+int yc_print_stats_drops(json_t *res, bool all);
+/** fdb show: yard-dp's fdb.list as a table. */
+int yc_print_fdb(json_t *res);
+/** status: a few lines; `socket` is the path yardctl used. */
+int yc_print_status(json_t *res, const char *socket);
+
+#endif /* YARD_CONTROL_YARDCTL_PRIV_H */

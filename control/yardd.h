@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * yardd internals (not a library header): the daemon's state, its methods
+ * (yardd_api.c) and the reconciler that programs yard-dp (yardd_sync.c).
+ * Everything runs on the daemon's one thread.
+ */
+#ifndef YARD_YARDD_H
+#define YARD_YARDD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "rpc.h"
+#include "store.h"
+
+struct yardd {
+	struct rpc_server *srv;
+	struct store *store;
+	const char *db_path;
+	json_t *desired;		/* Canonical document, as stored. */
+
+	const char *dp_path;		/* yard-dp's API socket. */
+	struct rpc_client *dp;		/* NULL while yard-dp is away. */
+	uint64_t dp_connects;		/* Successful connections so far. */
+	unsigned int last_sync_ops;	/* Operations the last sync sent. */
+	json_t *errors;			/* "kind/name" -> message of a failed push. */
+};
+
+/* Kinds of the topology document, in the order of the schema. */
+extern const char *const yardd_kinds[];	/* "networks", ..., NULL */
+
+void yardd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* yardd_api.c */
+int yardd_api_register(struct yardd *d);
+
+/* yardd_sync.c */
+
+/** Connect to yard-dp when away (at most every 500 ms) and notice when it goes. */
+void yardd_dp_poll(struct yardd *d);
+
+/**
+ * Make yard-dp hold the desired networks and ports: read what it has,
+ * send only the difference. Failures of single objects are kept in
+ * d->errors; a transport failure drops the connection.
+ */
+void yardd_sync(struct yardd *d);
+
+/** Call yard-dp; -ENOTCONN (and `err` filled) when it is away. */
+int yardd_dp_call(struct yardd *d, const char *method, json_t *params,
+		  json_t **result, struct rpc_error *err);
+
+/**
+ * Status of a stored object: "programmed", "pending", "unprogrammed" or
+ * "error" (then *message is set, borrowed).
+ */
+const char *yardd_object_status(const struct yardd *d, const char *kind,
+				const char *name, const char **message);
+
+#endif /* YARD_YARDD_H */

@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * yardd's methods. Every change goes the same way (state_commit): build the
+ * whole resulting document, validate it with the schema parser, bring it to
+ * canonical form, commit it to SQLite in one transaction, then program
+ * yard-dp. A change that fails validation touches nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "topology.h"
+#include "yardd.h"
+
+const char *const yardd_kinds[] = {
+	"networks", "ports", "routers", "overlay", "flows", "vms", NULL,
+};
+
+/* "network" (a method's prefix) -> "networks" (a document key). */
+static const char *
+kind_key(const char *singular)
+{
+	static const char *const map[][2] = {
+		{ "network", "networks" }, { "port", "ports" },
+		{ "router", "routers" }, { "flow", "flows" }, { "vm", "vms" },
+		{ "overlay", "overlay" },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i][0], singular) == 0)
+			return map[i][1];
+	return NULL;
+}
+
+/*
+ * A message from the parser of a document we built ourselves carries a
+ * line of that document, which means nothing to the caller: drop
+ * "NAME:LINE: ".
+ */
+static const char *
+strip_location(const char *msg)
+{
+	const char *p = strchr(msg, ':');
+
+	if (p != NULL && p[1] >= '0' && p[1] <= '9') {
+		const char *q = strchr(p + 1, ':');
+
+		if (q != NULL && q[1] == ' ')
+			return q + 2;
+	}
+	return msg;
+}
+
+/*
+ * Validate `doc` (stolen), store it and program it. `own_lines`: the
+ * document is the caller's text, whose line numbers mean something.
+ */
+static int
+state_commit(struct yardd *d, json_t *doc, const char *name, bool own_lines,
+	     bool dry_run, struct store_delta *delta, struct rpc_error *err)
+{
+	struct topo_error terr;
+	struct topo *t;
+	json_t *canon;
+	int rc;
+
+	t = topo_parse_json(doc, name, &terr);
+	json_decref(doc);
+	if (t == NULL)
+		return rpc_error_set(err, RPC_ERR_PARAMS, "%s",
+				     own_lines ? terr.msg : strip_location(terr.msg));
+	canon = topo_to_json(t);
+	topo_free(t);
+	if (canon == NULL)
+		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
+	rc = store_save(d->store, canon, dry_run, delta);
+	if (rc < 0) {
+		json_decref(canon);
+		return rpc_error_set(err, RPC_ERR_FAILED, "store %s: %s", d->db_path,
+				     store_errmsg(d->store));
+	}
+	if (dry_run) {
+		json_decref(canon);
+		return 0;
+	}
+	json_decref(d->desired);
+	d->desired = canon;
+	yardd_sync(d);
+	return 0;
+}
+
+static json_t *
+delta_json(const struct store_delta *delta)
+{
+	return json_pack("{s:O, s:O, s:O, s:i, s:I}",
+			 "created", delta->created_names,
+			 "updated", delta->updated_names,
+			 "deleted", delta->deleted_names,
+			 "unchanged", delta->unchanged,
+			 "generation", (json_int_t)0);
+}
+
+static int
+m_apply(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct yardd *d = ctx;
+	struct store_delta delta = { 0 };
+	const char *text = NULL;
+	bool dry_run = false;
+	json_t *doc;
+	int rc;
+
+	if (rpc_param_str_opt(params, "text", &text, err) < 0 ||
+	    rpc_param_bool_opt(params, "dry_run", &dry_run, err) < 0)
+		return -EINVAL;
+	if (text != NULL) {
+		struct topo_error terr;
+		struct topo *t = topo_parse_string(text, strlen(text), "topology",
+						   &terr);
+
+		if (t == NULL)
+			return rpc_error_set(err, RPC_ERR_PARAMS, "%s", terr.msg);
+		doc = topo_to_json(t);
+		topo_free(t);
+	} else {
+		doc = json_object_get(params, "topology");
+		if (!json_is_object(doc))
+			return rpc_error_set(err, RPC_ERR_PARAMS, "params: give "
+					     "'text' (YAML or JSON) or 'topology' "
+					     "(an object)");
+		json_incref(doc);
+	}
+	rc = state_commit(d, doc, "topology", true, dry_run, &delta, err);
+	if (rc < 0)
+		return rc;
+	*result = delta_json(&delta);
+	json_object_set_new(*result, "generation",
+			    json_integer((json_int_t)store_generation(d->store)));
+	store_delta_release(&delta);
+	return 0;
+}
+
+static int
+m_export(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct yardd *d = ctx;
+	const char *format = "yaml";
+	char *text;
+
+	if (rpc_param_str_opt(params, "format", &format, err) < 0)
+		return -EINVAL;
+	if (strcmp(format, "yaml") == 0)
+		text = topo_json_to_yaml(d->desired);
+	else if (strcmp(format, "json") == 0)
+		text = json_dumps(d->desired, JSON_INDENT(2));
+	else
+		return rpc_error_set(err, RPC_ERR_PARAMS, "params.format: '%s' is "
+				     "neither yaml nor json", format);
+	if (text == NULL)
+		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
+	*result = json_pack("{s:s, s:s}", "format", format, "text", text);
+	free(text);
+	return 0;
+}
+
+/* ---- Per-kind methods, one handler each, the kind in ctx ---- */
+
+struct kind_ctx {
+	struct yardd *d;
+	const char *kind;	/* Document key: "networks", ..., "overlay". */
+	char singular[16];
+};
+
+static struct kind_ctx kind_ctxs[8];
+
+static json_t *
+object_with_status(const struct yardd *d, const char *kind, json_t *obj)
+{
+	const char *name = json_string_value(json_object_get(obj, "name"));
+	const char *msg, *status;
+	json_t *o;
+
+	status = yardd_object_status(d, kind, name ? name : "", &msg);
+	o = json_pack("{s:O, s:s}", "object", obj, "status", status);
+	if (msg != NULL)
+		json_object_set_new(o, "message", json_string(msg));
+	return o;
+}
+
+/* Position of object `name` in the list, or -1. */
+static ssize_t
+find(json_t *list, const char *name)
+{
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(list, i, o)
+		if (strcmp(json_string_value(json_object_get(o, "name")) ?: "",
+			   name) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static int
+m_list(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct kind_ctx *k = ctx;
+	json_t *list = json_array(), *o;
+	size_t i;
+
+	(void)params;
+	(void)err;
+	json_array_foreach(json_object_get(k->d->desired, k->kind), i, o)
+		json_array_append_new(list, object_with_status(k->d, k->kind, o));
+	*result = list;
+	return 0;
+}
+
+static int
+m_get(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct kind_ctx *k = ctx;
+	const char *name;
+	ssize_t at;
+
+	if (rpc_param_str(params, "name", &name, err) < 0)
+		return -EINVAL;
+	at = find(json_object_get(k->d->desired, k->kind), name);
+	if (at < 0)
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "params.name: no %s "
+				     "called '%s'", k->singular, name);
+	*result = object_with_status(k->d, k->kind,
+		json_array_get(json_object_get(k->d->desired, k->kind), (size_t)at));
+	return 0;
+}
+
+/* create (at < 0 wanted), update (at >= 0 wanted) or delete (obj NULL). */
+static int
+change(struct kind_ctx *k, json_t *params, bool create, bool del,
+       json_t **result, struct rpc_error *err)
+{
+	json_t *doc, *list, *obj = NULL;
+	struct store_delta delta = { 0 };
+	const char *name;
+	ssize_t at;
+	int rc;
+
+	if (del) {
+		if (rpc_param_str(params, "name", &name, err) < 0)
+			return -EINVAL;
+	} else {
+		obj = json_object_get(params, "object");
+		if (!json_is_object(obj))
+			return rpc_error_set(err, RPC_ERR_PARAMS, "params.object: a "
+					     "%s object is expected", k->singular);
+		name = json_string_value(json_object_get(obj, "name"));
+		if (name == NULL)
+			return rpc_error_set(err, RPC_ERR_PARAMS, "params.object."
+					     "name: a string is required");
+	}
+	doc = json_deep_copy(k->d->desired);
+	list = json_object_get(doc, k->kind);
+	if (list == NULL) {
+		list = json_array();
+		json_object_set_new(doc, k->kind, list);
+	}
+	at = find(list, name);
+	if (create && at >= 0) {
+		json_decref(doc);
+		return rpc_error_set(err, RPC_ERR_EXISTS, "params.object.name: %s "
+				     "'%s' exists already", k->singular, name);
+	}
+	if (!create && at < 0) {
+		json_decref(doc);
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "params.%sname: no %s "
+				     "called '%s'", del ? "" : "object.",
+				     k->singular, name);
+	}
+	if (create)
+		json_array_append(list, obj);
+	else if (del)
+		json_array_remove(list, (size_t)at);
+	else
+		json_array_set(list, (size_t)at, obj);
+	rc = state_commit(k->d, doc, "object", false, false, &delta, err);
+	store_delta_release(&delta);
+	if (rc < 0)
+		return rc;
+	if (!del) {
+		const char *msg;
+
+		*result = json_pack("{s:s, s:s}", "name", name, "status",
+				    yardd_object_status(k->d, k->kind, name, &msg));
+	}
+	return 0;
+}
+
+static int
+m_create(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	return change(ctx, params, true, false, result, err);
+}
+
+static int
+m_update(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	return change(ctx, params, false, false, result, err);
+}
+
+static int
+m_delete(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	return change(ctx, params, false, true, result, err);
+}
+
+/* The overlay is one object, without a name. */
+static int
+m_overlay_get(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct yardd *d = ctx;
+	json_t *o = json_object_get(d->desired, "overlay");
+
+	(void)params;
+	if (o == NULL)
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no overlay is set");
+	*result = json_pack("{s:O, s:s}", "object", o, "status", "pending");
+	return 0;
+}
+
+static int
+overlay_change(struct yardd *d, json_t *obj, json_t **result,
+	       struct rpc_error *err)
+{
+	struct store_delta delta = { 0 };
+	json_t *doc = json_deep_copy(d->desired);
+	int rc;
+
+	if (obj != NULL)
+		json_object_set(doc, "overlay", obj);
+	else if (json_object_del(doc, "overlay") < 0) {
+		json_decref(doc);
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no overlay is set");
+	}
+	rc = state_commit(d, doc, "object", false, false, &delta, err);
+	store_delta_release(&delta);
+	if (rc == 0 && obj != NULL)
+		*result = json_pack("{s:s}", "status", "pending");
+	return rc;
+}
+
+static int
+m_overlay_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	json_t *obj = json_object_get(params, "object");
+
+	if (!json_is_object(obj))
+		return rpc_error_set(err, RPC_ERR_PARAMS,
+				     "params.object: an overlay object is expected");
+	return overlay_change(ctx, obj, result, err);
+}
+
+static int
+m_overlay_delete(void *ctx, json_t *params, json_t **result,
+		 struct rpc_error *err)
+{
+	(void)params;
+	return overlay_change(ctx, NULL, result, err);
+}
+
+/* ---- Runtime queries, answered by yard-dp ---- */
+
+struct proxy_ctx {
+	struct yardd *d;
+	const char *dp_method;
+};
+
+static struct proxy_ctx proxy_ctxs[4];
+
+static int
+m_proxy(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct proxy_ctx *p = ctx;
+	int rc = yardd_dp_call(p->d, p->dp_method, json_incref(params), result,
+			       err);
+
+	return rc < 0 ? rc : 0;
+}
+
+static int
+m_status(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct yardd *d = ctx;
+	size_t objects = 0;
+
+	(void)params;
+	(void)err;
+	for (unsigned int i = 0; yardd_kinds[i] != NULL; i++) {
+		json_t *v = json_object_get(d->desired, yardd_kinds[i]);
+
+		objects += json_is_array(v) ? json_array_size(v) : v != NULL;
+	}
+	*result = json_pack("{s:s, s:{s:s, s:I, s:I}, s:{s:s, s:b, s:I, s:i}}",
+			    "version", YARD_VERSION,
+			    "store", "path", d->db_path,
+			    "generation", (json_int_t)store_generation(d->store),
+			    "objects", (json_int_t)objects,
+			    "dataplane", "socket", d->dp_path,
+			    "connected", d->dp != NULL,
+			    "resyncs", (json_int_t)d->dp_connects,
+			    "last_sync_ops", (int)d->last_sync_ops);
+	return 0;
+}
+
+int
+yardd_api_register(struct yardd *d)
+{
+	static const char *const singular[] = {
+		"network", "port", "router", "flow", "vm",
+	};
+	static const struct {
+		const char *verb;
+		rpc_method_fn fn;
+	} verbs[] = {
+		{ "create", m_create }, { "update", m_update },
+		{ "delete", m_delete }, { "get", m_get }, { "list", m_list },
+	};
+	static const char *const proxied[][2] = {
+		{ "stats.ports", "port.stats" }, { "stats.nodes", "stats.nodes" },
+		{ "stats.drops", "stats.drops" }, { "fdb.list", "fdb.list" },
+	};
+	char method[64];
+	int rc = 0;
+
+	rc |= rpc_server_method_add(d->srv, "apply", m_apply, d);
+	rc |= rpc_server_method_add(d->srv, "export", m_export, d);
+	rc |= rpc_server_method_add(d->srv, "status", m_status, d);
+	rc |= rpc_server_method_add(d->srv, "overlay.get", m_overlay_get, d);
+	rc |= rpc_server_method_add(d->srv, "overlay.set", m_overlay_set, d);
+	rc |= rpc_server_method_add(d->srv, "overlay.delete", m_overlay_delete, d);
+	for (size_t i = 0; i < sizeof(singular) / sizeof(singular[0]); i++) {
+		struct kind_ctx *k = &kind_ctxs[i];
+
+		k->d = d;
+		k->kind = kind_key(singular[i]);
+		snprintf(k->singular, sizeof(k->singular), "%s", singular[i]);
+		for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++) {
+			snprintf(method, sizeof(method), "%s.%s", singular[i],
+				 verbs[v].verb);
+			rc |= rpc_server_method_add(d->srv, method, verbs[v].fn, k);
+		}
+	}
+	for (size_t i = 0; i < sizeof(proxied) / sizeof(proxied[0]); i++) {
+		proxy_ctxs[i].d = d;
+		proxy_ctxs[i].dp_method = proxied[i][1];
+		rc |= rpc_server_method_add(d->srv, proxied[i][0], m_proxy,
+					    &proxy_ctxs[i]);
+	}
+	return rc < 0 ? -ENOMEM : 0;
+}
