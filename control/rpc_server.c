@@ -175,9 +175,14 @@ rpc_peer_is_allowed(const struct rpc_server *srv, int fd, char *why,
 	if (rpc_group_gid_get(RPC_GROUP, &yard) == 0 &&
 	    (cr.gid == yard || rpc_user_group_has(cr.uid, yard)))
 		return true;
-	snprintf(why, size,
-		 "permission denied: uid %u is neither root, nor uid %u, nor a member of group '%s'",
-		 (unsigned int)cr.uid, (unsigned int)srv->euid, RPC_GROUP);
+	if (srv->euid == 0)
+		snprintf(why, size, "permission denied: uid %u is neither root "
+			 "nor a member of group '%s'", (unsigned int)cr.uid,
+			 RPC_GROUP);
+	else
+		snprintf(why, size, "permission denied: uid %u is neither root, "
+			 "nor uid %u, nor a member of group '%s'",
+			 (unsigned int)cr.uid, (unsigned int)srv->euid, RPC_GROUP);
 	return false;
 }
 

@@ -313,7 +313,9 @@ yc_cmd_apply(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 		fprintf(stderr, "yardctl: %s is not UTF-8 text\n", a->file);
 		return YC_EXIT_FAIL;
 	}
-	params = json_pack("{s:o}", "text", text);
+	/* The file's name makes yardd's errors read "lab.yaml:12: ...". */
+	params = json_pack("{s:o, s:s}", "text", text, "name",
+			   strcmp(a->file, "-") == 0 ? "<stdin>" : a->file);
 	if (a->dry_run)
 		json_object_set_new(params, "dry_run", json_true());
 	if (yc_call(y, "apply", params, &res) < 0)

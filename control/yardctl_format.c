@@ -147,6 +147,9 @@ yc_yaml_needs_quotes(const char *s, bool flow)
 	for (unsigned int i = 0; words[i] != NULL; i++)
 		if (strcmp(s, words[i]) == 0)
 			return true;
+	/* YAML 1.1 reads 02:00:00:00:01:01 as a base 60 integer. */
+	if (strchr(s, ':') != NULL && strspn(s, "0123456789:") == len)
+		return true;
 	errno = 0;
 	(void)strtod(s, &end);
 	return *end == '\0';
@@ -617,28 +620,29 @@ yc_print_apply(json_t *res, bool dry_run)
 		{ "updated", "updated", "update", '~' },
 		{ "deleted", "deleted", "delete", '-' },
 	};
+	json_t *unchanged = json_object_get(res, "unchanged");
 	json_t *gen = json_object_get(res, "generation"), *v;
-	size_t i;
+	size_t n[3], i;
 
-	if (!json_is_integer(json_object_get(res, "unchanged"))) {
+	if (!json_is_integer(unchanged)) {
 		yc_bad_answer("no \"unchanged\" count in the result");
 		return -EPROTO;
 	}
-	fputs(dry_run ? "would " : "", stdout);
 	for (unsigned int l = 0; l < 3; l++)
-		printf("%s %zu, ", dry_run ? lists[l].would : lists[l].done,
-		       json_array_size(json_object_get(res, lists[l].key)));
-	v = json_object_get(res, "unchanged");
-	if (dry_run)
-		printf("leave %" JSON_INTEGER_FORMAT " unchanged (dry run)\n",
-		       json_integer_value(v));
-	else
-		printf("unchanged %" JSON_INTEGER_FORMAT, json_integer_value(v));
-	if (!dry_run && json_is_integer(gen))
-		printf(" (generation %" JSON_INTEGER_FORMAT ")",
-		       json_integer_value(gen));
-	if (!dry_run)
+		n[l] = json_array_size(json_object_get(res, lists[l].key));
+	if (dry_run) {
+		printf("would create %zu, update %zu, delete %zu, leave %"
+		       JSON_INTEGER_FORMAT " unchanged (dry run)\n", n[0], n[1],
+		       n[2], json_integer_value(unchanged));
+	} else {
+		printf("created %zu, updated %zu, deleted %zu, unchanged %"
+		       JSON_INTEGER_FORMAT, n[0], n[1], n[2],
+		       json_integer_value(unchanged));
+		if (json_is_integer(gen))
+			printf(" (generation %" JSON_INTEGER_FORMAT ")",
+			       json_integer_value(gen));
 		putchar('\n');
+	}
 	for (unsigned int l = 0; l < 3; l++)
 		json_array_foreach(json_object_get(res, lists[l].key), i, v)
 			printf("%c %s\n", lists[l].mark, yc_str(v));

@@ -52,25 +52,14 @@ strip_location(const char *msg)
 	return msg;
 }
 
-/*
- * Validate `doc` (stolen), store it and program it. `own_lines`: the
- * document is the caller's text, whose line numbers mean something.
- */
+/* Store a validated topology (consumed) in canonical form and program it. */
 static int
-state_commit(struct yardd *d, json_t *doc, const char *name, bool own_lines,
-	     bool dry_run, struct store_delta *delta, struct rpc_error *err)
+state_commit_topo(struct yardd *d, struct topo *t, bool dry_run,
+		  struct store_delta *delta, struct rpc_error *err)
 {
-	struct topo_error terr;
-	struct topo *t;
-	json_t *canon;
+	json_t *canon = topo_to_json(t);
 	int rc;
 
-	t = topo_parse_json(doc, name, &terr);
-	json_decref(doc);
-	if (t == NULL)
-		return rpc_error_set(err, RPC_ERR_PARAMS, "%s",
-				     own_lines ? terr.msg : strip_location(terr.msg));
-	canon = topo_to_json(t);
 	topo_free(t);
 	if (canon == NULL)
 		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
@@ -90,15 +79,34 @@ state_commit(struct yardd *d, json_t *doc, const char *name, bool own_lines,
 	return 0;
 }
 
+/*
+ * Validate `doc` (stolen), store it and program it. `own_lines`: the
+ * document is the caller's text, whose line numbers mean something.
+ */
+static int
+state_commit(struct yardd *d, json_t *doc, const char *name, bool own_lines,
+	     bool dry_run, struct store_delta *delta, struct rpc_error *err)
+{
+	struct topo_error terr;
+	struct topo *t;
+
+	t = topo_parse_json(doc, name, &terr);
+	json_decref(doc);
+	if (t == NULL)
+		return rpc_error_set(err, RPC_ERR_PARAMS, "%s",
+				     own_lines ? terr.msg : strip_location(terr.msg));
+	return state_commit_topo(d, t, dry_run, delta, err);
+}
+
 static json_t *
-delta_json(const struct store_delta *delta)
+delta_json(const struct yardd *d, const struct store_delta *delta)
 {
 	return json_pack("{s:O, s:O, s:O, s:i, s:I}",
 			 "created", delta->created_names,
 			 "updated", delta->updated_names,
 			 "deleted", delta->deleted_names,
 			 "unchanged", delta->unchanged,
-			 "generation", (json_int_t)0);
+			 "generation", (json_int_t)store_generation(d->store));
 }
 
 static int
@@ -106,40 +114,38 @@ m_apply(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
 	struct yardd *d = ctx;
 	struct store_delta delta = { 0 };
-	const char *text = NULL;
+	const char *text = NULL, *name = "topology";
 	bool dry_run = false;
-	json_t *doc;
 	int rc;
 
 	if (rpc_param_str_opt(params, "text", &text, err) < 0 ||
+	    rpc_param_str_opt(params, "name", &name, err) < 0 ||
 	    rpc_param_bool_opt(params, "dry_run", &dry_run, err) < 0)
 		return -EINVAL;
 	if (text != NULL) {
 		struct topo_error terr;
-		struct topo *t = topo_parse_string(text, strlen(text), "topology",
+		struct topo *t = topo_parse_string(text, strlen(text), name,
 						   &terr);
 
 		if (t == NULL)
 			return rpc_error_set(err, RPC_ERR_PARAMS, "%s", terr.msg);
-		doc = topo_to_json(t);
-		topo_free(t);
+		rc = state_commit_topo(d, t, dry_run, &delta, err);
 	} else {
-		doc = json_object_get(params, "topology");
+		json_t *doc = json_object_get(params, "topology");
+
 		if (!json_is_object(doc))
 			return rpc_error_set(err, RPC_ERR_PARAMS, "params: give "
 					     "'text' (YAML or JSON) or 'topology' "
 					     "(an object)");
-		json_incref(doc);
+		rc = state_commit(d, json_incref(doc), "topology", true, dry_run,
+				  &delta, err);
 	}
-	rc = state_commit(d, doc, "topology", true, dry_run, &delta, err);
-	if (rc < 0)
-		return rc;
-	*result = delta_json(&delta);
-	json_object_set_new(*result, "generation",
-			    json_integer((json_int_t)store_generation(d->store)));
+	if (rc == 0)
+		*result = delta_json(d, &delta);
 	store_delta_release(&delta);
-	return 0;
+	return rc;
 }
+
 
 static int
 m_export(void *ctx, json_t *params, json_t **result, struct rpc_error *err)

@@ -65,7 +65,6 @@ yardd_dp_call(struct yardd *d, const char *method, json_t *params,
 void
 yardd_dp_poll(struct yardd *d)
 {
-	static uint64_t last_try;
 	uint64_t now = now_ms();
 	int rc;
 
@@ -77,9 +76,9 @@ yardd_dp_poll(struct yardd *d)
 			dp_drop(d, "connection closed");
 		return;
 	}
-	if (now - last_try < RECONNECT_MS)
+	if (now - d->dp_last_try < RECONNECT_MS)
 		return;
-	last_try = now;
+	d->dp_last_try = now;
 	d->dp = rpc_client_connect(d->dp_path, &rc);
 	if (d->dp == NULL)
 		return;
