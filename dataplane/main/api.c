@@ -302,17 +302,12 @@ topology_apply(void *ctx, json_t *params, json_t **result, struct rpc_error *err
 		t = topo_parse_string(text, strlen(text), "params.text", &terr);
 	} else {
 		json_t *obj = json_object_get(params, "topology");
-		char *dump;
 
 		if (!json_is_object(obj))
 			return rpc_error_set(err, RPC_ERR_PARAMS, "params: give "
 					     "'text' (YAML or JSON) or 'topology' "
 					     "(an object)");
-		dump = json_dumps(obj, JSON_INDENT(1));
-		if (dump == NULL)
-			return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
-		t = topo_parse_string(dump, strlen(dump), "params.topology", &terr);
-		free(dump);
+		t = topo_parse_json(obj, "params.topology", &terr);
 	}
 	if (t == NULL)
 		return rpc_error_set(err, RPC_ERR_PARAMS, "%s", terr.msg);
