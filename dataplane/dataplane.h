@@ -28,6 +28,8 @@
 #include <rte_graph_worker.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
 /* ------------------------------------------------------------------ */
@@ -47,15 +49,37 @@ extern int dp_logtype;
 #define DP_RX_BURST 64		/**< Packets read from one rx queue per poll. */
 
 /* ------------------------------------------------------------------ */
-/* Per-packet metadata, in the mbuf private area                       */
+/* Per-packet metadata                                                 */
 
-struct dp_mbuf_priv {
-	uint16_t in_port;	/**< Ingress port index. */
+/*
+ * What the nodes pass along with a packet lives in the mbuf itself, in the
+ * cache lines a packet's way touches anyway: the ingress port is m->port
+ * (first line), the rest is a dynamic field (second line, which freeing the
+ * mbuf reads). Copies made with rte_pktmbuf_copy() keep both.
+ */
+struct dp_meta {
 	uint16_t out_port;	/**< Egress port index, set before port-tx. */
 	uint16_t bd;		/**< Network (bridge domain) index. */
 	uint8_t drop_reason;	/**< Set before enqueueing to "drop". */
-	uint8_t trace_n;	/**< Entries used in trace[]. */
+	uint8_t pad[3];
+};
+
+extern int dp_meta_offset;
+
+static inline struct dp_meta *
+dp_meta(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, dp_meta_offset, struct dp_meta *);
+}
+
+/*
+ * Trace records, in the mbuf private area: only touched while tracing, so
+ * the line they sit in stays cold otherwise.
+ */
+struct dp_mbuf_priv {
 	uint32_t trace_id;	/**< Packet number (yard-replay), kept by copies. */
+	uint8_t trace_n;	/**< Entries used in trace[]. */
+	uint8_t pad;
 	uint16_t trace[DP_TRACE_MAX];	/**< Node ids the packet went through. */
 };
 
@@ -332,7 +356,21 @@ dp_worker_count_drop(struct dp_worker *wk, uint16_t in_port,
 static inline void
 dp_drop_set(struct rte_mbuf *m, unsigned int reason)
 {
-	dp_priv(m)->drop_reason = (uint8_t)reason;
+	dp_meta(m)->drop_reason = (uint8_t)reason;
+}
+
+/*
+ * Prefetch for a loop over objs[]: the mbuf header of packet i + 8 and the
+ * data of packet i + 4, whose header the previous call brought in.
+ */
+static __rte_always_inline void
+dp_prefetch_ahead(void **objs, uint16_t i, uint16_t n)
+{
+	if (i + 8 < n)
+		rte_prefetch0(objs[i + 8]);
+	if (i + 4 < n)
+		rte_prefetch0(rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 4],
+					       void *));
 }
 
 /* ------------------------------------------------------------------ */

@@ -14,6 +14,7 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_mbuf_dyn.h>
 
 #include "dataplane.h"
 #include "dp_priv.h"
@@ -21,6 +22,7 @@
 RTE_LOG_REGISTER(dp_logtype, yard.dataplane, INFO);
 
 struct rte_rcu_qsbr *dp_rcu;
+int dp_meta_offset = -1;
 struct rte_mempool *dp_pool;
 uint64_t dp_clock_sec;
 bool dp_trace_on;
@@ -196,6 +198,21 @@ dp_init(const struct dp_config *cfg)
 		return -EINVAL;
 	}
 	dp_drop_reasons_register(0, dp_drop_names, RTE_DIM(dp_drop_names));
+
+	if (dp_meta_offset < 0) {
+		static const struct rte_mbuf_dynfield desc = {
+			.name = "yard_meta",
+			.size = sizeof(struct dp_meta),
+			.align = __alignof__(struct dp_meta),
+		};
+
+		dp_meta_offset = rte_mbuf_dynfield_register(&desc);
+		if (dp_meta_offset < 0) {
+			DP_LOG(ERR, "cannot register the mbuf field: %s",
+			       rte_strerror(rte_errno));
+			return -rte_errno;
+		}
+	}
 
 	if (n_mbufs == 0)
 		n_mbufs = 16383 + 8192 * cfg->n_workers;

@@ -12,12 +12,12 @@ drop_inline(struct rte_node *node, void **objs, uint16_t n, const bool trace)
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
-		const struct dp_mbuf_priv *p = dp_priv(m);
+		unsigned int reason = dp_meta(m)->drop_reason;
 
-		dp_worker_count_drop(wk, p->in_port, p->drop_reason);
+		dp_worker_count_drop(wk, m->port, reason);
 		if (trace) {
 			dp_trace_add(m, node);
-			dp_trace_sink(m, DP_PORT_NONE, p->drop_reason);
+			dp_trace_sink(m, DP_PORT_NONE, reason);
 		}
 	}
 	rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, n);

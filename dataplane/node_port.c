@@ -30,16 +30,14 @@ port_rx_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 			break;
 		n = rte_eth_rx_burst(port, l->q[i].queue, &pkts[total],
 				     RTE_MIN(room, (uint16_t)DP_RX_BURST));
+		/* Drivers set m->port; set it anyway, it is one store. */
 		for (uint16_t k = total; k < total + n; k++) {
-			struct dp_mbuf_priv *p = dp_priv(pkts[k]);
-
-			p->in_port = port;
-			p->out_port = DP_PORT_NONE;
-			p->drop_reason = DP_DROP_NONE;
-			p->trace_n = 0;
+			pkts[k]->port = port;
 			c->rx_bytes += pkts[k]->pkt_len;
-			if (trace)
+			if (trace) {
+				dp_priv(pkts[k])->trace_n = 0;
 				dp_trace_add(pkts[k], node);
+			}
 		}
 		c->rx_pkts += n;
 		total += n;
@@ -114,9 +112,9 @@ port_tx_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	uint16_t i = 0;
 
 	while (i < n) {
-		uint16_t start = i, port = dp_priv(pkts[i])->out_port;
+		uint16_t start = i, port = dp_meta(pkts[i])->out_port;
 
-		while (++i < n && dp_priv(pkts[i])->out_port == port)
+		while (++i < n && dp_meta(pkts[i])->out_port == port)
 			;
 		port_tx_run(graph, node, wk, port, &pkts[start], i - start, trace);
 	}

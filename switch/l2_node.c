@@ -53,9 +53,8 @@ security_check(const struct sw_port *sp, const uint8_t *d,
 static __rte_always_inline uint16_t
 eth_input_one(struct rte_mbuf *m)
 {
-	struct dp_mbuf_priv *p = dp_priv(m);
 	const struct sw_port *sp =
-		__atomic_load_n(&sw_ports[p->in_port], __ATOMIC_ACQUIRE);
+		__atomic_load_n(&sw_ports[m->port], __ATOMIC_ACQUIRE);
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
 	unsigned int reason;
 	struct sw_frame f;
@@ -103,7 +102,7 @@ eth_input_one(struct rte_mbuf *m)
 		memmove(d + 4, d, 2 * RTE_ETHER_ADDR_LEN);
 		rte_pktmbuf_adj(m, 4);
 	}
-	p->bd = bd;
+	dp_meta(m)->bd = bd;
 	return ETH_INPUT_NEXT_L2_INPUT;
 
 drop:
@@ -121,9 +120,7 @@ eth_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 
-		if (i + 4 < n)
-			rte_prefetch0(rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 4],
-						       void *));
+		dp_prefetch_ahead(objs, i, n);
 		if (trace)
 			dp_trace_add(m, node);
 		nexts[i] = eth_input_one(m);
@@ -181,13 +178,13 @@ l2_input_one(struct dp_worker *wk, struct rte_mbuf *m,
 	     const struct sw_fdb_key *src_key, struct sw_fdb_key *last,
 	     uint32_t now)
 {
-	struct dp_mbuf_priv *p = dp_priv(m);
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t in_port = m->port, out_port;
 
 	if (likely(src != NULL)) {
 		uint16_t sport = __atomic_load_n(&src->port, __ATOMIC_ACQUIRE);
 
-		if (likely(sport == p->in_port)) {
+		if (likely(sport == in_port)) {
 			if (unlikely(src->last_seen != now))
 				__atomic_store_n(&src->last_seen, now,
 						 __ATOMIC_RELAXED);
@@ -195,20 +192,79 @@ l2_input_one(struct dp_worker *wk, struct rte_mbuf *m,
 			dp_drop_set(m, SW_DROP_STATIC_MAC_CONFLICT);
 			return L2_INPUT_NEXT_DROP;
 		} else {
-			learn_queue(wk, src_key, p->in_port, last);
+			learn_queue(wk, src_key, in_port, last);
 		}
 	} else {
-		learn_queue(wk, src_key, p->in_port, last);
+		learn_queue(wk, src_key, in_port, last);
 	}
 
 	if (unlikely(d[0] & 1) || dst == NULL)
 		return L2_INPUT_NEXT_FLOOD;
-	p->out_port = __atomic_load_n(&dst->port, __ATOMIC_ACQUIRE);
-	if (unlikely(p->out_port == p->in_port)) {
+	out_port = __atomic_load_n(&dst->port, __ATOMIC_ACQUIRE);
+	if (unlikely(out_port == in_port)) {
 		dp_drop_set(m, SW_DROP_SAME_PORT);
 		return L2_INPUT_NEXT_DROP;
 	}
+	dp_meta(m)->out_port = out_port;
 	return L2_INPUT_NEXT_OUTPUT;
+}
+
+static __rte_always_inline uint64_t
+key64(const struct sw_fdb_key *k)
+{
+	uint64_t v;
+
+	memcpy(&v, k, sizeof(v));
+	return v;
+}
+
+/*
+ * FDB look-ups for one chunk: keys[2i] is packet i's source, keys[2i+1]
+ * its destination. A key equal to the previous packet's (or, for the first
+ * packet, to the last one of the chunk before: `carry`) reuses that result,
+ * so a run of one flow costs one look-up; the other keys go to the hash in
+ * one bulk call. Entries stay valid for the whole graph walk (RCU).
+ */
+static __rte_always_inline void
+fdb_lookup_chunk(const struct sw_fdb_key *keys, unsigned int nkeys,
+		 struct sw_fdb_entry **ent, uint64_t carry_key[2],
+		 struct sw_fdb_entry *carry_ent[2])
+{
+	const void *kp[2 * LOOKUP_CHUNK];
+	void *data[2 * LOOKUP_CHUNK];
+	uint8_t slot[2 * LOOKUP_CHUNK], from[2 * LOOKUP_CHUNK];
+	unsigned int nl = 0;
+	uint64_t hits = 0;
+
+	enum { OWN, PREV, CARRY };
+
+	for (unsigned int j = 0; j < nkeys; j++) {
+		uint64_t k = key64(&keys[j]);
+
+		if (j >= 2 && k == key64(&keys[j - 2])) {
+			from[j] = PREV;
+		} else if (j < 2 && k == carry_key[j]) {
+			from[j] = CARRY;
+		} else {
+			from[j] = OWN;
+			kp[nl] = &keys[j];
+			slot[nl++] = (uint8_t)j;
+		}
+	}
+	if (nl != 0)
+		rte_hash_lookup_bulk_data(sw_fdb, kp, nl, &hits, data);
+	for (unsigned int l = 0; l < nl; l++)
+		ent[slot[l]] = (hits >> l) & 1 ? data[l] : NULL;
+	for (unsigned int j = 0; j < nkeys; j++) {
+		if (from[j] == PREV)
+			ent[j] = ent[j - 2];
+		else if (from[j] == CARRY)
+			ent[j] = carry_ent[j];
+	}
+	for (unsigned int j = nkeys - 2; j < nkeys; j++) {
+		carry_key[j & 1] = key64(&keys[j]);
+		carry_ent[j & 1] = ent[j];
+	}
 }
 
 static __rte_always_inline uint16_t
@@ -218,39 +274,35 @@ l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	struct dp_worker *wk = dp_node_worker(node);
 	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
 	struct sw_fdb_key last = { .bd = UINT16_MAX };
+	/* No real key has all bits set: bd UINT16_MAX is never a network. */
+	uint64_t carry_key[2] = { UINT64_MAX, UINT64_MAX };
+	struct sw_fdb_entry *carry_ent[2] = { NULL, NULL };
 	uint32_t now = dp_clock_now();
 
 	for (uint16_t base = 0; base < n; base += LOOKUP_CHUNK) {
 		uint16_t cnt = RTE_MIN((uint16_t)LOOKUP_CHUNK, (uint16_t)(n - base));
 		struct sw_fdb_key keys[2 * LOOKUP_CHUNK];
-		const void *kp[2 * LOOKUP_CHUNK];
-		void *data[2 * LOOKUP_CHUNK];
-		uint64_t hits = 0;
+		struct sw_fdb_entry *ent[2 * LOOKUP_CHUNK];
 
-		/* Keys: source of packet i at 2i, destination at 2i+1. */
 		for (uint16_t i = 0; i < cnt; i++) {
 			struct rte_mbuf *m = objs[base + i];
 			const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-			uint16_t bd = dp_priv(m)->bd;
+			uint16_t bd = dp_meta(m)->bd;
 
+			dp_prefetch_ahead(objs, base + i, n);
 			keys[2 * i].bd = bd;
 			memcpy(keys[2 * i].mac, d + 6, 6);
 			keys[2 * i + 1].bd = bd;
 			memcpy(keys[2 * i + 1].mac, d, 6);
-			kp[2 * i] = &keys[2 * i];
-			kp[2 * i + 1] = &keys[2 * i + 1];
 		}
-		rte_hash_lookup_bulk_data(sw_fdb, kp, 2u * cnt, &hits, data);
+		fdb_lookup_chunk(keys, 2u * cnt, ent, carry_key, carry_ent);
 		for (uint16_t i = 0; i < cnt; i++) {
 			struct rte_mbuf *m = objs[base + i];
-			struct sw_fdb_entry *src = (hits >> (2 * i)) & 1 ?
-				data[2 * i] : NULL;
-			struct sw_fdb_entry *dst = (hits >> (2 * i + 1)) & 1 ?
-				data[2 * i + 1] : NULL;
 
 			if (trace)
 				dp_trace_add(m, node);
-			nexts[base + i] = l2_input_one(wk, m, src, dst, &keys[2 * i],
+			nexts[base + i] = l2_input_one(wk, m, ent[2 * i],
+						       ent[2 * i + 1], &keys[2 * i],
 						       &last, now);
 		}
 	}
@@ -286,11 +338,12 @@ RTE_NODE_REGISTER(l2_input_node);
 enum { L2_FLOOD_NEXT_OUTPUT, L2_FLOOD_NEXT_DROP };
 
 static __rte_always_inline void
-flood_one(struct rte_graph *graph, struct rte_node *node, struct rte_mbuf *m)
+flood_one(struct rte_graph *graph, struct rte_node *node, struct rte_mbuf *m,
+	  const bool trace)
 {
-	struct dp_mbuf_priv *p = dp_priv(m);
+	struct dp_meta *meta = dp_meta(m);
 	const struct sw_network *net =
-		__atomic_load_n(&sw_networks[p->bd], __ATOMIC_ACQUIRE);
+		__atomic_load_n(&sw_networks[meta->bd], __ATOMIC_ACQUIRE);
 	uint16_t last = DP_PORT_NONE;
 
 	if (likely(net != NULL)) {
@@ -299,19 +352,21 @@ flood_one(struct rte_graph *graph, struct rte_node *node, struct rte_mbuf *m)
 			uint16_t port = net->members[i];
 			struct rte_mbuf *c;
 
-			if (port == p->in_port)
+			if (port == m->port)
 				continue;
 			if (last != DP_PORT_NONE) {
 				c = rte_pktmbuf_copy(m, dp_pool, 0, UINT32_MAX);
 				if (unlikely(c == NULL)) {
 					/* Out of buffers: this copy is lost. */
 					dp_worker_count_drop(dp_node_worker(node),
-							     p->in_port,
+							     m->port,
 							     DP_DROP_NO_BUFFER);
 					continue;
 				}
-				*dp_priv(c) = *p;
-				dp_priv(c)->out_port = last;
+				/* The copy has m's port and meta; not its trace. */
+				if (trace)
+					*dp_priv(c) = *dp_priv(m);
+				dp_meta(c)->out_port = last;
 				rte_node_enqueue_x1(graph, node, L2_FLOOD_NEXT_OUTPUT, c);
 			}
 			last = port;
@@ -322,7 +377,7 @@ flood_one(struct rte_graph *graph, struct rte_node *node, struct rte_mbuf *m)
 		rte_node_enqueue_x1(graph, node, L2_FLOOD_NEXT_DROP, m);
 		return;
 	}
-	p->out_port = last;
+	meta->out_port = last;
 	rte_node_enqueue_x1(graph, node, L2_FLOOD_NEXT_OUTPUT, m);
 }
 
@@ -333,7 +388,7 @@ l2_flood_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	for (uint16_t i = 0; i < n; i++) {
 		if (trace)
 			dp_trace_add(objs[i], node);
-		flood_one(graph, node, objs[i]);
+		flood_one(graph, node, objs[i], trace);
 	}
 	return n;
 }
@@ -367,25 +422,25 @@ enum { L2_OUTPUT_NEXT_TX, L2_OUTPUT_NEXT_DROP };
 static __rte_always_inline uint16_t
 l2_output_one(struct rte_mbuf *m)
 {
-	struct dp_mbuf_priv *p = dp_priv(m);
+	const struct dp_meta *meta = dp_meta(m);
 	const struct sw_port *sp;
 	uint16_t vlan;
 	uint8_t *d;
 
-	sp = p->out_port < RTE_MAX_ETHPORTS ?
-		__atomic_load_n(&sw_ports[p->out_port], __ATOMIC_ACQUIRE) : NULL;
+	sp = meta->out_port < RTE_MAX_ETHPORTS ?
+		__atomic_load_n(&sw_ports[meta->out_port], __ATOMIC_ACQUIRE) : NULL;
 	if (unlikely(sp == NULL)) {
 		dp_drop_set(m, DP_DROP_NO_PORT);
 		return L2_OUTPUT_NEXT_DROP;
 	}
 	if (!sp->trunk) {
-		if (unlikely(sp->access_bd != p->bd)) {
+		if (unlikely(sp->access_bd != meta->bd)) {
 			dp_drop_set(m, SW_DROP_EGRESS_NOT_MEMBER);
 			return L2_OUTPUT_NEXT_DROP;
 		}
 		return L2_OUTPUT_NEXT_TX;
 	}
-	vlan = sp->vlan_of_bd[p->bd];
+	vlan = sp->vlan_of_bd[meta->bd];
 	if (unlikely(vlan == 0)) {
 		dp_drop_set(m, SW_DROP_EGRESS_NOT_MEMBER);
 		return L2_OUTPUT_NEXT_DROP;
@@ -410,6 +465,7 @@ l2_output_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
 
 	for (uint16_t i = 0; i < n; i++) {
+		dp_prefetch_ahead(objs, i, n);
 		if (trace)
 			dp_trace_add(objs[i], node);
 		nexts[i] = l2_output_one(objs[i]);

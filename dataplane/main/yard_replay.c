@@ -225,7 +225,7 @@ static void
 trace_print(struct rte_mbuf *m, uint16_t out_port, unsigned int reason)
 {
 	const struct dp_mbuf_priv *p = dp_priv(m);
-	const struct replay_port *in = rport_of(p->in_port);
+	const struct replay_port *in = rport_of(m->port);
 
 	printf("trace #%u in=%s len=%u: ", p->trace_id, in ? in->name : "?",
 	       m->pkt_len);
