@@ -80,21 +80,57 @@ state_commit_topo(struct yardd *d, struct topo *t, bool dry_run,
 }
 
 /*
+ * A path into a document we built means little to the caller ("ports[7]"
+ * is wherever yardd keeps the object): name the object it points to,
+ * "port 'vm1' (ports[7]).mac: ...".
+ */
+static void
+name_path(json_t *doc, const char *msg, char *out, size_t len)
+{
+	for (unsigned int k = 0; yardd_kinds[k] != NULL; k++) {
+		const char *kind = yardd_kinds[k], *name;
+		size_t klen = strlen(kind);
+		unsigned long idx;
+		char *end;
+
+		if (strncmp(msg, kind, klen) != 0 || msg[klen] != '[')
+			continue;
+		idx = strtoul(msg + klen + 1, &end, 10);
+		name = json_string_value(json_object_get(
+			json_array_get(json_object_get(doc, kind), idx), "name"));
+		if (*end != ']' || name == NULL)
+			break;
+		snprintf(out, len, "%.*s '%s' (%.*s)%s", (int)klen - 1, kind, name,
+			 (int)(end + 1 - msg), msg, end + 1);
+		return;
+	}
+	snprintf(out, len, "%s", msg);
+}
+
+/*
  * Validate `doc` (stolen), store it and program it. `own_lines`: the
- * document is the caller's text, whose line numbers mean something.
+ * document is the caller's text, whose line numbers mean something;
+ * otherwise the error names objects, after `what` ("cannot delete ...: ").
  */
 static int
 state_commit(struct yardd *d, json_t *doc, const char *name, bool own_lines,
-	     bool dry_run, struct store_delta *delta, struct rpc_error *err)
+	     const char *what, bool dry_run, struct store_delta *delta,
+	     struct rpc_error *err)
 {
 	struct topo_error terr;
+	char msg[sizeof(err->message)];
 	struct topo *t;
 
 	t = topo_parse_json(doc, name, &terr);
+	if (t == NULL) {
+		if (own_lines)
+			snprintf(msg, sizeof(msg), "%s", terr.msg);
+		else
+			name_path(doc, strip_location(terr.msg), msg, sizeof(msg));
+		json_decref(doc);
+		return rpc_error_set(err, RPC_ERR_PARAMS, "%s%s", what, msg);
+	}
 	json_decref(doc);
-	if (t == NULL)
-		return rpc_error_set(err, RPC_ERR_PARAMS, "%s",
-				     own_lines ? terr.msg : strip_location(terr.msg));
 	return state_commit_topo(d, t, dry_run, delta, err);
 }
 
@@ -137,8 +173,8 @@ m_apply(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 			return rpc_error_set(err, RPC_ERR_PARAMS, "params: give "
 					     "'text' (YAML or JSON) or 'topology' "
 					     "(an object)");
-		rc = state_commit(d, json_incref(doc), "topology", true, dry_run,
-				  &delta, err);
+		rc = state_commit(d, json_incref(doc), "topology", true, "",
+				  dry_run, &delta, err);
 	}
 	if (rc == 0)
 		*result = delta_json(d, &delta);
@@ -248,6 +284,7 @@ change(struct kind_ctx *k, json_t *params, bool create, bool del,
 {
 	json_t *doc, *list, *obj = NULL;
 	struct store_delta delta = { 0 };
+	char what[128];
 	const char *name;
 	ssize_t at;
 	int rc;
@@ -289,7 +326,9 @@ change(struct kind_ctx *k, json_t *params, bool create, bool del,
 		json_array_remove(list, (size_t)at);
 	else
 		json_array_set(list, (size_t)at, obj);
-	rc = state_commit(k->d, doc, "object", false, false, &delta, err);
+	snprintf(what, sizeof(what), "cannot %s %s '%s': ",
+		 create ? "create" : del ? "delete" : "update", k->singular, name);
+	rc = state_commit(k->d, doc, "object", false, what, false, &delta, err);
 	store_delta_release(&delta);
 	if (rc < 0)
 		return rc;
@@ -348,7 +387,10 @@ overlay_change(struct yardd *d, json_t *obj, json_t **result,
 		json_decref(doc);
 		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no overlay is set");
 	}
-	rc = state_commit(d, doc, "object", false, false, &delta, err);
+	rc = state_commit(d, doc, "object", false,
+			  obj != NULL ? "cannot set the overlay: " :
+					"cannot delete the overlay: ",
+			  false, &delta, err);
 	store_delta_release(&delta);
 	if (rc == 0 && obj != NULL)
 		*result = json_pack("{s:s}", "status", "pending");
