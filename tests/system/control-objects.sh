@@ -344,7 +344,7 @@ rpc "$YD_SOCK" overlay.set "{\"object\": $(echo "$ov" | j "d['result']['object']
 
 snap busy
 # A network that a port uses: refused, with the referring key named.
-must_fail "delete network green (port acc1 uses it)" busy "ports[2].network" "green" -- ctl delete network green
+must_fail "delete network green (port acc1 uses it)" busy "port 'acc1'" "green" -- ctl delete network green
 must_fail "delete network blue (ports, router, flow use it)" busy "blue" -- ctl delete network blue
 must_fail "delete port vm1-eth0 (vm1's nic, a flow's in_port)" busy "vm1-eth0" -- ctl delete port vm1-eth0
 must_fail "delete port up1 (the overlay's underlay)" busy "up1" -- ctl delete port up1
