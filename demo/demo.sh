@@ -1,15 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# The Switchyard demo (`make demo`): a guided tour of yard-dp, step by step.
+# The Switchyard demo (`make demo`): a guided tour, step by step.
 #
 #   demo/demo.sh [YARD_DP]        default: build/dataplane/main/yard-dp
 #
-# It starts the dataplane with three ports, puts a Linux "host" behind each
-# one (a network namespace), shows that two hosts on network "blue" talk
-# while the host on network "red" is cut off, then shows what the switch
-# learnt and counted. Everything it creates is removed at the end, also on
-# Ctrl-C. Needs root (taps and namespaces), iproute2, ping and python3.
+# It starts the dataplane (yard-dp) empty and the control daemon (yardd),
+# applies a topology of three tap ports with yardctl, puts a Linux "host"
+# behind each port (a network namespace), shows that two hosts on network
+# "blue" talk while the host on network "red" is cut off, shows what the
+# switch learnt and counted, then kills yard-dp and shows yardd programming
+# the restarted one by itself. Every query goes through yardctl.
+# Everything it creates is removed at the end, also on failure and Ctrl-C.
+# Needs root (taps and namespaces), iproute2, ping and python3.
+#
+# yardd and yardctl are taken from the build directory of YARD_DP
+# (BUILD/dataplane/main/yard-dp -> BUILD/control/yardd, yardctl), or from
+# the environment variables YARDD and YARDCTL.
 
 set -euo pipefail
 
@@ -24,6 +31,13 @@ fi
 die() { echo "demo: $*" >&2; exit 1; }
 [ -x "$YARD_DP" ] || die "$YARD_DP: not built yet (run 'make build' or 'make demo')"
 YARD_DP=$(realpath "$YARD_DP")
+BUILD_DIR=$(dirname "$(dirname "$(dirname "$YARD_DP")")")
+YARDD=${YARDD:-$BUILD_DIR/control/yardd}
+YARDCTL=${YARDCTL:-$BUILD_DIR/control/yardctl}
+[ -x "$YARDD" ] || die "$YARDD: no yardd there (build it, or set YARDD)"
+[ -x "$YARDCTL" ] || die "$YARDCTL: no yardctl there (build it, or set YARDCTL)"
+YARDD=$(realpath "$YARDD")
+YARDCTL=$(realpath "$YARDCTL")
 [ "$(id -u)" -eq 0 ] || die "run me as root: the demo creates tap interfaces and network namespaces"
 for tool in ip ping python3; do
 	command -v "$tool" >/dev/null 2>&1 || die "'$tool' is missing (make deps installs it)"
@@ -44,6 +58,7 @@ bad() { printf '  %s✘ %s%s\n' "$RED" "$*" "$N"; }
 
 # ---- Names unique to this run: NS, TAP, ADDR, PREFIX, TMP, SOCK, LOG ----
 yard_ns_init yd yard-demo yard-demo
+YD_PID=
 OK=1
 
 # shellcheck disable=SC2317  # called through the EXIT trap
@@ -51,6 +66,20 @@ cleanup() {
 	local rc=$?
 	yard_traps_clear	# and set +e
 	printf '\n%s== Cleaning up ==%s\n' "$B" "$N"
+	if [ -n "$YD_PID" ]; then
+		yardd_stop
+		if [ "$YD_STOP" = killed ]; then
+			bad "yardd did not stop within 10 s of SIGTERM; killed it"
+			rc=1
+		fi
+		if [ "$YD_STATUS" -eq 0 ]; then
+			say "yardd stopped (exit 0)."
+		else
+			bad "yardd exited with status $YD_STATUS"
+			[ -s "$YD_LOG" ] && tail -n 20 "$YD_LOG" | sed 's/^/    /'
+			[ "$rc" -ne 0 ] || rc=1
+		fi
+	fi
 	if [ -n "$DP_PID" ]; then
 		yard_dp_stop
 		if [ "$DP_STOP" = killed ]; then
@@ -58,7 +87,7 @@ cleanup() {
 			rc=1
 		fi
 		if [ "$DP_STATUS" -eq 0 ]; then
-			say "yard-dp stopped (SIGTERM, exit 0); its tap ports went with it."
+			say "yard-dp stopped (exit 0); its tap ports went with it."
 		else
 			bad "yard-dp exited with status $DP_STATUS"
 			[ -s "$LOG" ] && tail -n 20 "$LOG" | sed 's/^/    /'
@@ -66,7 +95,7 @@ cleanup() {
 		fi
 	fi
 	yard_ns_cleanup
-	say "Namespaces ${NS[*]} removed."
+	say "Namespaces ${NS[*]}, the store and the temp dir removed."
 	if [ "$rc" -eq 0 ]; then
 		printf '\n%sDemo finished: everything worked.%s\n' "$B" "$N"
 	elif [ "$rc" -eq 130 ]; then
@@ -78,14 +107,71 @@ cleanup() {
 }
 yard_traps_set cleanup
 
-# rpc, py, nsx and loss come from tests/lib/netns.sh.
+# ctl, py, nsx and loss come from tests/lib/netns.sh.
 indent() { sed "s/^/    /"; }
+# show ARGS...: print and run `yardctl ARGS`; a failure marks the demo bad.
+show() {
+	local out
+	cmd "yardctl $*"
+	if out=$(ctl "$@" 2>&1); then
+		indent <<<"$out"
+	else
+		indent <<<"$out"
+		bad "yardctl $* failed"
+		OK=0
+	fi
+}
+# until_ok TENTHS CMD...: run CMD every 0.1 s until it succeeds; 1 if never.
+until_ok() {
+	local t
+	for ((t = 0; t < $1; t++)); do
+		"${@:2}" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# shellcheck disable=SC2317  # dp_connected, dp_away, all_programmed: via until_ok
+dp_connected() {
+	ctl --json status | py 'sys.exit(0 if d["dataplane"]["connected"] else 1)'
+}
+# shellcheck disable=SC2317
+dp_away() { ! dp_connected; }
+# every stored network and port is programmed (there are some)
+# shellcheck disable=SC2317
+all_programmed() {
+	local kind
+	for kind in networks ports; do
+		ctl --json list "$kind" |
+			py 'sys.exit(0 if d and all(o["status"] == "programmed" for o in d) else 1)' ||
+			return 1
+	done
+}
+# ping_h1_h2: ping h1 -> h2, print it, 0 if nothing was lost.
+ping_h1_h2() {
+	local out l
+	cmd "ip netns exec ${NS[0]} ping -c 5 -i 0.2 ${ADDR[1]}"
+	out=$(nsx 0 ping -c 5 -i 0.2 -W 1 "${ADDR[1]}" 2>&1) || true
+	indent <<<"$out"
+	l=$(loss "$out"); l=${l:-100}
+	PING_LOSS=$l
+	[ "$l" -eq 0 ]
+}
+# dp_failed WHAT CODE: yard-dp did not come up; show its log and stop.
+dp_failed() {
+	tail -n 20 "$LOG" >&2
+	case $2 in
+	1) die "yard-dp exited $1" ;;
+	*) die "yard-dp: $1: not ready after 20 s" ;;
+	esac
+}
 
 printf '%sSwitchyard demo%s\n' "$B" "$N"
 say "Switchyard is a software switch built on DPDK. Its dataplane, yard-dp," \
     "moves Ethernet frames between ports (VM sockets, NICs, taps) and keeps" \
-    "every 'network' (a virtual LAN) isolated from the others. Here we give" \
-    "it three tap ports, each leading to a small Linux host of its own."
+    "every 'network' (a virtual LAN) isolated from the others. Its control" \
+    "daemon, yardd, remembers what the switch should look like and programs" \
+    "yard-dp to match; yardctl is the command line for yardd. Here we give" \
+    "the switch three tap ports, each leading to a small Linux host."
 
 # ---- 1. Topology ----
 step "The topology"
@@ -95,33 +181,49 @@ say "The desired state is one YAML file: two networks, blue and red, and" \
     "virtual cable into the Linux kernel: yard-dp owns one end, the kernel" \
     "sees the other as a network interface (named in devargs)."
 echo
-sed 's/^/    /' "$TMP/topology.yaml"
+cmd "cat $TMP/topology.yaml"
+indent <"$TMP/topology.yaml"
 
-# ---- 2. Start ----
-step "Start the dataplane"
-cmd "yard-dp --socket $SOCK --workers 1 --topology topology.yaml --file-prefix $PREFIX"
-yard_dp_start "$YARD_DP" "$TMP/topology.yaml" || case $? in
-	1) tail -n 20 "$LOG" >&2; die "yard-dp exited during start-up" ;;
-	*) tail -n 20 "$LOG" >&2; die "yard-dp not ready after 20 s" ;;
+# ---- 2. yard-dp ----
+step "Start the dataplane, empty"
+cmd "yard-dp --socket $SOCK --workers 1 --file-prefix $PREFIX -- --no-pci"
+yard_dp_start_bare "$YARD_DP" || dp_failed "during start-up" $?
+say "yard-dp is running with one forwarding worker (a CPU core that does" \
+    "nothing but poll the ports and forward frames) and no ports yet: it" \
+    "does what it is told over its JSON-RPC socket. --no-pci keeps it off" \
+    "the host's own NICs."
+
+# ---- 3. yardd ----
+step "Start the control daemon, yardd"
+cmd "yardd --socket $TMP/yardd.sock --db $TMP/yardd.db --dataplane $SOCK"
+yardd_start "$YARDD" || case $? in
+	1) tail -n 20 "$YD_LOG" >&2; die "yardd exited during start-up" ;;
+	*) tail -n 20 "$YD_LOG" >&2; die "yardd: no socket after 10 s" ;;
 esac
-say "$(rpc version | py 'print("%s %s is running with %d forwarding worker(s)." % (d["name"], d["version"], d["workers"]))')" \
-    "One worker is a CPU core that does nothing but poll the ports and" \
-    "forward frames. yard-dp answers JSON-RPC on a unix socket; we ask it" \
-    "questions with tools/yard-rpc (any language can do the same)."
+until_ok 100 dp_connected || die "yardd did not connect to yard-dp within 10 s"
+say "yardd keeps the desired state in an SQLite database (--db) and" \
+    "connects to yard-dp (--dataplane) by itself. We talk to yardd with" \
+    "yardctl, through yardd's own socket (--socket):"
+cmd "yardctl --socket $YD_SOCK status"
+ctl status | indent
+say "The store is empty (generation 0); the dataplane is connected. From" \
+    "here on we leave out --socket."
 
-# ---- 3. Ports ----
-step "What the switch sees: its ports"
-say "yard-dp created the three tap interfaces; for now they sit in the" \
-    "host's own network stack. 'mac' is the address of the kernel side," \
-    "the one the hosts will use."
-cmd "yard-rpc port.list"
-rpc port.list | py '
-print("    %-5s %-7s %-18s %-5s %s" % ("name", "network", "mac", "link", "devargs"))
-for p in d:
-    print("    %-5s %-7s %-18s %-5s %s" % (p["name"], p.get("network", ""),
-          p.get("mac", ""), p.get("link", ""), p.get("devargs", "")))'
+# ---- 4. Apply ----
+step "Apply the topology"
+cmd "yardctl apply -f $TMP/topology.yaml"
+out=$(ctl apply -f "$TMP/topology.yaml" 2>&1) || { indent <<<"$out"; die "yardctl apply failed"; }
+indent <<<"$out"
+yard_taps_wait || dp_failed "while creating its taps" $?
+until_ok 100 all_programmed || { bad "not every object is programmed after 10 s"; OK=0; }
+say "yardd checked the whole file, stored it in one transaction and sent" \
+    "yard-dp the difference: two networks, three ports. yard-dp created" \
+    "the three tap interfaces. Every object has a STATUS: 'programmed'" \
+    "means yard-dp holds it as stored."
+show list networks
+show list ports
 
-# ---- 4. Hosts ----
+# ---- 5. Hosts ----
 step "Give each port a host"
 say "A network namespace is a private copy of the Linux network stack: a" \
     "lightweight stand-in for a VM. We move each tap interface into its own" \
@@ -134,23 +236,19 @@ printf '    %-4s %-12s %-14s %-8s %s\n' h1 "${TAP[0]}" "${ADDR[0]}/24" blue "${N
 printf '    %-4s %-12s %-14s %-8s %s\n' h2 "${TAP[1]}" "${ADDR[1]}/24" blue "${NS[1]}"
 printf '    %-4s %-12s %-14s %-8s %s\n' h3 "${TAP[2]}" "${ADDR[2]}/24" red "${NS[2]}"
 
-# ---- 5. Ping in blue ----
+# ---- 6. Ping in blue ----
 step "Ping inside blue: h1 -> h2"
 say "h1 first broadcasts an ARP request ('who has ${ADDR[1]}?'). The switch" \
     "floods it to the other ports of blue only, learns where h1 is, and" \
     "from then on forwards the replies and pings port to port."
-cmd "ip netns exec ${NS[0]} ping -c 5 -i 0.2 ${ADDR[1]}"
-out=$(nsx 0 ping -c 5 -i 0.2 -W 1 "${ADDR[1]}" 2>&1) || true
-indent <<<"$out"
-l=$(loss "$out"); l=${l:-100}
-if [ "$l" -eq 0 ]; then
+if ping_h1_h2; then
 	good "0% packet loss: h1 and h2 are on the same virtual LAN."
 else
-	bad "${l}% packet loss inside blue: that is a bug."
+	bad "${PING_LOSS}% packet loss inside blue: that is a bug."
 	OK=0
 fi
 
-# ---- 6. Ping from red ----
+# ---- 7. Ping from red ----
 step "Ping from red to blue: h3 -> h1"
 say "h3 is in red. Its ARP broadcast is flooded to the other ports of red" \
     "(there are none), never to blue, so h3 cannot even find h1."
@@ -165,52 +263,33 @@ else
 	OK=0
 fi
 
-# ---- 7. FDB ----
+# ---- 8. FDB ----
 step "What the switch learnt: the forwarding database (FDB)"
 say "Every frame teaches the switch which port its source MAC address sits" \
     "behind, per network. Frames to a known MAC go to that port only;" \
     "unknown ones and broadcasts are flooded within the network."
-cmd "yard-rpc fdb.list"
-rpc fdb.list | py '
-print("    %-8s %-18s %-5s %-7s %s" % ("network", "mac", "port", "static", "age"))
-for e in sorted(d, key=lambda e: (e["network"], e["port"])):
-    print("    %-8s %-18s %-5s %-7s %s" % (e["network"], e["mac"], e["port"],
-          "yes" if e["static"] else "no", e["age"]))
-if not d:
-    print("    (empty)")'
+show fdb show
 say "One entry per host, learnt from the frames each one sent: blue's two" \
     "and red's one live in separate tables, so the same MAC could even" \
-    "appear in both without confusion."
+    "appear in both without confusion. AGE: seconds since last seen."
 
-# ---- 8. Counters ----
+# ---- 9. Counters ----
 step "Per-port counters"
-say "rx = frames the switch received from that port, tx = frames it sent" \
+say "RX = frames the switch received from that port, TX = frames it sent" \
     "out of it. h3 sent a few frames (ARP, IPv6 housekeeping) but received" \
     "none: nothing from blue ever reached red."
-cmd "yard-rpc port.stats"
-rpc port.stats | py '
-print("    %-5s %-7s %10s %10s %10s %10s %6s" % ("port", "network", "rx_pkts",
-      "rx_bytes", "tx_pkts", "tx_bytes", "drops"))
-for p in d:
-    s = p["stats"]
-    print("    %-5s %-7s %10d %10d %10d %10d %6d" % (p["name"], p.get("network", ""),
-          s["rx_packets"], s["rx_bytes"], s["tx_packets"], s["tx_bytes"],
-          s["drops"] + s["tx_drops"]))'
+show stats ports
+say "LINK: yard-dp looks a tap up by its name in the host's namespace, so" \
+    "one moved into a namespace reads 'down'; frames flow all the same."
 echo
-cmd "yard-rpc stats.drops"
-rpc stats.drops | py '
-nz = {k: v for k, v in d.items() if v}
-for k, v in sorted(nz.items()):
-    print("    %-28s %d" % (k, v))
-if not nz:
-    print("    (no drops)")'
+show stats drops
 say "Every frame the switch discards is counted under a named reason." \
     "flood-empty: a broadcast with no other port to go to (h3 alone in" \
     "red). tx-refused: the port refused the frame; here, the kernel refuses" \
     "frames for a tap that is down, as each one was while it moved into" \
     "its namespace."
 
-# ---- 9. Nodes ----
+# ---- 10. Nodes ----
 step "Where the CPU time goes: cycles per packet in each graph node"
 say "Inside a worker, each frame walks a graph of small processing steps" \
     "(DPDK rte_graph): receive, parse, look up the FDB, transmit. Here is" \
@@ -219,12 +298,45 @@ say "Inside a worker, each frame walks a graph of small processing steps" \
     "the polls that found nothing, and tap ports cost a system call per" \
     "frame; with vhost-user (VM) or NIC ports both are far cheaper. The" \
     "switching itself is eth-input, l2-input, l2-output and l2-flood."
-cmd "yard-rpc stats.nodes"
-rpc stats.nodes | py '
-print("    %-20s %10s %10s %14s" % ("node", "packets", "calls", "cycles/packet"))
-for n in d:
-    print("    %-20s %10d %10d %14.1f" % (n["node"], n["packets"], n["calls"],
-          n["cycles_per_packet"]))'
+show stats nodes
+
+# ---- 11. Crash and resync ----
+step "yard-dp crashes; yardd programs the new one by itself"
+say "We kill yard-dp (kill -9, no goodbye) and start it again, empty, as" \
+    "systemd would. yardd notices and marks every object 'unprogrammed'."
+cmd "kill -9 $DP_PID"
+kill -KILL "$DP_PID"
+wait "$DP_PID" 2>/dev/null || true
+DP_PID=
+until_ok 100 dp_away || { bad "yardd still believes yard-dp is connected"; OK=0; }
+show list ports
+echo
+cmd "yard-dp --socket $SOCK --workers 1 --file-prefix $PREFIX -- --no-pci"
+yard_dp_start_bare "$YARD_DP" || dp_failed "during its restart" $?
+yard_taps_wait || dp_failed "while creating its taps again" $?
+until_ok 100 all_programmed || { bad "not every object is programmed again after 10 s"; OK=0; }
+say "Nobody ran yardctl: yardd reconnected, compared yard-dp's (empty)" \
+    "state with the stored one and sent the difference. 'resyncs' counts" \
+    "those connections."
+show list ports
+show status
+say "A tap dies with the process that made it, so the new yard-dp made new" \
+    "taps, in the host's namespace (a NIC would simply still be there). We" \
+    "move them to the hosts again, give them their addresses, and ping:"
+yard_ns_reattach
+if ping_h1_h2; then
+	good "0% packet loss: blue works again."
+else
+	bad "${PING_LOSS}% packet loss after the restart: that is a bug."
+	OK=0
+fi
+
+# ---- 12. Export ----
+step "The desired state, as yardd keeps it"
+say "yardd stores every object in SQLite, so it survives restarts of" \
+    "yardd as well; while yardd is down, yard-dp keeps forwarding. export" \
+    "prints the store as a topology file, ready for 'yardctl apply -f'."
+show export
 
 [ "$OK" -eq 1 ] || exit 1
 exit 0

@@ -19,10 +19,20 @@
 #   yard_ns_cleanup                         remove namespaces, taps, files
 #   rpc, py, nsx, loss                      small helpers (see below)
 #
+# With yardd programming yard-dp (the demo):
+#   yard_dp_start_bare YARD_DP              start yard-dp with no topology
+#   yard_taps_wait                          wait for the three taps
+#   yard_ns_reattach                        taps into the existing namespaces
+#   yardd_start YARDD                       start yardd on TMP, wait for it
+#   yardd_stop                              SIGTERM, then report how it went
+#   ctl ARGS...                             yardctl on yardd's socket
+#
 # Globals. Sourcing sets YARD_RPC (tools/yard-rpc). yard_ns_init sets NS,
 # TAP, ADDR (arrays, index 0..2 = h1..h3), PREFIX (DPDK --file-prefix), TMP
 # (temp dir), SOCK (API socket), LOG (yard-dp's output) and DP_PID (empty
 # until yard_dp_start). yard_dp_stop sets DP_STOP and DP_STATUS.
+# yardd_start sets YD_SOCK, YD_DB, YD_LOG and YD_PID; yardd_stop sets
+# YD_STOP and YD_STATUS; ctl needs YARDCTL (set by the caller).
 #
 # Cleanup pattern (the EXIT trap; keep `local rc=$?` first):
 #   cleanup() {
@@ -196,3 +206,117 @@ py() { python3 -c "import json, sys; d = json.load(sys.stdin); $1"; }
 nsx() { local i=$1; shift; ip netns exec "${NS[$i]}" "$@"; }
 # loss OUTPUT: the packet loss percentage ping printed (integer part).
 loss() { sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' <<<"$1" | cut -d. -f1; }
+
+# ---- yard-dp programmed by yardd ----
+
+# yard_dp_start_bare YARD_DP
+#   Needs: root, yard_ns_init done. Does: like yard_dp_start, but with no
+#   topology (yardd programs it) and its output appended to LOG (so a
+#   restart keeps the first run's log); sets DP_PID and waits up to ~20 s
+#   for its API socket to answer. Returns 0 when ready, 1 if yard-dp exited
+#   during start-up, 2 if it still does not answer after 20 s.
+yard_dp_start_bare() {
+	local t
+	rm -f "$SOCK"
+	"$1" --socket "$SOCK" --workers 1 \
+		--file-prefix "$PREFIX" -- --no-pci >>"$LOG" 2>&1 &
+	DP_PID=$!
+	for ((t = 0; t < 200; t++)); do
+		kill -0 "$DP_PID" 2>/dev/null || return 1
+		if [ -S "$SOCK" ] && rpc version >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 2
+}
+
+# yard_taps_wait
+#   Needs: DP_PID. Does: waits up to ~20 s for the three taps TAP[0..2] to
+#   appear in this (the root) namespace. Returns 0 when they are all there,
+#   1 if yard-dp exited meanwhile, 2 after 20 s.
+yard_taps_wait() {
+	local t
+	for ((t = 0; t < 200; t++)); do
+		kill -0 "$DP_PID" 2>/dev/null || return 1
+		if ip link show "${TAP[0]}" >/dev/null 2>&1 &&
+		   ip link show "${TAP[1]}" >/dev/null 2>&1 &&
+		   ip link show "${TAP[2]}" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 2
+}
+
+# yard_ns_reattach
+#   Needs: root, the namespaces of yard_ns_setup, new taps in the root
+#   namespace (a tap dies with the yard-dp that made it, so a restarted
+#   yard-dp makes new ones). Does: moves TAP[i] into NS[i] again, gives it
+#   ADDR[i]/24 and brings it up. Under set -e a failure exits.
+yard_ns_reattach() {
+	local i
+	for i in 0 1 2; do
+		ip link set "${TAP[$i]}" netns "${NS[$i]}"
+		nsx "$i" ip addr add "${ADDR[$i]}/24" dev "${TAP[$i]}"
+		nsx "$i" ip link set "${TAP[$i]}" up
+	done
+}
+
+# yardd_start YARDD
+#   Needs: yard_ns_init done. Does: starts the yardd binary YARDD in the
+#   background with its API socket YD_SOCK=TMP/yardd.sock, its SQLite store
+#   YD_DB=TMP/yardd.db and yard-dp's socket SOCK as its dataplane (it
+#   connects by itself, also later), its output appended to
+#   YD_LOG=TMP/yardd.log; sets YD_PID and waits up to ~10 s for YD_SOCK.
+#   Returns 0 when ready, 1 if yardd exited, 2 after 10 s.
+yardd_start() {
+	local t
+	YD_SOCK=$TMP/yardd.sock
+	YD_DB=$TMP/yardd.db
+	YD_LOG=$TMP/yardd.log
+	"$1" --socket "$YD_SOCK" --db "$YD_DB" --dataplane "$SOCK" \
+		>>"$YD_LOG" 2>&1 &
+	YD_PID=$!
+	for ((t = 0; t < 100; t++)); do
+		kill -0 "$YD_PID" 2>/dev/null || return 1
+		[ -S "$YD_SOCK" ] && return 0
+		sleep 0.1
+	done
+	return 2
+}
+
+# yardd_stop
+#   Needs: YD_PID set (a child of this shell; empty or unset: nothing to
+#   do, YD_STOP=none). Does: as yard_dp_stop, for yardd: SIGTERM, up to
+#   10 s, then SIGKILL; reaps it. Sets YD_STOP (term, killed, gone or none)
+#   and YD_STATUS. Prints nothing; always returns 0.
+# shellcheck disable=SC2034  # YD_STOP, YD_STATUS: read by the caller
+yardd_stop() {
+	local i
+	YD_STATUS=0
+	if [ -z "${YD_PID:-}" ]; then
+		YD_STOP=none
+		return 0
+	fi
+	if ! kill -0 "$YD_PID" 2>/dev/null; then
+		YD_STOP=gone
+		wait "$YD_PID" 2>/dev/null || YD_STATUS=$?
+		return 0
+	fi
+	YD_STOP=term
+	kill -TERM "$YD_PID" || true
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$YD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$YD_PID" 2>/dev/null; then
+		YD_STOP=killed
+		kill -KILL "$YD_PID" || true
+	fi
+	wait "$YD_PID" 2>/dev/null || YD_STATUS=$?
+	return 0
+}
+
+# ctl ARGS...: run yardctl (YARDCTL) against yardd's socket YD_SOCK.
+ctl() { "$YARDCTL" --socket "$YD_SOCK" "$@"; }
