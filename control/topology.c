@@ -218,12 +218,13 @@ topo_network_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 
 enum {
 	PORT_NAME, PORT_KIND, PORT_NETWORK, PORT_TRUNK, PORT_MAC, PORT_IPS,
-	PORT_SECURITY, PORT_SOCKET, PORT_DEVARGS,
+	PORT_SECURITY, PORT_SOCKET, PORT_MODE, PORT_DEVARGS,
 };
 static const char *const topo_port_keys[] = {
 	"name", "kind", "network", "trunk", "mac", "ips", "security",
-	"socket", "devargs", NULL,
+	"socket", "mode", "devargs", NULL,
 };
+static const char *const topo_vhost_modes[] = { "client", "server", NULL };
 
 enum { TRUNK_NETWORK, TRUNK_VLAN };
 static const char *const topo_trunk_keys[] = { "network", "vlan", NULL };
@@ -341,8 +342,19 @@ topo_port_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 		if (m.val[PORT_SOCKET] == NULL)
 			return topo_fail(c, node, path,
 					 "missing required key 'socket' (the vhost-user socket path of a vhost port)");
+		rc = topo_map_enum(&m, PORT_MODE, false, topo_vhost_modes,
+				   "a vhost-user mode (client: the switch connects "
+				   "to QEMU's socket; server: it listens)", &kind);
+		if (rc < 0)
+			return rc;
+		port->vhost_server = m.val[PORT_MODE] != NULL && kind == 1;
 		return topo_map_str(&m, PORT_SOCKET, true, port->socket,
 				    sizeof(port->socket));
+	}
+	if (m.val[PORT_MODE] != NULL) {
+		topo_map_path(&m, PORT_MODE, kpath);
+		return topo_fail(c, m.key[PORT_MODE], kpath,
+				 "only vhost ports have a mode");
 	}
 	if (m.val[PORT_SOCKET] != NULL) {
 		topo_map_path(&m, PORT_SOCKET, kpath);

@@ -72,6 +72,10 @@ struct topo_port {
 	unsigned int n_ips;
 	bool security;		/**< Default: true for vhost, false otherwise. */
 	char socket[TOPO_PATH_MAX];	/**< vhost only; required for vhost. */
+	bool vhost_server;	/**< vhost `mode: server`: the switch listens on
+				  * the socket. Default (client): QEMU listens and
+				  * the switch connects, and reconnects when either
+				  * restarts. */
 	char devargs[TOPO_DEVARGS_MAX];	/**< phy/tap/afxdp/pcap; required for phy/tap/afxdp. */
 	struct topo_trunk *trunk;	/**< Owned array; NULL for access ports. */
 	unsigned int n_trunk;

@@ -214,8 +214,11 @@ topo_port_to_json(const struct topo_port *p)
 	 * The parser requires the key, not a non-empty value: socket: "" is a
 	 * valid vhost port, and dropping the key would make it invalid.
 	 */
-	if (p->kind == TOPO_PORT_VHOST)
+	if (p->kind == TOPO_PORT_VHOST) {
 		rc |= topo_set(o, "socket", TOPO_STR(p->socket));
+		if (p->vhost_server)
+			rc |= topo_set(o, "mode", json_string("server"));
+	}
 	else if (p->devargs[0] != '\0' || p->kind != TOPO_PORT_PCAP)
 		rc |= topo_set(o, "devargs", TOPO_STR(p->devargs));
 	return topo_done(o, rc);

@@ -244,6 +244,8 @@ struct dp_port {
 	uint16_t n_rxq, n_txq;
 	struct rte_ether_addr mac;
 	bool probed;		/**< We probed the device: we remove it. */
+	bool lsc;		/**< Link changes come as events. */
+	uint64_t link_events;	/**< Link up/down events seen (any thread). */
 	/* DP_PORT_RING (yard-replay): the harness feeds rx and drains tx. */
 	struct rte_ring *rx_ring, *tx_ring;
 };

@@ -79,11 +79,36 @@ port_probe(const char *name, const char *devargs, struct dp_port *p)
 	return 0;
 }
 
+/*
+ * Link up/down, from the EAL interrupt thread: a VM's vNIC goes up when the
+ * guest driver is ready and down when QEMU goes away. Only logged and
+ * counted here; forwarding needs no change (a down port refuses frames,
+ * counted as tx-refused).
+ */
+static int
+port_lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
+	       void *ret_param)
+{
+	struct rte_eth_link link = { 0 };
+	struct dp_port *p = &dp_ports[port_id];
+
+	RTE_SET_USED(type);
+	RTE_SET_USED(arg);
+	RTE_SET_USED(ret_param);
+	rte_eth_link_get_nowait(port_id, &link);
+	__atomic_fetch_add(&p->link_events, 1, __ATOMIC_RELAXED);
+	DP_LOG(INFO, "port %s: link %s", p->name, link.link_status ? "up" : "down");
+	return 0;
+}
+
 static void
 port_remove(struct dp_port *p)
 {
 	struct rte_eth_dev_info info;
 
+	if (p->lsc)
+		rte_eth_dev_callback_unregister(p->port_id, RTE_ETH_EVENT_INTR_LSC,
+						port_lsc_event, NULL);
 	rte_eth_dev_stop(p->port_id);
 	if (p->probed && rte_eth_dev_info_get(p->port_id, &info) == 0 &&
 	    info.device != NULL) {
@@ -114,6 +139,12 @@ port_configure(struct dp_port *p)
 		return -ENOTSUP;
 	}
 	p->n_rxq = RTE_MIN((uint16_t)dp_n_workers, info.max_rx_queues);
+	if (info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC)) {
+		conf.intr_conf.lsc = 1;
+		p->lsc = rte_eth_dev_callback_register(p->port_id,
+						       RTE_ETH_EVENT_INTR_LSC,
+						       port_lsc_event, NULL) == 0;
+	}
 	p->n_txq = (uint16_t)dp_n_workers;
 	if (p->n_rxq > 1 && (info.flow_type_rss_offloads & RTE_ETH_RSS_IP)) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;

@@ -166,8 +166,20 @@ port_json(uint16_t p, bool with_stats)
 		      "speed_mbps", (json_int_t)link.link_speed,
 		      "rx_queues", dp->n_rxq, "tx_queues", dp->n_txq);
 	if (with_stats) {
+		struct rte_eth_stats es;
 		struct dp_port_counters c;
+		json_t *queues = json_array();
 
+		/* Per-queue packets, as the driver counts them. */
+		if (rte_eth_stats_get(dp->port_id, &es) == 0)
+			for (unsigned int q = 0; q < RTE_MAX(dp->n_rxq, dp->n_txq) &&
+			     q < RTE_ETHDEV_QUEUE_STAT_CNTRS; q++)
+				json_array_append_new(queues, json_pack("{s:I, s:I}",
+					"rx_packets", (json_int_t)es.q_ipackets[q],
+					"tx_packets", (json_int_t)es.q_opackets[q]));
+		json_object_set_new(o, "queues", queues);
+		json_object_set_new(o, "link_events", json_integer((json_int_t)
+			__atomic_load_n(&dp->link_events, __ATOMIC_RELAXED)));
 		dp_port_counters_get(p, &c);
 		json_object_set_new(o, "stats", json_pack(
 			"{s:I, s:I, s:I, s:I, s:I, s:I}",

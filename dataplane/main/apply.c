@@ -9,6 +9,7 @@
 
 #include "dataplane.h"
 #include "switch.h"
+#include "vnic.h"
 #include "yard.h"
 
 /* What each port was made from, so that the dataplane can say what it holds. */
@@ -38,19 +39,13 @@ port_conf_save(uint16_t port, const struct topo_port *tp)
 	return 0;
 }
 
-/*
- * The devargs a port is made from. A vhost port is a net_vhost device in
- * client mode on its socket (QEMU is the server, so a restarted switch
- * reconnects to running VMs).
- */
+/* The devargs a port is made from; vnic/ knows those of vhost ports. */
 static int
 port_devargs(const struct topo_port *tp, char *buf, size_t len)
 {
-	if (tp->kind == TOPO_PORT_VHOST) {
-		snprintf(buf, len, "net_vhost_%s,iface=%s,client=1,queues=%u",
-			 tp->name, tp->socket, dp_n_workers);
-		return 0;
-	}
+	if (tp->kind == TOPO_PORT_VHOST)
+		return vnic_devargs(tp->name, tp->socket, tp->vhost_server,
+				    dp_n_workers, buf, len);
 	/* Empty devargs are the port layer's to refuse (or its factory's). */
 	snprintf(buf, len, "%s", tp->devargs);
 	return 0;
@@ -85,9 +80,9 @@ yard_port_apply(const struct topo_port *tp, char *why, size_t why_len)
 	int port, ret;
 
 	if (port_devargs(tp, devargs, sizeof(devargs)) < 0) {
-		snprintf(why, why_len, "port %s: kind %s needs devargs", tp->name,
-			 topo_port_kind_str(tp->kind));
-		return -EINVAL;
+		snprintf(why, why_len, "port %s: socket path too long: %s",
+			 tp->name, tp->socket);
+		return -ENAMETOOLONG;
 	}
 	port = dp_port_find(tp->name);
 	if (port >= 0 && strcmp(dp_ports[port].devargs, devargs) != 0) {

@@ -222,6 +222,9 @@ main(int argc, char **argv)
 	if (ret < 0)
 		goto out_topo;
 	rte_log_set_global_level((uint32_t)log_level);
+	/* vhost's connection chatter is for debugging; link events say enough. */
+	if (log_level < (int)RTE_LOG_DEBUG)
+		rte_log_set_level_pattern("lib.vhost.*", RTE_LOG_WARNING);
 	DP_LOG(INFO, "yard-dp %s: %u worker(s), EAL prefix %s%s", YARD_VERSION,
 	       n_workers, prefix, no_huge ? ", no hugepages" : "");
 
