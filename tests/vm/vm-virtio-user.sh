@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# VM suite: two DPDK virtio_user "VMs" (vhost-peer) on two vhost ports of
+# yard-dp. One sends exactly 1,000,000 frames, the other counts what it
+# gets; every frame must be accounted for: received by yard-dp on the
+# first port, and either sent on the second port (and received by the
+# peer) or counted as a drop with its reason.
+#
+#   vm-virtio-user.sh YARD_DP VHOST_PEER
+#
+# virtio_user shares its memory with the switch only from hugepages: the
+# test reserves 512 x 2 MB when fewer are free, and gives them back.
+set -euo pipefail
+[ $# -eq 2 ] || { echo "usage: $0 YARD_DP VHOST_PEER" >&2; exit 2; }
+YARD_DP=$(realpath "$1")
+PEER=$(realpath "$2")
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (hugepages)"; exit 77; }
+HERE=$(cd "$(dirname "$0")" && pwd)
+RPC="$HERE/../../tools/yard-rpc"
+COUNT=1000000
+ID=$$
+TMP=$(mktemp -d /tmp/yard-vu.XXXXXX)
+NR=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+OLD_NR=$(cat "$NR")
+MOUNTED=
+DP_PID=
+RX_PID=
+
+cleanup() {
+	local rc=$?
+	set +e
+	for p in $RX_PID $DP_PID; do kill -TERM "$p" 2>/dev/null; done
+	for p in $RX_PID $DP_PID; do
+		timeout 10 tail --pid="$p" -f /dev/null || kill -KILL "$p"
+	done 2>/dev/null
+	rm -rf "$TMP" /var/run/dpdk/yard-vu-*-"$ID"
+	rm -f /dev/hugepages/yard-vu-*-"$ID"map_* 2>/dev/null
+	echo "$OLD_NR" >"$NR" 2>/dev/null
+	[ -n "$MOUNTED" ] && umount /dev/hugepages
+	exit "$rc"
+}
+trap cleanup EXIT
+
+free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+if [ "$free" -lt 512 ]; then
+	echo $((OLD_NR + 512 - free)) >"$NR"
+fi
+if ! grep -q ' hugetlbfs ' /proc/mounts; then
+	mkdir -p /dev/hugepages
+	mount -t hugetlbfs none /dev/hugepages
+	MOUNTED=1
+fi
+free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+[ "$free" -ge 256 ] || { echo "SKIP: only $free hugepages could be reserved"; exit 77; }
+
+cat >"$TMP/topo.yaml" <<YAML
+networks: [{name: blue}]
+ports:
+  - {name: a, kind: vhost, network: blue, socket: $TMP/a.sock, mode: server,
+     mac: "02:00:00:00:00:0a"}
+  - {name: b, kind: vhost, network: blue, socket: $TMP/b.sock, mode: server,
+     mac: "02:00:00:00:00:0b"}
+YAML
+"$YARD_DP" --socket "$TMP/dp.sock" --topology "$TMP/topo.yaml" \
+	--file-prefix "yard-vu-dp-$ID" --log-level warning -- --no-pci \
+	>"$TMP/dp.log" 2>&1 &
+DP_PID=$!
+for _ in $(seq 100); do [ -S "$TMP/a.sock" ] && [ -S "$TMP/dp.sock" ] && break; sleep 0.1; done
+rpc() { "$RPC" --socket "$TMP/dp.sock" --compact "$@"; }
+# The receiver never sends, so the switch cannot learn it: say where it is.
+rpc fdb.add '{"network": "blue", "mac": "02:00:00:00:00:0b", "port": "b"}' >/dev/null
+
+peer() { # NAME SOCKET MAC LCORE ARGS...
+	local name=$1 sock=$2 mac=$3 lcore=$4
+	shift 4
+	"$PEER" -l "$lcore" -m 256 --single-file-segments --no-pci \
+		--file-prefix "yard-vu-$name-$ID" --log-level 'lib.eal:error' \
+		--vdev="net_virtio_user0,path=$sock,mac=$mac" -- "$@"
+}
+peer rx "$TMP/b.sock" 02:00:00:00:00:0b 0 rx "$TMP/b.sock" 2000 >"$TMP/rx.log" 2>&1 &
+RX_PID=$!
+sleep 2
+peer tx "$TMP/a.sock" 02:00:00:00:00:0a 1 \
+	tx "$TMP/a.sock" "$COUNT" 02:00:00:00:00:0a 02:00:00:00:00:0b >"$TMP/tx.log" 2>&1 ||
+	{ cat "$TMP/tx.log"; echo "FAIL: the sender failed"; exit 1; }
+wait "$RX_PID" || true
+RX_PID=
+cat "$TMP/tx.log" "$TMP/rx.log" | grep -E '^(sent|received)'
+rpc port.stats >"$TMP/stats.json"
+rpc stats.drops >"$TMP/drops.json"
+/usr/bin/python3 - "$TMP" "$COUNT" <<'PY'
+import json, re, sys
+tmp, count = sys.argv[1], int(sys.argv[2])
+stats = {p["name"]: p["stats"] for p in json.load(open(f"{tmp}/stats.json"))}
+drops = {k: v for k, v in json.load(open(f"{tmp}/drops.json")).items() if v}
+sent = int(re.search(r"sent (\d+)", open(f"{tmp}/tx.log").read()).group(1))
+got = int(re.search(r"received (\d+)", open(f"{tmp}/rx.log").read()).group(1))
+a, b = stats["a"], stats["b"]
+print(f"yard-dp: a rx {a['rx_packets']}, b tx {b['tx_packets']}, drops {drops}")
+bad = []
+if sent != count: bad.append(f"the sender sent {sent}, not {count}")
+if a["rx_packets"] != sent: bad.append(f"yard-dp received {a['rx_packets']} of {sent}")
+if a["rx_packets"] != b["tx_packets"] + sum(drops.values()):
+    bad.append("frames unaccounted for: a.rx != b.tx + drops")
+if set(drops) - {"tx-refused"}: bad.append(f"unexpected drop reasons {drops}")
+if got != b["tx_packets"]: bad.append(f"the receiver got {got}, yard-dp sent {b['tx_packets']}")
+if got < count // 2: bad.append(f"only {got} of {count} frames arrived")
+for m in bad: print("FAIL:", m)
+print("PASS" if not bad else "FAIL")
+sys.exit(1 if bad else 0)
+PY
