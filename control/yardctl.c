@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -596,6 +597,113 @@ yc_cmd_completion(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 
 static const struct yc_cmd *yc_cmd_find(const char *name);
 
+/* Print a VM's console from `offset` on; returns the new offset, or -1. */
+static long long
+yc_vm_log_chunk(struct yc *y, const char *name, long long offset)
+{
+	json_t *res, *text, *off;
+
+	for (;;) {
+		if (yc_call(y, "vm.log", json_pack("{s:s, s:I}", "name", name,
+						    "offset", (json_int_t)offset),
+			    &res) < 0)
+			return -1;
+		text = json_object_get(res, "text");
+		off = json_object_get(res, "offset");
+		if (!json_is_string(text) || !json_is_integer(off)) {
+			json_decref(res);
+			fputs("yardctl: unexpected answer to vm.log\n", stderr);
+			return -1;
+		}
+		fwrite(json_string_value(text), 1, json_string_length(text), stdout);
+		offset = json_integer_value(off);
+		if (json_string_length(text) == 0) {
+			json_decref(res);
+			fflush(stdout);
+			return offset;
+		}
+		json_decref(res);
+	}
+}
+
+/*
+ * vm SUBCOMMAND NAME [...]: the VM verbs. create, delete and list are the
+ * generic ones on kind vms; start, stop, log and console are the VM's own.
+ */
+static int
+yc_cmd_vm(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	const char *sub = a->npos > 0 ? a->pos[0] : "";
+	char *argv[64], name_pair[80];
+	struct yc_args b = *a;
+	json_t *res;
+
+	if (strcmp(sub, "list") == 0) {
+		if (a->npos > 1)
+			return yc_usage(cmd, "unexpected argument '%s'", a->pos[1]);
+		argv[0] = (char *)"vms";
+		b.pos = argv;
+		b.npos = 1;
+		return yc_cmd_list(y, yc_cmd_find("list"), &b);
+	}
+	if (a->npos < 2)
+		return yc_usage(cmd, a->npos == 0 ? "which? create, start, stop, "
+				"delete, list, console or log" :
+				"vm %s needs the VM's NAME", sub);
+	if (strcmp(sub, "create") == 0) {
+		/* vm create NAME [KEY=VALUE...] is create vms name=NAME .... */
+		if (a->npos + 1 > (int)(sizeof(argv) / sizeof(argv[0])))
+			return yc_usage(cmd, "too many arguments");
+		snprintf(name_pair, sizeof(name_pair), "name=%s", a->pos[1]);
+		argv[0] = (char *)"vms";
+		argv[1] = name_pair;
+		for (int i = 2; i < a->npos; i++)
+			argv[i] = a->pos[i];
+		b.pos = argv;
+		b.npos = a->file != NULL ? 1 : a->npos;
+		return yc_cmd_write(y, yc_cmd_find("create"), &b);
+	}
+	if (a->npos > 2)
+		return yc_usage(cmd, "unexpected argument '%s'", a->pos[2]);
+	if (strcmp(sub, "delete") == 0) {
+		argv[0] = (char *)"vms";
+		argv[1] = a->pos[1];
+		b.pos = argv;
+		b.npos = 2;
+		return yc_cmd_named(y, yc_cmd_find("delete"), &b);
+	}
+	if (strcmp(sub, "start") == 0 || strcmp(sub, "stop") == 0) {
+		char method[16];
+
+		snprintf(method, sizeof(method), "vm.%s", sub);
+		if (yc_call(y, method, json_pack("{s:s}", "name", a->pos[1]),
+			    &res) < 0)
+			return YC_EXIT_FAIL;
+		if (y->json)
+			yc_json_print(res);
+		else
+			printf("vm %s: %s\n", a->pos[1], json_string_value(
+				json_object_get(res, "status")) ?: "?");
+		return yc_done(res, 0);
+	}
+	if (strcmp(sub, "log") == 0)
+		return yc_vm_log_chunk(y, a->pos[1], 0) < 0 ? YC_EXIT_FAIL :
+							       YC_EXIT_OK;
+	if (strcmp(sub, "console") == 0) {
+		long long off = 0;
+
+		/* Follow the serial console until interrupted (Ctrl-C). */
+		for (;;) {
+			off = yc_vm_log_chunk(y, a->pos[1], off);
+			if (off < 0)
+				return YC_EXIT_FAIL;
+			usleep(200 * 1000);
+		}
+	}
+	return yc_usage(cmd, "unknown vm command '%s': use create, start, stop, "
+			"delete, list, console or log", sub);
+}
+
 static int
 yc_cmd_help(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
@@ -787,6 +895,34 @@ YC_PAIRS_TEXT
 "    yardctl fdb show\n"
 "    yardctl fdb show blue\n",
 	  0, yc_cmd_fdb },
+	{ "vm", "vm create|start|stop|delete|list|console|log [NAME] [KEY=VALUE...]",
+	  "run the VMs: create, start, stop, delete, list, follow their console",
+"DESCRIPTION\n"
+"    vm create NAME KEY=VALUE... | -f FILE\n"
+"        Store a VM (like 'create vms name=NAME ...'); yardd starts it once\n"
+"        yard-dp holds its vhost ports. Keys: cpus, memory (256M, 1G),\n"
+"        nics (vhost ports, comma-separated), accel (auto, kvm, tcg),\n"
+"        kernel, initrd, cmdline, or disk.\n"
+"    vm start NAME, vm stop NAME\n"
+"        Start a stopped VM; stop one (guest power-off, then QEMU quit, then\n"
+"        kill) and keep it down, across yardd restarts, until 'vm start'.\n"
+"    vm delete NAME\n"
+"        Stop the VM and forget it.\n"
+"    vm list\n"
+"        The VMs and their state: running, stopped, starting, error\n"
+"        (with why), unprogrammed (yard-dp is away).\n"
+"    vm log NAME\n"
+"        Print the serial console's output so far and exit.\n"
+"    vm console NAME\n"
+"        Follow the serial console until Ctrl-C. It is read-only; to type\n"
+"        into the guest, connect to VM_DIR/NAME/console.sock (socat).\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl vm create vm1 nics=vm1-eth0 kernel=/var/lib/yard/guest/vmlinux \\\n"
+"        initrd=/var/lib/yard/guest/initramfs.cpio.gz cmdline='yard.ip=10.0.1.11/24'\n"
+"    yardctl vm list\n"
+"    yardctl vm console vm1\n",
+	  YC_OPT_FILE, yc_cmd_vm },
 	{ "status", "status",
 	  "print the state of yardd, its store and the dataplane link",
 "DESCRIPTION\n"

@@ -10,13 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
+
+#include "hv.h"
 
 #include "yardd.h"
 
 #define DEFAULT_SOCKET "/run/yard/yardd.sock"
 #define DEFAULT_DB "/var/lib/yard/yardd.db"
 #define DEFAULT_DATAPLANE "/run/yard/dp.sock"
+#define DEFAULT_VM_DIR "/var/lib/yard/vms"
 
 static volatile sig_atomic_t quit;
 
@@ -37,6 +41,13 @@ yardd_log(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+static void
+hv_log(void *ctx, const char *msg)
+{
+	(void)ctx;
+	yardd_log("%s", msg);
 }
 
 static void
@@ -62,10 +73,22 @@ usage(FILE *f)
 "  -p, --dataplane PATH  yard-dp's API socket. Default: " DEFAULT_DATAPLANE ".\n"
 "                        yardd connects (and reconnects every 0.5 s) by\n"
 "                        itself; it runs without a dataplane too.\n"
+"  -m, --vm-dir DIR      State of each VM (QMP socket, pid file, console\n"
+"                        log) in DIR/NAME. Default: " DEFAULT_VM_DIR ".\n"
+"  -a, --accel MODE      Accelerator of VMs that say 'auto': auto (KVM when\n"
+"                        a probe boots a guest with it, checked once and\n"
+"                        cached in the VM dir; else TCG), kvm or tcg.\n"
+"                        Default: auto.\n"
 "  -h, --help            This text.\n"
 "  -V, --version         Print the version.\n"
 "\n"
-"Signals: SIGINT and SIGTERM stop yardd (exit 0); yard-dp is not touched.\n"
+"VMs: stored VMs run as long as yardd holds them: started once yard-dp\n"
+"holds their vhost ports, started again if they die, stopped when deleted\n"
+"(yardctl vm stop keeps one down). They outlive yardd: a restarted yardd\n"
+"adopts the running QEMUs instead of starting them again.\n"
+"\n"
+"Signals: SIGINT and SIGTERM stop yardd (exit 0); yard-dp and VMs are not\n"
+"touched.\n"
 "Exit status: 0 after a clean stop, 1 when it cannot start.\n"
 "\n"
 "Example:\n"
@@ -80,6 +103,8 @@ main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "dataplane", required_argument, NULL, 'p' },
+		{ "vm-dir", required_argument, NULL, 'm' },
+		{ "accel", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -87,11 +112,13 @@ main(int argc, char **argv)
 	struct yardd d = {
 		.db_path = DEFAULT_DB,
 		.dp_path = DEFAULT_DATAPLANE,
+		.vm_dir = DEFAULT_VM_DIR,
+		.vm_accel = HV_ACCEL_AUTO,
 	};
 	const char *socket_path = DEFAULT_SOCKET;
 	int opt, rc, status = 1;
 
-	while ((opt = getopt_long(argc, argv, "s:d:p:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:d:p:m:a:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			socket_path = optarg;
@@ -101,6 +128,22 @@ main(int argc, char **argv)
 			break;
 		case 'p':
 			d.dp_path = optarg;
+			break;
+		case 'm':
+			d.vm_dir = optarg;
+			break;
+		case 'a':
+			if (strcmp(optarg, "auto") == 0)
+				d.vm_accel = HV_ACCEL_AUTO;
+			else if (strcmp(optarg, "kvm") == 0)
+				d.vm_accel = HV_ACCEL_KVM;
+			else if (strcmp(optarg, "tcg") == 0)
+				d.vm_accel = HV_ACCEL_TCG;
+			else {
+				fprintf(stderr, "yardd: --accel: '%s' is not auto, "
+					"kvm or tcg\n", optarg);
+				return 2;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -117,6 +160,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "yardd: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
+
+	/*
+	 * QEMUs adopted after a restart are not our children; as a subreaper
+	 * we still reap them when they exit, instead of leaving zombies.
+	 */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	hv_log_set(hv_log, NULL);
 
 	d.store = store_open(d.db_path, &rc);
 	if (d.store == NULL) {
@@ -136,7 +186,7 @@ main(int argc, char **argv)
 		yardd_log("cannot serve %s: %s", socket_path, strerror(-rc));
 		goto out;
 	}
-	if (yardd_api_register(&d) < 0)
+	if (yardd_api_register(&d) < 0 || yardd_vm_api_register(&d) < 0)
 		goto out;
 
 	signal(SIGINT, on_signal);
@@ -153,10 +203,12 @@ main(int argc, char **argv)
 			goto out;
 		}
 		yardd_dp_poll(&d);
+		yardd_vms_sync(&d);
 	}
 	yardd_log("stopping");
 	status = 0;
 out:
+	yardd_vms_forget();
 	rpc_server_free(d.srv);
 	rpc_client_free(d.dp);
 	json_decref(d.desired);

@@ -27,6 +27,9 @@ struct yardd {
 	uint64_t dp_connects;		/* Successful connections so far. */
 	unsigned int last_sync_ops;	/* Operations the last sync sent. */
 	json_t *errors;			/* "kind/name" -> message of a failed push. */
+
+	const char *vm_dir;		/* VM state directories live here. */
+	int vm_accel;			/* enum hv_accel for VMs that say auto. */
 };
 
 /* Kinds of the topology document, in the order of the schema. */
@@ -59,5 +62,23 @@ int yardd_dp_call(struct yardd *d, const char *method, json_t *params,
  */
 const char *yardd_object_status(const struct yardd *d, const char *kind,
 				const char *name, const char **message);
+
+/* yardd_vm.c */
+
+/**
+ * Keep the stored VMs running: adopt running QEMUs, start those whose
+ * ports yard-dp holds, restart dead ones after a back-off, stop deleted
+ * ones. Cheap when there are no VMs; checks QEMU at most every 2 s.
+ */
+void yardd_vms_sync(struct yardd *d);
+
+/** yardd exits: forget the VMs, leaving them running. */
+void yardd_vms_forget(void);
+
+/** "running", "stopped", "starting", "unprogrammed" or "error" (+ message). */
+const char *yardd_vm_status(const struct yardd *d, const char *name,
+			    const char **message);
+
+int yardd_vm_api_register(struct yardd *d);
 
 #endif /* YARD_YARDD_H */

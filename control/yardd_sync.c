@@ -215,6 +215,8 @@ out:
 	json_decref(actual);
 	json_decref(ops);
 	json_decref(owners);
+	/* Ports may have come: VMs waiting for them can start. */
+	yardd_vms_sync(d);
 }
 
 const char *
@@ -225,6 +227,8 @@ yardd_object_status(const struct yardd *d, const char *kind, const char *name,
 	json_t *e;
 
 	*message = NULL;
+	if (strcmp(kind, "vms") == 0)
+		return yardd_vm_status(d, name, message);
 	if (!kind_programmed(kind))
 		return "pending";
 	if (d->dp == NULL)
