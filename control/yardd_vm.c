@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -106,6 +107,32 @@ mark_stopped(const struct yardd *d, const char *name, bool stopped)
 	f = fopen(path, "w");
 	if (f != NULL)
 		fclose(f);
+}
+
+/*
+ * A deleted VM leaves nothing behind: its console logs, sockets, pid file
+ * and stopped mark go, so that a new VM of that name starts afresh.
+ */
+static void
+state_remove(const struct yardd *d, const char *name)
+{
+	char dir[512], path[1024];
+	struct dirent *e;
+	DIR *dh;
+
+	state_dir(d, name, dir, sizeof(dir));
+	dh = opendir(dir);
+	if (dh == NULL)
+		return;
+	while ((e = readdir(dh)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(dh);
+	if (rmdir(dir) < 0)
+		yardd_log("vm %s: cannot remove %s: %s", name, dir, strerror(errno));
 }
 
 /* The stored object of VM or port `name`, or NULL. */
@@ -277,6 +304,7 @@ yardd_vms_sync(struct yardd *d)
 			continue;
 		}
 		vm_stop(&vms[i]);
+		state_remove(d, vms[i].name);
 		vms[i] = vms[--n_vms];
 	}
 	topo_free(t);
