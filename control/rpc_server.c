@@ -21,6 +21,7 @@
 
 #include "rpc.h"
 #include "rpc_priv.h"
+#include "util.h"
 
 #define RPC_GROUP "yard"
 /* Bytes asked of recv() at once. */
@@ -605,37 +606,6 @@ rpc_server_poll(struct rpc_server *srv, int timeout_ms)
 
 /* ---- Creation ---- */
 
-/* mkdir -p of the directory part of `path`. */
-static int
-rpc_dir_make(const char *path)
-{
-	char *dir, *p, c;
-	int rc = 0;
-
-	dir = strdup(path);
-	if (dir == NULL)
-		return -ENOMEM;
-	p = strrchr(dir, '/');
-	if (p == NULL || p == dir)
-		goto out;
-	*p = '\0';
-	for (p = dir + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		c = *p;
-		*p = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-			rc = -errno;
-			goto out;
-		}
-		*p = c;
-		if (c == '\0')
-			break;
-	}
-out:
-	free(dir);
-	return rc;
-}
 
 /*
  * Bind, replacing a socket file that no process listens on any more (left by
@@ -703,7 +673,7 @@ rpc_server_create(const char *path, int *errp)
 		rc = -ENOMEM;
 		goto err_free;
 	}
-	rc = rpc_dir_make(path);
+	rc = util_parents_make(path, 0755);
 	if (rc < 0)
 		goto err_free;
 

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "util.h"
 
 /* The document's keys, in the order load() gives them and save() walks them. */
 static const struct store_kind {
@@ -207,37 +208,6 @@ store_generation_read(struct store *s)
 	return ret;
 }
 
-/* mkdir -p of the directory part of `path`, mode 0750. */
-static int
-store_dir_make(const char *path)
-{
-	char *dir, *p, c;
-	int ret = 0;
-
-	dir = strdup(path);
-	if (dir == NULL)
-		return -ENOMEM;
-	p = strrchr(dir, '/');
-	if (p == NULL || p == dir)
-		goto out;
-	*p = '\0';
-	for (p = dir + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		c = *p;
-		*p = '\0';
-		if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
-			ret = -errno;
-			goto out;
-		}
-		*p = c;
-		if (c == '\0')
-			break;
-	}
-out:
-	free(dir);
-	return ret;
-}
 
 /*
  * Recognise a Switchyard store, or make one of an empty file. Runs under a
@@ -394,7 +364,7 @@ store_open(const char *path, int *errp)
 		ret = -EINVAL;
 		goto fail;
 	}
-	ret = store_dir_make(path);
+	ret = util_parents_make(path, 0750);
 	if (ret < 0)
 		goto fail;
 	s = calloc(1, sizeof(*s));

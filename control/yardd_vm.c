@@ -19,6 +19,7 @@
 
 #include "hv.h"
 #include "topology.h"
+#include "util.h"
 #include "yardd.h"
 
 #define STATUS_EVERY_MS 2000
@@ -97,9 +98,8 @@ mark_stopped(const struct yardd *d, const char *name, bool stopped)
 	FILE *f;
 
 	state_dir(d, name, path, sizeof(path));
-	mkdir(d->vm_dir, 0750);
-	mkdir(path, 0750);
 	strncat(path, "/" STOPPED_FILE, sizeof(path) - strlen(path) - 1);
+	util_parents_make(path, 0750);
 	if (!stopped) {
 		unlink(path);
 		return;
@@ -199,7 +199,7 @@ vm_start(struct yardd *d, struct vm_rt *rt, const struct topo_vm *tv,
 	cfg.disk = tv->disk[0] ? tv->disk : NULL;
 	cfg.nics = nics;
 	cfg.n_nics = tv->n_nics;
-	mkdir(d->vm_dir, 0750);
+	util_parents_make(dir, 0750);
 	rt->starts++;
 	rc = hv_vm_start(&cfg, &rt->vm, &err);
 	if (rc < 0) {
