@@ -25,6 +25,12 @@
 #define STATUS_EVERY_MS 2000
 #define RESTART_BACKOFF_MS 5000
 #define STOP_TIMEOUT_MS 10000
+/*
+ * QEMU answers once yard-dp has connected to its vhost-user sockets, which
+ * takes about a second; if yard-dp went away meanwhile, do not hold the
+ * daemon (and its API) for long.
+ */
+#define START_TIMEOUT_MS 15000
 #define STOPPED_FILE "stopped"
 
 struct vm_rt {
@@ -199,6 +205,7 @@ vm_start(struct yardd *d, struct vm_rt *rt, const struct topo_vm *tv,
 	cfg.disk = tv->disk[0] ? tv->disk : NULL;
 	cfg.nics = nics;
 	cfg.n_nics = tv->n_nics;
+	cfg.start_timeout_ms = START_TIMEOUT_MS;
 	util_parents_make(dir, 0750);
 	rt->starts++;
 	rc = hv_vm_start(&cfg, &rt->vm, &err);

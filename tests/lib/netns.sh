@@ -1,45 +1,49 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# What demo/demo.sh and tests/system/l2-netns.sh share: yard-dp with three
-# tap ports, each moved into a network namespace of its own (a "host"):
-# h1 and h2 in network "blue", h3 in network "red", all in 10.77.0.0/24.
+# What demo/demo.sh and tests/system/l2-netns.sh share.
+#
+# l2-netns.sh: yard-dp with three tap ports, each moved into a network
+# namespace of its own (a "host"): h1 and h2 in network "blue", h3 in
+# network "red", all in 10.77.0.0/24. The demo (VMs on vhost ports) uses
+# only the process helpers: yard-dp and yardd started, stopped, asked.
 #
 # Source it from bash; it sets YARD_RPC and defines functions. Every name
 # it creates carries the caller's pid, so runs never collide. The caller
 # keeps its own messages: these functions print nothing unless a command
 # they run fails.
 #
-#   yard_ns_init TAG DPDK_NAME TMP_NAME     names and temp dir (first)
+#   yard_run_init DPDK_NAME TMP_NAME        temp dir, DPDK prefix (first)
+#   yard_ns_init TAG DPDK_NAME TMP_NAME     the same, and the host names
 #   yard_traps_set FUNC / yard_traps_clear  the cleanup trap
 #   yard_topology_write FILE                topology.yaml for the 3 ports
 #   yard_dp_start YARD_DP TOPOLOGY          start yard-dp, wait for its taps
 #   yard_ns_setup                           taps into namespaces, addresses
 #   yard_dp_stop                            SIGTERM, then report how it went
 #   yard_ns_cleanup                         remove namespaces, taps, files
+#   yard_run_cleanup                        remove DPDK's files and TMP
 #   rpc, py, nsx, loss                      small helpers (see below)
 #
 # With yardd programming yard-dp (the demo):
 #   yard_dp_start_bare YARD_DP              start yard-dp with no topology
-#   yard_taps_wait                          wait for the three taps
-#   yard_ns_reattach                        taps into the existing namespaces
 #   yardd_start YARDD                       start yardd on TMP, wait for it
 #   yardd_stop                              SIGTERM, then report how it went
 #   ctl ARGS...                             yardctl on yardd's socket
 #
-# Globals. Sourcing sets YARD_RPC (tools/yard-rpc). yard_ns_init sets NS,
-# TAP, ADDR (arrays, index 0..2 = h1..h3), PREFIX (DPDK --file-prefix), TMP
-# (temp dir), SOCK (API socket), LOG (yard-dp's output) and DP_PID (empty
-# until yard_dp_start). yard_dp_stop sets DP_STOP and DP_STATUS.
-# yardd_start sets YD_SOCK, YD_DB, YD_LOG and YD_PID; yardd_stop sets
-# YD_STOP and YD_STATUS; ctl needs YARDCTL (set by the caller).
+# Globals. Sourcing sets YARD_RPC (tools/yard-rpc). yard_run_init sets
+# PREFIX (DPDK --file-prefix), TMP (temp dir), SOCK (API socket), LOG
+# (yard-dp's output) and DP_PID (empty until yard-dp is started);
+# yard_ns_init also NS, TAP, ADDR (arrays, index 0..2 = h1..h3).
+# yard_dp_stop sets DP_STOP and DP_STATUS. yardd_start sets YD_SOCK, YD_DB,
+# YD_LOG, YD_VMS and YD_PID; yardd_stop sets YD_STOP and YD_STATUS; ctl
+# needs YARDCTL (set by the caller).
 #
 # Cleanup pattern (the EXIT trap; keep `local rc=$?` first):
 #   cleanup() {
 #       local rc=$? ...
 #       yard_traps_clear            # also: set +e for the rest
 #       if [ -n "$DP_PID" ]; then yard_dp_stop; ...report...; fi
-#       yard_ns_cleanup
+#       yard_ns_cleanup             # or yard_run_cleanup without namespaces
 #       exit "$rc"
 #   }
 #   yard_traps_set cleanup
@@ -47,22 +51,30 @@
 # The JSON-RPC client, found from where this file sits in the tree.
 YARD_RPC=$(realpath "$(dirname "${BASH_SOURCE[0]}")/../../tools/yard-rpc")
 
+# yard_run_init DPDK_NAME TMP_NAME
+#   Needs: nothing yet (no root). DPDK_NAME gives the DPDK file prefix
+#   DPDK_NAME-PID; TMP_NAME the temp dir /tmp/TMP_NAME.XXXXXX.
+#   Does: sets PREFIX, TMP, SOCK, LOG, DP_PID; makes TMP.
+yard_run_init() {
+	PREFIX="$1-$$"
+	TMP=$(mktemp -d "/tmp/$2.XXXXXX")
+	SOCK=$TMP/dp.sock
+	LOG=$TMP/yard-dp.log
+	DP_PID=
+}
+
 # yard_ns_init TAG DPDK_NAME TMP_NAME
 #   Needs: nothing yet (no root). TAG is two letters ("yd", "ys"):
 #   namespaces are TAG-PID-h1..3, taps TAG1-PID..TAG3-PID (kernel interface
-#   names have at most 15 characters). DPDK_NAME gives the DPDK file prefix
-#   DPDK_NAME-PID; TMP_NAME the temp dir /tmp/TMP_NAME.XXXXXX.
-#   Does: sets NS, TAP, ADDR, PREFIX, TMP, SOCK, LOG, DP_PID; makes TMP.
+#   names have at most 15 characters). DPDK_NAME and TMP_NAME: as for
+#   yard_run_init.
+#   Does: yard_run_init, and sets NS, TAP, ADDR.
 yard_ns_init() {
 	local tag=$1 id=$$
 	NS=("$tag-$id-h1" "$tag-$id-h2" "$tag-$id-h3")
 	TAP=("${tag}1-$id" "${tag}2-$id" "${tag}3-$id")
 	ADDR=(10.77.0.1 10.77.0.2 10.77.0.3)
-	PREFIX="$2-$id"
-	TMP=$(mktemp -d "/tmp/$3.XXXXXX")
-	SOCK=$TMP/dp.sock
-	LOG=$TMP/yard-dp.log
-	DP_PID=
+	yard_run_init "$2" "$3"
 }
 
 # yard_traps_set FUNC
@@ -176,10 +188,8 @@ yard_dp_stop() {
 # yard_ns_cleanup
 #   Needs: root; after yard_dp_stop if yard-dp was started. Does: kills what
 #   still runs inside the namespaces (ping, iperf3), deletes the namespaces
-#   and any tap still in the root namespace (early failure), DPDK's runtime
-#   files (config, fbarrays: ~6 MB of tmpfs, left behind at exit; the
-#   prefix is this run's own) unless yard-dp still runs, and TMP. Prints
-#   nothing; always returns 0 (safe under set -e).
+#   and any tap still in the root namespace (early failure), then
+#   yard_run_cleanup. Prints nothing; always returns 0 (safe under set -e).
 yard_ns_cleanup() {
 	local i p
 	for i in 0 1 2; do
@@ -189,6 +199,15 @@ yard_ns_cleanup() {
 		ip netns del "${NS[$i]}" 2>/dev/null || true
 		ip link del "${TAP[$i]}" 2>/dev/null || true
 	done
+	yard_run_cleanup
+}
+
+# yard_run_cleanup
+#   Needs: after yard_dp_stop if yard-dp was started. Does: deletes DPDK's
+#   runtime files (config, fbarrays: ~6 MB of tmpfs, left behind at exit;
+#   the prefix is this run's own) unless yard-dp still runs, and TMP.
+#   Prints nothing; always returns 0 (safe under set -e).
+yard_run_cleanup() {
 	if [ -z "$DP_PID" ] || ! kill -0 "$DP_PID" 2>/dev/null; then
 		rm -rf "/var/run/dpdk/$PREFIX" || true
 	fi
@@ -210,7 +229,7 @@ loss() { sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' <<<"$1" | cut -d. -f1; }
 # ---- yard-dp programmed by yardd ----
 
 # yard_dp_start_bare YARD_DP
-#   Needs: root, yard_ns_init done. Does: like yard_dp_start, but with no
+#   Needs: root, yard_run_init done. Does: like yard_dp_start, but with no
 #   topology (yardd programs it) and its output appended to LOG (so a
 #   restart keeps the first run's log); sets DP_PID and waits up to ~20 s
 #   for its API socket to answer. Returns 0 when ready, 1 if yard-dp exited
@@ -231,43 +250,12 @@ yard_dp_start_bare() {
 	return 2
 }
 
-# yard_taps_wait
-#   Needs: DP_PID. Does: waits up to ~20 s for the three taps TAP[0..2] to
-#   appear in this (the root) namespace. Returns 0 when they are all there,
-#   1 if yard-dp exited meanwhile, 2 after 20 s.
-yard_taps_wait() {
-	local t
-	for ((t = 0; t < 200; t++)); do
-		kill -0 "$DP_PID" 2>/dev/null || return 1
-		if ip link show "${TAP[0]}" >/dev/null 2>&1 &&
-		   ip link show "${TAP[1]}" >/dev/null 2>&1 &&
-		   ip link show "${TAP[2]}" >/dev/null 2>&1; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 2
-}
-
-# yard_ns_reattach
-#   Needs: root, the namespaces of yard_ns_setup, new taps in the root
-#   namespace (a tap dies with the yard-dp that made it, so a restarted
-#   yard-dp makes new ones). Does: moves TAP[i] into NS[i] again, gives it
-#   ADDR[i]/24 and brings it up. Under set -e a failure exits.
-yard_ns_reattach() {
-	local i
-	for i in 0 1 2; do
-		ip link set "${TAP[$i]}" netns "${NS[$i]}"
-		nsx "$i" ip addr add "${ADDR[$i]}/24" dev "${TAP[$i]}"
-		nsx "$i" ip link set "${TAP[$i]}" up
-	done
-}
-
 # yardd_start YARDD
-#   Needs: yard_ns_init done. Does: starts the yardd binary YARDD in the
+#   Needs: yard_run_init done. Does: starts the yardd binary YARDD in the
 #   background with its API socket YD_SOCK=TMP/yardd.sock, its SQLite store
-#   YD_DB=TMP/yardd.db and yard-dp's socket SOCK as its dataplane (it
-#   connects by itself, also later), its output appended to
+#   YD_DB=TMP/yardd.db, its VM directory YD_VMS=TMP/vms (each VM's pid
+#   file, QMP socket, console log) and yard-dp's socket SOCK as its
+#   dataplane (it connects by itself, also later), its output appended to
 #   YD_LOG=TMP/yardd.log; sets YD_PID and waits up to ~10 s for YD_SOCK.
 #   Returns 0 when ready, 1 if yardd exited, 2 after 10 s.
 yardd_start() {
@@ -275,8 +263,9 @@ yardd_start() {
 	YD_SOCK=$TMP/yardd.sock
 	YD_DB=$TMP/yardd.db
 	YD_LOG=$TMP/yardd.log
+	YD_VMS=$TMP/vms
 	"$1" --socket "$YD_SOCK" --db "$YD_DB" --dataplane "$SOCK" \
-		>>"$YD_LOG" 2>&1 &
+		--vm-dir "$YD_VMS" >>"$YD_LOG" 2>&1 &
 	YD_PID=$!
 	for ((t = 0; t < 100; t++)); do
 		kill -0 "$YD_PID" 2>/dev/null || return 1
