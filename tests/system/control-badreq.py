@@ -233,7 +233,8 @@ def main():
                                        f"yard-badreq-{os.getpid()}", "--log-level", "warning",
                                        "--", "--no-pci"], stdout=log, stderr=log))
         procs.append(subprocess.Popen([yardd, "--socket", yd_sock, "--db",
-                                       os.path.join(tmp, "yardd.db"), "--dataplane", dp_sock],
+                                       os.path.join(tmp, "yardd.db"), "--dataplane", dp_sock,
+                                       "--vm-dir", os.path.join(tmp, "vms")],
                                       stdout=log, stderr=log))
         for _ in range(100):
             if os.path.exists(dp_sock) and os.path.exists(yd_sock):

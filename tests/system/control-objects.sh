@@ -19,7 +19,8 @@
 #     network) given to apply fails with exit 1, names the key and the
 #     line, and leaves the store as it was;
 #   - statuses: networks and ports are 'unprogrammed' without a dataplane,
-#     routers, flows, vms and the overlay 'pending'; with YARD_DP (and root)
+#     routers, flows and the overlay 'pending', vms 'unprogrammed' (they
+#     start once yard-dp holds their ports); with YARD_DP (and root)
 #     yard-dp is started with null ports and they become 'programmed';
 #   - crash safety: 1,000 applies (document i = networks n1..ni) from one
 #     client, yardd killed (-9) in the middle, three times: the database
@@ -114,7 +115,7 @@ rpc() { "$PY" "$TMP/rpc.py" "$@"; }
 # start_yardd DB SOCK DATAPLANE LOG: sets YD_PID; waits until it answers.
 start_yardd() {
 	rm -f "$2"
-	"$YARDD" --socket "$2" --db "$1" --dataplane "$3" >>"$4" 2>&1 &
+	"$YARDD" --socket "$2" --db "$1" --dataplane "$3" --vm-dir "$TMP/vms" >>"$4" 2>&1 &
 	YD_PID=$!
 	for _ in $(seq 200); do
 		"$YARDCTL" --socket "$2" status >/dev/null 2>&1 && return
@@ -326,7 +327,7 @@ ctl create port name=kvnic kind=vhost network=kvnet socket="$TMP/kvnic.sock" >/d
 ctl create port name=fnic kind=vhost network=fnet socket="$TMP/fnic.sock" >/dev/null || bad "create vhost port fnic failed"
 kv_cycle vm kvvm \
 	"'%s/%s/%s/%s/%s' % (o.get('cpus'), o.get('memory'), ','.join(o['nics']), o.get('accel'), s)" \
-	"None/512M/kvnic/None/pending" "4/512M/kvnic/kvm/pending" \
+	"None/512M/kvnic/None/unprogrammed" "4/512M/kvnic/kvm/unprogrammed" \
 	nics=kvnic kernel=/var/lib/yard/vmlinuz memory=512M -- cpus=4 accel=kvm
 file_cycle vm fvm "{name: fvm, nics: [fnic], disk: /var/lib/yard/fvm.qcow2}" \
 	"{name: fvm, nics: [fnic], disk: /var/lib/yard/fvm2.qcow2, memory: 2G}" \
@@ -422,7 +423,7 @@ expect "no dataplane: networks" "$(statuses networks)" unprogrammed
 expect "no dataplane: ports" "$(statuses ports)" unprogrammed
 expect "no dataplane: routers" "$(statuses routers)" pending
 expect "no dataplane: flows" "$(statuses flows)" pending
-expect "no dataplane: vms" "$(statuses vms)" pending
+expect "no dataplane: vms" "$(statuses vms)" unprogrammed
 expect "no dataplane: overlay" "$(rpc "$YD_SOCK" overlay.get | j "d['result']['status']")" pending
 expect "no dataplane: get port acc1" "$(get_field port acc1 s)" unprogrammed
 
@@ -451,7 +452,8 @@ else
 	expect "with yard-dp: ports" "$(statuses ports)" programmed
 	expect "with yard-dp: routers" "$(statuses routers)" pending
 	expect "with yard-dp: flows" "$(statuses flows)" pending
-	expect "with yard-dp: vms" "$(statuses vms)" pending
+	# Their kernel does not exist: the start fails and says why.
+	expect "with yard-dp: vms" "$(statuses vms)" error
 	expect "with yard-dp: overlay" "$(rpc "$YD_SOCK" overlay.get | j "d['result']['status']")" pending
 	# yard-dp itself holds what yardd says it does.
 	rpc "$DP_SOCK" topology.export >"$TMP/dp-export.json"

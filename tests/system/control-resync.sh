@@ -82,7 +82,7 @@ start_dp() {
 	DP_PID=$!
 }
 start_yardd() {
-	"$YARDD" --socket "$YD_SOCK" --db "$TMP/yardd.db" --dataplane "$DP_SOCK" \
+	"$YARDD" --socket "$YD_SOCK" --db "$TMP/yardd.db" --dataplane "$DP_SOCK" --vm-dir "$TMP/vms" \
 		>>"$TMP/yardd.log" 2>&1 &
 	YD_PID=$!
 	for _ in $(seq 100); do [ -S "$YD_SOCK" ] && return; sleep 0.05; done
