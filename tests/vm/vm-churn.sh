@@ -16,48 +16,15 @@ YARDCTL=$(realpath "$3")
 BUILD_GUEST=$(realpath "$4")
 GUEST_DIR=$5
 CYCLES=${6:-20}
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-command -v qemu-system-x86_64 >/dev/null || { echo "SKIP: no qemu-system-x86_64"; exit 77; }
-
-ID=$$
-TMP=$(mktemp -d /tmp/yard-churn.XXXXXX)
-PREFIX="yard-churn-$ID"
-DP_PID=
-YD_PID=
-cleanup() {
-	local rc=$?
-	set +e
-	[ -n "$YD_PID" ] && kill -TERM "$YD_PID" 2>/dev/null
-	for pidf in "$TMP"/vms/*/qemu.pid; do
-		[ -f "$pidf" ] && kill -KILL "$(cat "$pidf")" 2>/dev/null
-	done
-	[ -n "$DP_PID" ] && kill -TERM "$DP_PID" 2>/dev/null
-	for p in $YD_PID $DP_PID; do
-		timeout 10 tail --pid="$p" -f /dev/null 2>/dev/null || kill -KILL "$p" 2>/dev/null
-	done
-	[ "$rc" -ne 0 ] || [ -n "${SHOW_LOG:-}" ] && tail -n 40 "$TMP/yardd.log"
-	rm -rf "$TMP" "/var/run/dpdk/$PREFIX"
-	exit "$rc"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-ctl() { "$YARDCTL" --socket "$TMP/yardd.sock" "$@"; }
-console() { cat "$TMP/vms/$1/console.log" 2>/dev/null || true; }
+# shellcheck source=tests/lib/vm.sh disable=SC1091
+. "$(dirname "$0")/../lib/vm.sh"
+yard_vm_init churn
 fds() { ls "/proc/$DP_PID/fd" | wc -l; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$DP_PID/status"; }
-wait_console() { # VM PATTERN SECONDS
-	for _ in $(seq $(( $3 * 10 ))); do console "$1" | grep -q "$2" && return 0; sleep 0.1; done
-	return 1
-}
 
 "$BUILD_GUEST" "$GUEST_DIR" >/dev/null
-"$YARD_DP" --socket "$TMP/dp.sock" --file-prefix "$PREFIX" --log-level warning \
-	-- --no-pci >"$TMP/yard-dp.log" 2>&1 &
-DP_PID=$!
-"$YARDD" --socket "$TMP/yardd.sock" --db "$TMP/yardd.db" --dataplane "$TMP/dp.sock" \
-	--vm-dir "$TMP/vms" >"$TMP/yardd.log" 2>&1 &
-YD_PID=$!
-for _ in $(seq 100); do [ -S "$TMP/yardd.sock" ] && break; sleep 0.05; done
+yard_dp_up
+yardd_up
 
 cat >"$TMP/topo.yaml" <<EOF
 networks: [{name: blue}]

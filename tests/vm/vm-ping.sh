@@ -24,58 +24,12 @@ YARDD=$(realpath "$2")
 YARDCTL=$(realpath "$3")
 BUILD_GUEST=$(realpath "$4")
 GUEST_DIR=$5
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-command -v qemu-system-x86_64 >/dev/null || { echo "SKIP: no qemu-system-x86_64"; exit 77; }
-
-ID=$$
-TMP=$(mktemp -d /tmp/yard-vm.XXXXXX)
-PREFIX="yard-vm-$ID"
-DP_PID=
-YD_PID=
-
-cleanup() {
-	local rc=$?
-	set +e
-	[ -n "$YD_PID" ] && kill -TERM "$YD_PID" 2>/dev/null
-	# VMs outlive yardd by design: stop them here.
-	for pidf in "$TMP"/vms/*/qemu.pid; do
-		[ -f "$pidf" ] && kill -KILL "$(cat "$pidf")" 2>/dev/null
-	done
-	[ -n "$DP_PID" ] && kill -TERM "$DP_PID" 2>/dev/null
-	for p in $YD_PID $DP_PID; do
-		timeout 10 tail --pid="$p" -f /dev/null 2>/dev/null || kill -KILL "$p" 2>/dev/null
-	done
-	if [ "$rc" -ne 0 ]; then
-		echo "---- yardd log"; tail -n 30 "$TMP/yardd.log"
-		for v in vm1 vm2 vm3; do
-			echo "---- $v console"; tail -n 15 "$TMP/vms/$v/console.log" 2>/dev/null
-		done
-	fi
-	rm -rf "$TMP" "/var/run/dpdk/$PREFIX"
-	exit "$rc"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*"; exit 1; }
-ctl() { "$YARDCTL" --socket "$TMP/yardd.sock" "$@"; }
+# shellcheck source=tests/lib/vm.sh disable=SC1091
+. "$(dirname "$0")/../lib/vm.sh"
+yard_vm_init vm
 now() { date +%s.%N; }
-console() { cat "$TMP/vms/$1/console.log" 2>/dev/null || true; }
-qemu_pid() { cat "$TMP/vms/$1/qemu.pid" 2>/dev/null || echo none; }
 
 "$BUILD_GUEST" "$GUEST_DIR" >/dev/null
-start_dp() {
-	"$YARD_DP" --socket "$TMP/dp.sock" --file-prefix "$PREFIX" \
-		--log-level warning -- --no-pci >>"$TMP/yard-dp.log" 2>&1 &
-	DP_PID=$!
-}
-start_yardd() {
-	"$YARDD" --socket "$TMP/yardd.sock" --db "$TMP/yardd.db" \
-		--dataplane "$TMP/dp.sock" --vm-dir "$TMP/vms" >>"$TMP/yardd.log" 2>&1 &
-	YD_PID=$!
-	for _ in $(seq 100); do [ -S "$TMP/yardd.sock" ] && return; sleep 0.05; done
-	fail "yardd did not start"
-}
-
 vm() { # NAME NETWORK IP RUN
 	cat <<EOF
   - name: $1
@@ -101,8 +55,8 @@ EOF
 	vm vm3 red 10.92.0.3 "ping -c 5 -W 1 10.92.0.1"
 } >"$TMP/topo.yaml"
 
-start_dp
-start_yardd
+yard_dp_up
+yardd_up
 T0=$(now)
 ctl apply -f "$TMP/topo.yaml"
 
@@ -139,7 +93,7 @@ P2=$(qemu_pid vm2)
 BEFORE=$(seqs | tail -1)
 kill -KILL "$DP_PID"
 wait "$DP_PID" 2>/dev/null || true
-start_dp
+yard_dp_up
 for _ in $(seq 300); do
 	[ "$(seqs | tail -1)" -gt "$((BEFORE + 5))" ] && break
 	sleep 0.1
@@ -167,7 +121,7 @@ echo "ok: yard-dp kill -9 + restart: guests kept running (same QEMU pids, one bo
 kill -KILL "$YD_PID"
 wait "$YD_PID" 2>/dev/null || true
 YD_PID=
-start_yardd
+yardd_up
 sleep 3
 for v in vm1 vm2 vm3; do
 	ctl --json vm list | python3 -c "
