@@ -417,7 +417,6 @@ yard_api_register(struct rpc_server *srv)
 		{ "topology.export", topology_export },
 		{ "version", version },
 	};
-
 	int ret;
 
 	for (unsigned int i = 0; i < RTE_DIM(methods); i++) {
