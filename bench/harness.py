@@ -279,7 +279,12 @@ class Ctx:
         return os.path.join(self.logdir, f'{self.n:03d}-{name}.log')
 
     def rm_runtime(self, prefix):
-        shutil.rmtree(f'/var/run/dpdk/{prefix}', ignore_errors=True)
+        """Remove an EAL runtime directory (DPDK's eal_get_runtime_dir())."""
+        if os.geteuid() == 0:
+            base = '/var/run/dpdk'
+        else:
+            base = os.path.join(os.environ.get('XDG_RUNTIME_DIR', '/tmp'), 'dpdk')
+        shutil.rmtree(os.path.join(base, prefix), ignore_errors=True)
 
 
 # --------------------------------------------------------------------------
