@@ -203,7 +203,7 @@ main(int argc, char **argv)
 			goto out;
 		}
 		yardd_dp_poll(&d);
-		yardd_vms_sync(&d);
+		yardd_vms_tick(&d);
 	}
 	yardd_log("stopping");
 	status = 0;

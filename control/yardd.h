@@ -72,6 +72,12 @@ const char *yardd_object_status(const struct yardd *d, const char *kind,
  */
 void yardd_vms_sync(struct yardd *d);
 
+/**
+ * The main loop's call: yardd_vms_sync() at most once a second (changes
+ * and dataplane syncs call yardd_vms_sync() themselves, at once).
+ */
+void yardd_vms_tick(struct yardd *d);
+
 /** yardd exits: forget the VMs, leaving them running. */
 void yardd_vms_forget(void);
 

@@ -318,6 +318,19 @@ yardd_vms_sync(struct yardd *d)
 }
 
 void
+yardd_vms_tick(struct yardd *d)
+{
+	static uint64_t last;
+	uint64_t now = now_ms();
+
+	/* A sync parses the whole desired state: not on every loop turn. */
+	if (now - last < 1000)
+		return;
+	last = now;
+	yardd_vms_sync(d);
+}
+
+void
 yardd_vms_forget(void)
 {
 	/* yardd exits: VMs keep running, to be adopted by the next yardd. */

@@ -88,6 +88,10 @@ port_tx_run(struct rte_graph *graph, struct rte_node *node,
 			dp_trace_add(pkts[i], node);
 			dp_trace_sink(pkts[i], port, DP_DROP_NONE);
 		}
+	/*
+	 * Count bytes before sending: once a driver holds an mbuf it may free
+	 * it at once, so only the refused ones can be read afterwards.
+	 */
 	for (uint16_t i = 0; i < n; i++)
 		c->tx_bytes += pkts[i]->pkt_len;
 	sent = rte_eth_tx_burst(port, (uint16_t)wk->index, pkts, n);
