@@ -50,8 +50,30 @@ security_check(const struct sw_port *sp, const uint8_t *d,
 	return 0;
 }
 
+/*
+ * Frames of one flow come in runs, and a frame's verdict here depends only
+ * on its port, its lengths and its bytes 6..17 (source MAC, ethertype, and
+ * for IPv4 the header and total lengths), unless the frame is tagged (the
+ * tag is popped, and the IPv4 header moves) or the port checks source
+ * addresses (port security reads the IPv4 and ARP headers). Other frames
+ * that match the previous frame in all of these get its verdict without a
+ * parse.
+ */
+struct eth_run {
+	bool ok;		/**< The fields below describe the previous frame. */
+	uint16_t port;
+	uint16_t data_len;
+	uint32_t pkt_len;
+	uint64_t w0;		/**< Bytes 6..13. */
+	uint32_t w1;		/**< Bytes 14..17. */
+	uint16_t next;
+	uint16_t value;		/**< Network index, or drop reason. */
+};
+
+#define ETH_RUN_BYTES 18
+
 static __rte_always_inline uint16_t
-eth_input_one(struct rte_mbuf *m)
+eth_input_one(struct rte_mbuf *m, struct eth_run *run)
 {
 	const struct sw_port *sp =
 		__atomic_load_n(&sw_ports[m->port], __ATOMIC_ACQUIRE);
@@ -60,6 +82,7 @@ eth_input_one(struct rte_mbuf *m)
 	struct sw_frame f;
 	uint16_t bd;
 
+	run->ok = false;
 	if (unlikely(sp == NULL)) {
 		reason = SW_DROP_NO_NETWORK;
 		goto drop;
@@ -67,6 +90,7 @@ eth_input_one(struct rte_mbuf *m)
 	reason = sw_frame_parse(d, rte_pktmbuf_data_len(m), m->pkt_len, &f);
 	if (unlikely(reason != 0))
 		goto drop;
+	run->ok = f.tpid == 0 && !sp->security;
 
 	if (!sp->trunk) {
 		if (unlikely(f.tpid != 0)) {
@@ -103,10 +127,14 @@ eth_input_one(struct rte_mbuf *m)
 		rte_pktmbuf_adj(m, 4);
 	}
 	dp_meta(m)->bd = bd;
+	run->next = ETH_INPUT_NEXT_L2_INPUT;
+	run->value = bd;
 	return ETH_INPUT_NEXT_L2_INPUT;
 
 drop:
 	dp_drop_set(m, reason);
+	run->next = ETH_INPUT_NEXT_DROP;
+	run->value = (uint16_t)reason;
 	return ETH_INPUT_NEXT_DROP;
 }
 
@@ -115,15 +143,41 @@ eth_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 		 uint16_t n, const bool trace)
 {
 	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
+	struct eth_run run = { .ok = false };
 	uint16_t i;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
+		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+		uint64_t w0;
+		uint32_t w1;
 
 		dp_prefetch_ahead(objs, i, n);
 		if (trace)
 			dp_trace_add(m, node);
-		nexts[i] = eth_input_one(m);
+		if (unlikely(m->data_len < ETH_RUN_BYTES)) {
+			nexts[i] = eth_input_one(m, &run);
+			run.ok = false;
+			continue;
+		}
+		memcpy(&w0, d + 6, sizeof(w0));
+		memcpy(&w1, d + 14, sizeof(w1));
+		if (run.ok && w0 == run.w0 && w1 == run.w1 &&
+		    m->port == run.port && m->data_len == run.data_len &&
+		    m->pkt_len == run.pkt_len) {
+			nexts[i] = run.next;
+			if (run.next == ETH_INPUT_NEXT_L2_INPUT)
+				dp_meta(m)->bd = run.value;
+			else
+				dp_drop_set(m, run.value);
+			continue;
+		}
+		run.port = m->port;
+		run.data_len = m->data_len;
+		run.pkt_len = m->pkt_len;
+		run.w0 = w0;
+		run.w1 = w1;
+		nexts[i] = eth_input_one(m, &run);
 	}
 	dp_node_enqueue_nexts(graph, node, objs, nexts, n);
 	return n;
@@ -172,14 +226,17 @@ learn_queue(struct dp_worker *wk, const struct sw_fdb_key *k, uint16_t port,
 		sw_wstats[wk->index].learn_queue_full++;
 }
 
+/*
+ * The verdict for one frame: the next node, and in *value the out port
+ * (L2_INPUT_NEXT_OUTPUT) or the drop reason (L2_INPUT_NEXT_DROP).
+ */
 static __rte_always_inline uint16_t
-l2_input_one(struct dp_worker *wk, struct rte_mbuf *m,
+l2_input_one(struct dp_worker *wk, const uint8_t *d, uint16_t in_port,
 	     struct sw_fdb_entry *src, struct sw_fdb_entry *dst,
 	     const struct sw_fdb_key *src_key, struct sw_fdb_key *last,
-	     uint32_t now)
+	     uint32_t now, uint16_t *value)
 {
-	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint16_t in_port = m->port, out_port;
+	uint16_t out_port;
 
 	if (likely(src != NULL)) {
 		uint16_t sport = __atomic_load_n(&src->port, __ATOMIC_ACQUIRE);
@@ -189,7 +246,7 @@ l2_input_one(struct dp_worker *wk, struct rte_mbuf *m,
 				__atomic_store_n(&src->last_seen, now,
 						 __ATOMIC_RELAXED);
 		} else if (src->is_static) {
-			dp_drop_set(m, SW_DROP_STATIC_MAC_CONFLICT);
+			*value = SW_DROP_STATIC_MAC_CONFLICT;
 			return L2_INPUT_NEXT_DROP;
 		} else {
 			learn_queue(wk, src_key, in_port, last);
@@ -202,69 +259,45 @@ l2_input_one(struct dp_worker *wk, struct rte_mbuf *m,
 		return L2_INPUT_NEXT_FLOOD;
 	out_port = __atomic_load_n(&dst->port, __ATOMIC_ACQUIRE);
 	if (unlikely(out_port == in_port)) {
-		dp_drop_set(m, SW_DROP_SAME_PORT);
+		*value = SW_DROP_SAME_PORT;
 		return L2_INPUT_NEXT_DROP;
 	}
-	dp_meta(m)->out_port = out_port;
+	*value = out_port;
 	return L2_INPUT_NEXT_OUTPUT;
 }
 
-static __rte_always_inline uint64_t
-key64(const struct sw_fdb_key *k)
-{
-	uint64_t v;
+/*
+ * A frame's verdict here depends only on its network, its in port and its
+ * MACs (bytes 0..11). A frame equal in these to the one before it gets that
+ * frame's verdict: a run of one flow costs one pair of look-ups, and the
+ * others go to the hash in bulk, LOOKUP_CHUNK frames at a time. Entries
+ * stay valid for the whole graph walk (RCU).
+ */
+struct l2_flow {
+	uint64_t w0;		/**< Bytes 0..7. */
+	uint32_t w1;		/**< Bytes 8..11. */
+	uint16_t port;
+	uint16_t bd;
+};
 
-	memcpy(&v, k, sizeof(v));
-	return v;
+static __rte_always_inline bool
+l2_flow_load(struct rte_mbuf *m, struct l2_flow *f, const struct l2_flow *prev)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	memcpy(&f->w0, d, sizeof(f->w0));
+	memcpy(&f->w1, d + 8, sizeof(f->w1));
+	f->port = m->port;
+	f->bd = dp_meta(m)->bd;
+	return f->w0 == prev->w0 && f->w1 == prev->w1 &&
+		f->port == prev->port && f->bd == prev->bd;
 }
 
-/*
- * FDB look-ups for one chunk: keys[2i] is packet i's source, keys[2i+1]
- * its destination. A key equal to the previous packet's (or, for the first
- * packet, to the last one of the chunk before: `carry`) reuses that result,
- * so a run of one flow costs one look-up; the other keys go to the hash in
- * one bulk call. Entries stay valid for the whole graph walk (RCU).
- */
 static __rte_always_inline void
-fdb_lookup_chunk(const struct sw_fdb_key *keys, unsigned int nkeys,
-		 struct sw_fdb_entry **ent, uint64_t carry_key[2],
-		 struct sw_fdb_entry *carry_ent[2])
+l2_key_make(struct sw_fdb_key *k, uint16_t bd, const uint8_t *mac)
 {
-	const void *kp[2 * LOOKUP_CHUNK];
-	void *data[2 * LOOKUP_CHUNK];
-	uint8_t slot[2 * LOOKUP_CHUNK], from[2 * LOOKUP_CHUNK];
-	unsigned int nl = 0;
-	uint64_t hits = 0;
-
-	enum { OWN, PREV, CARRY };
-
-	for (unsigned int j = 0; j < nkeys; j++) {
-		uint64_t k = key64(&keys[j]);
-
-		if (j >= 2 && k == key64(&keys[j - 2])) {
-			from[j] = PREV;
-		} else if (j < 2 && k == carry_key[j]) {
-			from[j] = CARRY;
-		} else {
-			from[j] = OWN;
-			kp[nl] = &keys[j];
-			slot[nl++] = (uint8_t)j;
-		}
-	}
-	if (nl != 0)
-		rte_hash_lookup_bulk_data(sw_fdb, kp, nl, &hits, data);
-	for (unsigned int l = 0; l < nl; l++)
-		ent[slot[l]] = (hits >> l) & 1 ? data[l] : NULL;
-	for (unsigned int j = 0; j < nkeys; j++) {
-		if (from[j] == PREV)
-			ent[j] = ent[j - 2];
-		else if (from[j] == CARRY)
-			ent[j] = carry_ent[j];
-	}
-	for (unsigned int j = nkeys - 2; j < nkeys; j++) {
-		carry_key[j & 1] = key64(&keys[j]);
-		carry_ent[j & 1] = ent[j];
-	}
+	k->bd = bd;
+	memcpy(k->mac, mac, RTE_ETHER_ADDR_LEN);
 }
 
 static __rte_always_inline uint16_t
@@ -274,36 +307,58 @@ l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	struct dp_worker *wk = dp_node_worker(node);
 	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
 	struct sw_fdb_key last = { .bd = UINT16_MAX };
-	/* No real key has all bits set: bd UINT16_MAX is never a network. */
-	uint64_t carry_key[2] = { UINT64_MAX, UINT64_MAX };
-	struct sw_fdb_entry *carry_ent[2] = { NULL, NULL };
+	/* No frame has bd UINT16_MAX: the first one never repeats. */
+	struct l2_flow prev = { .bd = UINT16_MAX };
+	uint16_t next = 0, value = 0;
 	uint32_t now = dp_clock_now();
 
 	for (uint16_t base = 0; base < n; base += LOOKUP_CHUNK) {
 		uint16_t cnt = RTE_MIN((uint16_t)LOOKUP_CHUNK, (uint16_t)(n - base));
 		struct sw_fdb_key keys[2 * LOOKUP_CHUNK];
-		struct sw_fdb_entry *ent[2 * LOOKUP_CHUNK];
+		const void *kp[2 * LOOKUP_CHUNK];
+		void *ent[2 * LOOKUP_CHUNK];
+		uint64_t repeat = 0, hits = 0;
+		unsigned int nk = 0;
 
 		for (uint16_t i = 0; i < cnt; i++) {
 			struct rte_mbuf *m = objs[base + i];
-			const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-			uint16_t bd = dp_meta(m)->bd;
+			struct l2_flow f;
 
 			dp_prefetch_ahead(objs, base + i, n);
-			keys[2 * i].bd = bd;
-			memcpy(keys[2 * i].mac, d + 6, 6);
-			keys[2 * i + 1].bd = bd;
-			memcpy(keys[2 * i + 1].mac, d, 6);
+			if (l2_flow_load(m, &f, &prev)) {
+				repeat |= UINT64_C(1) << i;
+			} else {
+				const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+
+				l2_key_make(&keys[nk], f.bd, d + 6);
+				l2_key_make(&keys[nk + 1], f.bd, d);
+				kp[nk] = &keys[nk];
+				kp[nk + 1] = &keys[nk + 1];
+				nk += 2;
+			}
+			prev = f;
 		}
-		fdb_lookup_chunk(keys, 2u * cnt, ent, carry_key, carry_ent);
+		if (nk != 0)
+			rte_hash_lookup_bulk_data(sw_fdb, kp, nk, &hits, ent);
+		nk = 0;
 		for (uint16_t i = 0; i < cnt; i++) {
 			struct rte_mbuf *m = objs[base + i];
 
 			if (trace)
 				dp_trace_add(m, node);
-			nexts[base + i] = l2_input_one(wk, m, ent[2 * i],
-						       ent[2 * i + 1], &keys[2 * i],
-						       &last, now);
+			if (!((repeat >> i) & 1)) {
+				next = l2_input_one(wk, rte_pktmbuf_mtod(m, uint8_t *),
+						    m->port,
+						    (hits >> nk) & 1 ? ent[nk] : NULL,
+						    (hits >> (nk + 1)) & 1 ? ent[nk + 1] : NULL,
+						    &keys[nk], &last, now, &value);
+				nk += 2;
+			}
+			nexts[base + i] = next;
+			if (next == L2_INPUT_NEXT_OUTPUT)
+				dp_meta(m)->out_port = value;
+			else if (next == L2_INPUT_NEXT_DROP)
+				dp_drop_set(m, value);
 		}
 	}
 	dp_node_enqueue_nexts(graph, node, objs, nexts, n);
