@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
@@ -320,6 +321,25 @@ dp_node_worker(const struct rte_node *node)
 /** Node init callback storing the worker in ctx; shared by all nodes. */
 int dp_node_init_worker(const struct rte_graph *graph, struct rte_node *node);
 
+/** true when nexts[0..n) all equal nexts[0]; four at a time. */
+static __rte_always_inline bool
+dp_nexts_uniform(const uint16_t *nexts, uint16_t n)
+{
+	const uint64_t all = nexts[0] * UINT64_C(0x0001000100010001);
+	uint64_t diff = 0;
+	uint16_t i;
+
+	for (i = 0; i + 4 <= n; i += 4) {
+		uint64_t w;
+
+		memcpy(&w, &nexts[i], sizeof(w));
+		diff |= w ^ all;
+	}
+	for (; i < n; i++)
+		diff |= nexts[i] ^ nexts[0];
+	return diff == 0;
+}
+
 /**
  * Move objs[0..n) to the next nodes given in nexts[], in runs: one
  * rte_node_enqueue() per run of equal next edges, and the whole vector at
@@ -331,15 +351,15 @@ dp_node_enqueue_nexts(struct rte_graph *graph, struct rte_node *node,
 {
 	uint16_t i = 0;
 
+	if (likely(n != 0) && dp_nexts_uniform(nexts, n)) {
+		rte_node_next_stream_move(graph, node, nexts[0]);
+		return;
+	}
 	while (i < n) {
 		uint16_t start = i, next = nexts[i];
 
 		while (++i < n && nexts[i] == next)
 			;
-		if (start == 0 && i == n) {
-			rte_node_next_stream_move(graph, node, next);
-			return;
-		}
 		rte_node_enqueue(graph, node, next, &objs[start], i - start);
 	}
 }

@@ -30,8 +30,14 @@ port_rx_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 			break;
 		n = rte_eth_rx_burst(port, l->q[i].queue, &pkts[total],
 				     RTE_MIN(room, (uint16_t)DP_RX_BURST));
-		/* Drivers set m->port; set it anyway, it is one store. */
+		/*
+		 * Drivers set m->port; set it anyway, it is one store. The
+		 * headers are prefetched for eth-input: with a driver that
+		 * copies (vhost, pcap) they are in cache already, with DMA
+		 * they are not.
+		 */
 		for (uint16_t k = total; k < total + n; k++) {
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[k], void *));
 			pkts[k]->port = port;
 			c->rx_bytes += pkts[k]->pkt_len;
 			if (trace) {

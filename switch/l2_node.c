@@ -152,7 +152,7 @@ eth_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 		uint64_t w0;
 		uint32_t w1;
 
-		dp_prefetch_ahead(objs, i, n);
+		/* port-rx prefetched the headers. */
 		if (trace)
 			dp_trace_add(m, node);
 		if (unlikely(m->data_len < ETH_RUN_BYTES)) {
@@ -162,9 +162,11 @@ eth_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 		}
 		memcpy(&w0, d + 6, sizeof(w0));
 		memcpy(&w1, d + 14, sizeof(w1));
-		if (run.ok && w0 == run.w0 && w1 == run.w1 &&
-		    m->port == run.port && m->data_len == run.data_len &&
-		    m->pkt_len == run.pkt_len) {
+		/* One branch for the whole comparison. */
+		if (run.ok && ((w0 ^ run.w0) | (w1 ^ run.w1) |
+			       (uint32_t)(m->port ^ run.port) |
+			       (uint32_t)(m->data_len ^ run.data_len) |
+			       (m->pkt_len ^ run.pkt_len)) == 0) {
 			nexts[i] = run.next;
 			if (run.next == ETH_INPUT_NEXT_L2_INPUT)
 				dp_meta(m)->bd = run.value;
@@ -207,7 +209,12 @@ RTE_NODE_REGISTER(eth_input_node);
 /* ------------------------------------------------------------------ */
 /* l2-input                                                            */
 
-enum { L2_INPUT_NEXT_OUTPUT, L2_INPUT_NEXT_FLOOD, L2_INPUT_NEXT_DROP };
+enum {
+	L2_INPUT_NEXT_OUTPUT,
+	L2_INPUT_NEXT_FLOOD,
+	L2_INPUT_NEXT_DROP,
+	L2_INPUT_NEXT_TX,
+};
 
 #define LOOKUP_CHUNK 32	/* Two keys a packet: 64 = RTE_HASH_LOOKUP_BULK_MAX. */
 
@@ -228,14 +235,19 @@ learn_queue(struct dp_worker *wk, const struct sw_fdb_key *k, uint16_t port,
 
 /*
  * The verdict for one frame: the next node, and in *value the out port
- * (L2_INPUT_NEXT_OUTPUT) or the drop reason (L2_INPUT_NEXT_DROP).
+ * (L2_INPUT_NEXT_OUTPUT, L2_INPUT_NEXT_TX) or the drop reason
+ * (L2_INPUT_NEXT_DROP). A frame for an access port of its own network
+ * needs nothing from l2-output (no tag, and the egress check is the one
+ * made here), so it goes straight to port-tx.
  */
 static __rte_always_inline uint16_t
 l2_input_one(struct dp_worker *wk, const uint8_t *d, uint16_t in_port,
+	     uint16_t bd,
 	     struct sw_fdb_entry *src, struct sw_fdb_entry *dst,
 	     const struct sw_fdb_key *src_key, struct sw_fdb_key *last,
 	     uint32_t now, uint16_t *value)
 {
+	const struct sw_port *sp;
 	uint16_t out_port;
 
 	if (likely(src != NULL)) {
@@ -263,6 +275,9 @@ l2_input_one(struct dp_worker *wk, const uint8_t *d, uint16_t in_port,
 		return L2_INPUT_NEXT_DROP;
 	}
 	*value = out_port;
+	sp = __atomic_load_n(&sw_ports[out_port], __ATOMIC_ACQUIRE);
+	if (likely(sp != NULL && !sp->trunk && sp->access_bd == bd))
+		return L2_INPUT_NEXT_TX;
 	return L2_INPUT_NEXT_OUTPUT;
 }
 
@@ -289,8 +304,9 @@ l2_flow_load(struct rte_mbuf *m, struct l2_flow *f, const struct l2_flow *prev)
 	memcpy(&f->w1, d + 8, sizeof(f->w1));
 	f->port = m->port;
 	f->bd = dp_meta(m)->bd;
-	return f->w0 == prev->w0 && f->w1 == prev->w1 &&
-		f->port == prev->port && f->bd == prev->bd;
+	return ((f->w0 ^ prev->w0) | (f->w1 ^ prev->w1) |
+		(uint32_t)(f->port ^ prev->port) |
+		(uint32_t)(f->bd ^ prev->bd)) == 0;
 }
 
 static __rte_always_inline void
@@ -324,7 +340,7 @@ l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 			struct rte_mbuf *m = objs[base + i];
 			struct l2_flow f;
 
-			dp_prefetch_ahead(objs, base + i, n);
+			/* eth-input brought the mbufs and headers in: no prefetch. */
 			if (l2_flow_load(m, &f, &prev)) {
 				repeat |= UINT64_C(1) << i;
 			} else {
@@ -348,14 +364,14 @@ l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 				dp_trace_add(m, node);
 			if (!((repeat >> i) & 1)) {
 				next = l2_input_one(wk, rte_pktmbuf_mtod(m, uint8_t *),
-						    m->port,
+						    m->port, dp_meta(m)->bd,
 						    (hits >> nk) & 1 ? ent[nk] : NULL,
 						    (hits >> (nk + 1)) & 1 ? ent[nk + 1] : NULL,
 						    &keys[nk], &last, now, &value);
 				nk += 2;
 			}
 			nexts[base + i] = next;
-			if (next == L2_INPUT_NEXT_OUTPUT)
+			if (next == L2_INPUT_NEXT_OUTPUT || next == L2_INPUT_NEXT_TX)
 				dp_meta(m)->out_port = value;
 			else if (next == L2_INPUT_NEXT_DROP)
 				dp_drop_set(m, value);
@@ -378,11 +394,12 @@ static struct rte_node_register l2_input_node = {
 	.name = "l2-input",
 	.process = l2_input_process,
 	.init = dp_node_init_worker,
-	.nb_edges = 3,
+	.nb_edges = 4,
 	.next_nodes = {
 		[L2_INPUT_NEXT_OUTPUT] = "l2-output",
 		[L2_INPUT_NEXT_FLOOD] = "l2-flood",
 		[L2_INPUT_NEXT_DROP] = "drop",
+		[L2_INPUT_NEXT_TX] = "port-tx",
 	},
 };
 RTE_NODE_REGISTER(l2_input_node);
