@@ -193,6 +193,7 @@ entry_insert(const struct sw_fdb_key *k, uint16_t port, bool is_static)
 		return -ENOSPC;
 	}
 	stats.fdb_entries++;
+	sw_gen_bump();
 	return 0;
 }
 
@@ -204,8 +205,10 @@ entry_remove(struct sw_fdb_entry *e)
 	if (!e->is_static && net_state[k.bd].learned > 0)
 		net_state[k.bd].learned--;
 	/* The entry goes back to the pool after a grace period. */
-	if (rte_hash_del_key(sw_fdb, &k) >= 0)
+	if (rte_hash_del_key(sw_fdb, &k) >= 0) {
 		stats.fdb_entries--;
+		sw_gen_bump();
+	}
 }
 
 static void
@@ -224,6 +227,7 @@ learn_one(const struct sw_learn_event *ev)
 			return;
 		__atomic_store_n(&e->port, ev->port, __ATOMIC_RELEASE);
 		__atomic_store_n(&e->last_seen, dp_clock_now(), __ATOMIC_RELAXED);
+		sw_gen_bump();
 		net_state[ev->key.bd].moves++;
 		stats.moves++;
 		return;

@@ -283,10 +283,12 @@ l2_input_one(struct dp_worker *wk, const uint8_t *d, uint16_t in_port,
 
 /*
  * A frame's verdict here depends only on its network, its in port and its
- * MACs (bytes 0..11). A frame equal in these to the one before it gets that
- * frame's verdict: a run of one flow costs one pair of look-ups, and the
- * others go to the hash in bulk, LOOKUP_CHUNK frames at a time. Entries
- * stay valid for the whole graph walk (RCU).
+ * MACs (bytes 0..11). A frame equal in these to the one before it (for
+ * the first of a vector: to the last of the one before, see l2_cache) gets
+ * that frame's verdict: a run of one flow costs one pair of look-ups, and
+ * the others go to the hash in bulk, LOOKUP_CHUNK frames at a time.
+ * Entries stay valid for the whole graph walk (RCU); verdicts hold no
+ * pointer to them.
  */
 struct l2_flow {
 	uint64_t w0;		/**< Bytes 0..7. */
@@ -309,6 +311,21 @@ l2_flow_load(struct rte_mbuf *m, struct l2_flow *f, const struct l2_flow *prev)
 		(uint32_t)(f->bd ^ prev->bd)) == 0;
 }
 
+/*
+ * The last flow a worker's l2-input saw and its verdict, kept for the next
+ * vector. Valid while sw_gen and the clock are what they were: an FDB or
+ * port change bumps the one, and the once-a-second refresh of the source
+ * entry's last_seen needs the other.
+ */
+struct l2_cache {
+	uint64_t gen;
+	uint32_t now;
+	uint16_t next, value;
+	struct l2_flow flow;
+} __rte_cache_aligned;
+
+static struct l2_cache l2_caches[DP_WORKERS_MAX];
+
 static __rte_always_inline void
 l2_key_make(struct sw_fdb_key *k, uint16_t bd, const uint8_t *mac)
 {
@@ -322,11 +339,16 @@ l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 {
 	struct dp_worker *wk = dp_node_worker(node);
 	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
+	struct l2_cache *cache = &l2_caches[wk->index];
 	struct sw_fdb_key last = { .bd = UINT16_MAX };
-	/* No frame has bd UINT16_MAX: the first one never repeats. */
-	struct l2_flow prev = { .bd = UINT16_MAX };
-	uint16_t next = 0, value = 0;
+	uint64_t gen = __atomic_load_n(&sw_gen, __ATOMIC_ACQUIRE);
 	uint32_t now = dp_clock_now();
+	struct l2_flow prev = cache->flow;
+	uint16_t next = cache->next, value = cache->value;
+
+	/* No frame has bd UINT16_MAX: then the first one never repeats. */
+	if (cache->gen != gen || cache->now != now)
+		prev.bd = UINT16_MAX;
 
 	for (uint16_t base = 0; base < n; base += LOOKUP_CHUNK) {
 		uint16_t cnt = RTE_MIN((uint16_t)LOOKUP_CHUNK, (uint16_t)(n - base));
@@ -377,6 +399,11 @@ l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 				dp_drop_set(m, value);
 		}
 	}
+	cache->gen = gen;
+	cache->now = now;
+	cache->flow = prev;
+	cache->next = next;
+	cache->value = value;
 	dp_node_enqueue_nexts(graph, node, objs, nexts, n);
 	return n;
 }

@@ -14,6 +14,7 @@
 
 struct sw_network *sw_networks[SW_NETWORKS_MAX];
 struct sw_port *sw_ports[RTE_MAX_ETHPORTS];
+uint64_t sw_gen;
 
 int
 sw_network_find(const char *name)
@@ -65,6 +66,7 @@ sw_networks_republish(void)
 		old[n_old++] = cur;
 	}
 	if (n_old != 0) {
+		sw_gen_bump();
 		dp_rcu_synchronize();
 		for (unsigned int i = 0; i < n_old; i++)
 			rte_free(old[i]);
@@ -90,6 +92,7 @@ sw_network_set(const struct sw_network_conf *conf)
 		return -ENOMEM;
 	cur = sw_networks[bd];
 	__atomic_store_n(&sw_networks[bd], net, __ATOMIC_RELEASE);
+	sw_gen_bump();
 	if (cur != NULL) {
 		dp_rcu_synchronize();
 		rte_free(cur);
@@ -111,6 +114,7 @@ sw_network_del(const char *name)
 	if (cur->n_members != 0)
 		return -EBUSY;
 	__atomic_store_n(&sw_networks[bd], NULL, __ATOMIC_RELEASE);
+	sw_gen_bump();
 	dp_rcu_synchronize();
 	sw_fdb_network_reset((uint16_t)bd);
 	rte_free(cur);
@@ -230,6 +234,7 @@ sw_port_set(uint16_t port, const struct sw_port_conf *conf, char *why,
 		return ret;
 	cur = sw_ports[port];
 	__atomic_store_n(&sw_ports[port], sp, __ATOMIC_RELEASE);
+	sw_gen_bump();
 	ret = sw_networks_republish();
 	dp_rcu_synchronize();
 	if (cur != NULL && !same_networks(cur, sp))
@@ -247,6 +252,7 @@ sw_port_clear(uint16_t port)
 		return;
 	cur = sw_ports[port];
 	__atomic_store_n(&sw_ports[port], NULL, __ATOMIC_RELEASE);
+	sw_gen_bump();
 	sw_networks_republish();
 	dp_rcu_synchronize();
 	if (sw_fdb != NULL)

@@ -76,6 +76,21 @@ struct sw_port {
 extern struct sw_network *sw_networks[SW_NETWORKS_MAX];
 extern struct sw_port *sw_ports[RTE_MAX_ETHPORTS];
 
+/*
+ * The switch's generation: bumped after every change an l2-input verdict
+ * can depend on (an FDB entry added, moved or removed; a port or network
+ * republished). l2-input keeps the verdict for the last flow it saw from
+ * one vector to the next while the generation and the clock stay the same.
+ */
+extern uint64_t sw_gen;
+
+/** Call after publishing the change. Control thread. */
+static inline void
+sw_gen_bump(void)
+{
+	__atomic_add_fetch(&sw_gen, 1, __ATOMIC_RELEASE);
+}
+
 /* ---- FDB ---- */
 
 struct sw_fdb_key {
