@@ -411,7 +411,7 @@ say "Inside a worker, each frame walks a graph of small processing steps" \
     "the hundreds of thousands of polls that found nothing, and port-tx" \
     "copies each frame into the guest's memory and, unless the guest is" \
     "polling already, wakes it up with a system call. The switching itself" \
-    "is eth-input, l2-input, l2-output and l2-flood. bench/ measures all" \
+    "is eth-input and l2-input (l2-flood and l2-output for broadcasts and trunks). bench/ measures all" \
     "of them under load."
 show stats nodes
 

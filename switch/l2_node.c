@@ -2,7 +2,8 @@
 /*
  * The L2 graph nodes:
  *   eth-input  ingress checks: frame sanity, VLAN -> network, port security
- *   l2-input   learn the source, look the destination up (bulk)
+ *   l2-input   learn the source, look the destination up (bulk); known
+ *              unicast for an access port goes straight to port-tx
  *   l2-flood   broadcast, multicast, unknown unicast to the network's ports
  *   l2-output  egress membership check and 802.1Q tag push on trunks
  */
