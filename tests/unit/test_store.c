@@ -189,6 +189,16 @@ assert_doc_same(json_t *got, json_t *want)
 	free(b);
 }
 
+/* What the store holds now is `want`, key order included. */
+static void
+assert_stored(struct store *s, json_t *want)
+{
+	json_t *got = store_load(s);
+
+	assert_doc_same(got, want);
+	json_decref(got);
+}
+
 static void
 assert_names(json_t *names, const char *want)
 {
@@ -303,12 +313,10 @@ test_roundtrip_order(void **state)
 	struct fixture *f = *state;
 	struct store_delta d;
 	struct store *s = open_ok(f->path);
-	json_t *doc = doc_full(), *empty = doc_empty(), *got;
+	json_t *doc = doc_full(), *empty = doc_empty();
 
 	assert_int_equal(store_generation(s), 0);
-	got = store_load(s);
-	assert_doc_same(got, empty);
-	json_decref(got);
+	assert_stored(s, empty);
 	json_decref(empty);
 
 	save_ok(s, doc, false, &d);
@@ -322,9 +330,7 @@ test_roundtrip_order(void **state)
 	store_delta_release(&d);
 	assert_int_equal(store_generation(s), 1);
 
-	got = store_load(s);
-	assert_doc_same(got, doc);
-	json_decref(got);
+	assert_stored(s, doc);
 	/* The overlay's row: kind "overlay", name "". */
 	store_close(s);
 	assert_raw(f->path, "SELECT count(*) FROM objects WHERE kind ="
@@ -346,7 +352,7 @@ test_update_one(void **state)
 	struct fixture *f = *state;
 	struct store_delta d;
 	struct store *s = open_ok(f->path);
-	json_t *doc = doc_full(), *got;
+	json_t *doc = doc_full();
 
 	save_ok(s, doc, false, NULL);
 	audit_install(f->path);
@@ -380,9 +386,7 @@ test_update_one(void **state)
 	assert_int_equal(store_generation(s), 3);
 	assert_audit(f->path, "upd ports/p2,ins routers/r0,upd overlay/");
 
-	got = store_load(s);
-	assert_doc_same(got, doc);
-	json_decref(got);
+	assert_stored(s, doc);
 	store_close(s);
 	json_decref(doc);
 }
@@ -438,7 +442,7 @@ test_move(void **state)
 	struct fixture *f = *state;
 	struct store_delta d;
 	struct store *s = open_ok(f->path);
-	json_t *doc = doc_full(), *nets, *got;
+	json_t *doc = doc_full(), *nets;
 
 	save_ok(s, doc, false, NULL);
 	audit_install(f->path);
@@ -454,9 +458,7 @@ test_move(void **state)
 	assert_int_equal(store_generation(s), 2);
 	assert_audit(f->path,
 		     "upd networks/alpha,upd networks/mid,upd networks/zeta");
-	got = store_load(s);
-	assert_doc_same(got, doc);
-	json_decref(got);
+	assert_stored(s, doc);
 	store_close(s);
 	json_decref(doc);
 }
@@ -467,7 +469,7 @@ test_unchanged(void **state)
 	struct fixture *f = *state;
 	struct store_delta d;
 	struct store *s = open_ok(f->path);
-	json_t *doc = doc_full(), *reordered, *got;
+	json_t *doc = doc_full(), *reordered;
 
 	save_ok(s, doc, false, NULL);
 	audit_install(f->path);
@@ -494,9 +496,7 @@ test_unchanged(void **state)
 	assert_raw(f->path, "SELECT value FROM meta WHERE key = 'generation'",
 		   "1");
 	/* Still the first text: nothing rewrote the row. */
-	got = store_load(s);
-	assert_doc_same(got, doc);
-	json_decref(got);
+	assert_stored(s, doc);
 	store_close(s);
 	json_decref(reordered);
 	json_decref(doc);
@@ -508,7 +508,7 @@ test_dry_run(void **state)
 	struct fixture *f = *state;
 	struct store_delta d;
 	struct store *s = open_ok(f->path);
-	json_t *doc = doc_full(), *next, *got;
+	json_t *doc = doc_full(), *next;
 
 	save_ok(s, doc, false, NULL);
 	audit_install(f->path);
@@ -528,9 +528,7 @@ test_dry_run(void **state)
 	store_delta_release(&d);
 	assert_int_equal(store_generation(s), 1);
 	assert_audit(f->path, "");
-	got = store_load(s);
-	assert_doc_same(got, doc);
-	json_decref(got);
+	assert_stored(s, doc);
 
 	/* The same delta when done for real. */
 	save_ok(s, next, false, &d);
@@ -563,7 +561,7 @@ test_bad_doc(void **state)
 {
 	struct fixture *f = *state;
 	struct store *s = open_ok(f->path);
-	json_t *doc = doc_full(), *bad, *got;
+	json_t *doc = doc_full(), *bad;
 
 	save_ok(s, doc, false, NULL);
 	audit_install(f->path);
@@ -597,9 +595,7 @@ test_bad_doc(void **state)
 
 	assert_int_equal(store_generation(s), 1);
 	assert_audit(f->path, "");
-	got = store_load(s);
-	assert_doc_same(got, doc);
-	json_decref(got);
+	assert_stored(s, doc);
 	store_close(s);
 	json_decref(doc);
 }
@@ -611,7 +607,7 @@ test_rollback(void **state)
 	struct fixture *f = *state;
 	struct store_delta d;
 	struct store *s = open_ok(f->path);
-	json_t *doc = doc_full(), *next, *got;
+	json_t *doc = doc_full(), *next;
 
 	save_ok(s, doc, false, NULL);
 	raw_exec(f->path, "CREATE TRIGGER boom BEFORE INSERT ON objects"
@@ -628,9 +624,7 @@ test_rollback(void **state)
 	assert_null(d.updated_names);
 	assert_int_equal(store_generation(s), 1);
 
-	got = store_load(s);
-	assert_doc_same(got, doc);
-	json_decref(got);
+	assert_stored(s, doc);
 	assert_string_equal(store_errmsg(s), "");
 	assert_raw(f->path, "PRAGMA integrity_check", "ok");
 
@@ -652,7 +646,7 @@ test_reopen(void **state)
 {
 	struct fixture *f = *state;
 	struct store *s = open_ok(f->path);
-	json_t *doc = doc_full(), *got;
+	json_t *doc = doc_full();
 
 	save_ok(s, doc, false, NULL);
 	json_array_remove(json_object_get(doc, "ports"), 0);
@@ -661,9 +655,7 @@ test_reopen(void **state)
 
 	s = open_ok(f->path);
 	assert_int_equal(store_generation(s), 2);
-	got = store_load(s);
-	assert_doc_same(got, doc);
-	json_decref(got);
+	assert_stored(s, doc);
 	store_close(s);
 	store_close(NULL);
 	store_delta_release(NULL);
