@@ -699,13 +699,11 @@ def run_yard(ctx, sc, gen_factory=None):
             gen.wait_line(GEN_READY)
 
             def snap():
-                st, t = gen.stats()
+                s = gen_snap(gen)
                 ports, nodes = yard_snap()
-                return {'t': t, 'gen': thread_sched(gen.p.pid),
-                        'tx': sum(v[0] for v in st.values()),
-                        'rx': sum(v[1] for v in st.values()),
-                        'yard_rx': sum(q['rx_packets'] for q in ports.values()),
-                        'nodes': nodes}
+                s.update(yard_rx=sum(q['rx_packets'] for q in ports.values()),
+                         nodes=nodes)
+                return s
         else:
             def snap():
                 t = time.monotonic()
@@ -872,11 +870,7 @@ def run_ovs(ctx, sc, gen_factory=None):
             gen.wait_line(GEN_READY)
 
             def snap():
-                # delivered = what the generator received, offered = sent
-                st, t = gen.stats()
-                return {'t': t, 'gen': thread_sched(gen.p.pid),
-                        'tx': sum(v[0] for v in st.values()),
-                        'rx': sum(v[1] for v in st.values())}
+                return gen_snap(gen)
         else:
             def snap():
                 t = time.monotonic()
@@ -936,10 +930,7 @@ def run_ceiling(ctx, sc, gen_factory=None):
             gen.wait_line(GEN_READY)
 
             def snap():
-                st, t = gen.stats()
-                return {'t': t, 'gen': thread_sched(gen.p.pid),
-                        'tx': sum(v[0] for v in st.values()),
-                        'rx': sum(v[1] for v in st.values())}
+                return gen_snap(gen)
         else:
             def snap():
                 st, t = tp.stats()
@@ -958,6 +949,15 @@ def run_ceiling(ctx, sc, gen_factory=None):
 
 
 GEN_READY = r'mac packet forwarding'
+
+
+def gen_snap(gen):
+    """The vhost generator's counters: rx = frames delivered back to it,
+    tx = frames it offered, with its scheduling stats."""
+    st, t = gen.stats()
+    return {'t': t, 'gen': thread_sched(gen.p.pid),
+            'tx': sum(v[0] for v in st.values()),
+            'rx': sum(v[1] for v in st.values())}
 
 
 def vhost_generator(ctx, sc):

@@ -22,6 +22,7 @@
 #   yard_dp_stop                            SIGTERM, then report how it went
 #   yard_ns_cleanup                         remove namespaces, taps, files
 #   yard_run_cleanup                        remove DPDK's files and TMP
+#   proc_stop PID                           SIGTERM, up to 10 s, SIGKILL
 #   rpc, py, nsx, loss                      small helpers (see below)
 #
 # With yardd programming yard-dp (the demo):
@@ -154,34 +155,43 @@ yard_ns_setup() {
 	done
 }
 
-# yard_dp_stop
-#   Needs: DP_PID set (a child of this shell). Does: if yard-dp still runs,
-#   sends SIGTERM and waits up to 10 s, then SIGKILL if it is still there;
-#   reaps it. Sets DP_STOP to "term" (stopped after SIGTERM), "killed"
-#   (needed SIGKILL) or "gone" (had exited before), and DP_STATUS to its
-#   exit status. Prints nothing; always returns 0 (safe under set -e).
-# shellcheck disable=SC2034  # DP_STOP, DP_STATUS: read by the caller
-yard_dp_stop() {
-	local i
-	DP_STATUS=0
-	if ! kill -0 "$DP_PID" 2>/dev/null; then
-		DP_STOP=gone
-		wait "$DP_PID" || DP_STATUS=$?
+# proc_stop PID
+#   Needs: PID a child of this shell. Does: if it still runs, sends SIGTERM
+#   and waits up to 10 s, then SIGKILL if it is still there; reaps it. Sets
+#   STOP_HOW to "term" (stopped after SIGTERM), "killed" (needed SIGKILL)
+#   or "gone" (had exited before), and STOP_STATUS to its exit status.
+#   Prints nothing; always returns 0 (safe under set -e).
+proc_stop() {
+	local pid=$1 i
+	STOP_STATUS=0
+	if ! kill -0 "$pid" 2>/dev/null; then
+		STOP_HOW=gone
+		wait "$pid" 2>/dev/null || STOP_STATUS=$?
 		return 0
 	fi
-	DP_STOP=term
-	kill -TERM "$DP_PID" || true
+	STOP_HOW=term
+	kill -TERM "$pid" || true
 	for ((i = 0; i < 100; i++)); do
-		kill -0 "$DP_PID" 2>/dev/null || break
+		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	if kill -0 "$DP_PID" 2>/dev/null; then
-		DP_STOP=killed
-		kill -KILL "$DP_PID" || true
-		wait "$DP_PID" 2>/dev/null || DP_STATUS=$?
-	else
-		wait "$DP_PID" || DP_STATUS=$?
+	if kill -0 "$pid" 2>/dev/null; then
+		STOP_HOW=killed
+		kill -KILL "$pid" || true
 	fi
+	wait "$pid" 2>/dev/null || STOP_STATUS=$?
+	return 0
+}
+
+# yard_dp_stop
+#   Needs: DP_PID set (a child of this shell). Does: if yard-dp still runs,
+#   stops it as proc_stop does. Sets DP_STOP (term, killed or gone) and
+#   DP_STATUS to its exit status. Prints nothing; always returns 0.
+# shellcheck disable=SC2034  # DP_STOP, DP_STATUS: read by the caller
+yard_dp_stop() {
+	proc_stop "$DP_PID"
+	DP_STOP=$STOP_HOW
+	DP_STATUS=$STOP_STATUS
 	return 0
 }
 
@@ -282,28 +292,14 @@ yardd_start() {
 #   and YD_STATUS. Prints nothing; always returns 0.
 # shellcheck disable=SC2034  # YD_STOP, YD_STATUS: read by the caller
 yardd_stop() {
-	local i
 	YD_STATUS=0
 	if [ -z "${YD_PID:-}" ]; then
 		YD_STOP=none
 		return 0
 	fi
-	if ! kill -0 "$YD_PID" 2>/dev/null; then
-		YD_STOP=gone
-		wait "$YD_PID" 2>/dev/null || YD_STATUS=$?
-		return 0
-	fi
-	YD_STOP=term
-	kill -TERM "$YD_PID" || true
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$YD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$YD_PID" 2>/dev/null; then
-		YD_STOP=killed
-		kill -KILL "$YD_PID" || true
-	fi
-	wait "$YD_PID" 2>/dev/null || YD_STATUS=$?
+	proc_stop "$YD_PID"
+	YD_STOP=$STOP_HOW
+	YD_STATUS=$STOP_STATUS
 	return 0
 }
 
