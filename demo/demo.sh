@@ -93,6 +93,25 @@ vms_kill() {
 }
 
 # shellcheck disable=SC2317  # called through the EXIT trap
+# report_stop NAME HOW STATUS LOG: say how a daemon stopped (HOW and STATUS
+# from yard_dp_stop or yardd_stop); returns 1 if it needed SIGKILL or
+# exited non-zero, with the end of LOG.
+report_stop() {
+	local failed=0
+	if [ "$2" = killed ]; then
+		bad "$1 did not stop within 10 s of SIGTERM; killed it"
+		failed=1
+	fi
+	if [ "$3" -eq 0 ]; then
+		say "$1 stopped (exit 0)."
+	else
+		bad "$1 exited with status $3"
+		[ -s "$4" ] && tail -n 20 "$4" | sed 's/^/    /'
+		failed=1
+	fi
+	return $failed
+}
+
 cleanup() {
 	local rc=$? n f
 	yard_traps_clear	# and set +e
@@ -105,34 +124,16 @@ cleanup() {
 		kill -TERM "$YD_PID" 2>/dev/null
 		n=$(vms_kill)
 		yardd_stop
-		if [ "$YD_STOP" = killed ]; then
-			bad "yardd did not stop within 10 s of SIGTERM; killed it"
-			rc=1
-		fi
-		if [ "$YD_STATUS" -eq 0 ]; then
-			say "yardd stopped (exit 0)."
-		else
-			bad "yardd exited with status $YD_STATUS"
-			[ -s "$YD_LOG" ] && tail -n 20 "$YD_LOG" | sed 's/^/    /'
-			[ "$rc" -ne 0 ] || rc=1
-		fi
+		report_stop yardd "$YD_STOP" "$YD_STATUS" "$YD_LOG" ||
+			{ [ "$rc" -ne 0 ] || rc=1; }
 	fi
 	n=$((n + $(vms_kill)))
 	[ "$n" -eq 0 ] || say "$n QEMU processes stopped (VMs outlive yardd by design;" \
 		"their pids are in $YD_VMS/*/qemu.pid)."
 	if [ -n "$DP_PID" ]; then
 		yard_dp_stop
-		if [ "$DP_STOP" = killed ]; then
-			bad "yard-dp did not stop within 10 s of SIGTERM; killed it"
-			rc=1
-		fi
-		if [ "$DP_STATUS" -eq 0 ]; then
-			say "yard-dp stopped (exit 0)."
-		else
-			bad "yard-dp exited with status $DP_STATUS"
-			[ -s "$LOG" ] && tail -n 20 "$LOG" | sed 's/^/    /'
-			[ "$rc" -ne 0 ] || rc=1
-		fi
+		report_stop yard-dp "$DP_STOP" "$DP_STATUS" "$LOG" ||
+			{ [ "$rc" -ne 0 ] || rc=1; }
 	fi
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ -d "$YD_VMS" ]; then
 		for f in "$YD_VMS"/*/console.log; do
