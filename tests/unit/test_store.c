@@ -28,17 +28,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "unit.h"
 #include <sqlite3.h>
 
 #include "store.h"
-
-#define assert_contains(hay, needle)					\
-	do {								\
-		const char *h_ = (hay), *n_ = (needle);			\
-		if (h_ == NULL || strstr(h_, n_) == NULL)		\
-			fail_msg("'%s' does not contain '%s'",		\
-				 h_ ? h_ : "(null)", n_);		\
-	} while (0)
 
 struct fixture {
 	char dir[PATH_MAX];

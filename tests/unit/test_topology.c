@@ -17,15 +17,9 @@
 
 #include <cmocka.h>
 
-#include "topology.h"
+#include "unit.h"
 
-#define assert_contains(hay, needle)					\
-	do {								\
-		const char *h_ = (hay), *n_ = (needle);			\
-		if (h_ == NULL || strstr(h_, n_) == NULL)		\
-			fail_msg("'%s' does not contain '%s'",		\
-				 h_ ? h_ : "(null)", n_);		\
-	} while (0)
+#include "topology.h"
 
 static uint32_t
 ip(const char *s)

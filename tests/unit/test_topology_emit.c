@@ -21,19 +21,13 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "unit.h"
 #include <yaml.h>
 
 #include "topology.h"
 
 static const char *source_root;
-
-#define assert_contains(hay, needle)					\
-	do {								\
-		const char *h_ = (hay), *n_ = (needle);			\
-		if (h_ == NULL || strstr(h_, n_) == NULL)		\
-			fail_msg("'%s' does not contain '%s'",		\
-				 h_ ? h_ : "(null)", n_);		\
-	} while (0)
 
 static struct topo *
 parse(const char *doc)
