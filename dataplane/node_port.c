@@ -24,6 +24,7 @@ port_rx_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 		uint16_t port = l->q[i].port;
 		struct dp_port_counters *c = &wk->ports[port];
 		uint16_t room = RTE_GRAPH_BURST_SIZE - total;
+		uint64_t bytes = 0;
 		uint16_t n;
 
 		if (room == 0)
@@ -39,13 +40,14 @@ port_rx_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 		for (uint16_t k = total; k < total + n; k++) {
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[k], void *));
 			pkts[k]->port = port;
-			c->rx_bytes += pkts[k]->pkt_len;
+			bytes += pkts[k]->pkt_len;
 			if (trace) {
 				dp_priv(pkts[k])->trace_n = 0;
 				dp_trace_add(pkts[k], node);
 			}
 		}
 		c->rx_pkts += n;
+		c->rx_bytes += bytes;
 		total += n;
 	}
 	wk->last_rx = total;
@@ -87,6 +89,7 @@ port_tx_run(struct rte_graph *graph, struct rte_node *node,
 	    uint16_t n, const bool trace)
 {
 	struct dp_port_counters *c = &wk->ports[port];
+	uint64_t bytes = 0;
 	uint16_t sent;
 
 	if (trace)
@@ -99,18 +102,19 @@ port_tx_run(struct rte_graph *graph, struct rte_node *node,
 	 * it at once, so only the refused ones can be read afterwards.
 	 */
 	for (uint16_t i = 0; i < n; i++)
-		c->tx_bytes += pkts[i]->pkt_len;
+		bytes += pkts[i]->pkt_len;
 	sent = rte_eth_tx_burst(port, (uint16_t)wk->index, pkts, n);
-	c->tx_pkts += sent;
 	if (unlikely(sent < n)) {
 		for (uint16_t i = sent; i < n; i++) {
-			c->tx_bytes -= pkts[i]->pkt_len;
+			bytes -= pkts[i]->pkt_len;
 			dp_drop_set(pkts[i], DP_DROP_TX_REFUSED);
 		}
 		c->tx_drops += n - sent;
 		rte_node_enqueue(graph, node, PORT_TX_NEXT_DROP,
 				 (void **)&pkts[sent], n - sent);
 	}
+	c->tx_pkts += sent;
+	c->tx_bytes += bytes;
 }
 
 static __rte_always_inline uint16_t
