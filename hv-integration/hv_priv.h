@@ -116,4 +116,8 @@ int hv_qmp_handshake(struct hv_qmp *q, uint64_t deadline_ms,
 /** Checks shared by start and adopt: [A-Za-z0-9][A-Za-z0-9._-]{0,62}. */
 bool hv_name_valid(const char *name);
 
+/** The checks a VM's paths need first: a configuration, a valid name, a
+ *  state directory. 0 or a negative errno with `err` filled. */
+int hv_config_check_id(const struct hv_vm_config *cfg, struct hv_error *err);
+
 #endif /* YARD_HV_PRIV_H */

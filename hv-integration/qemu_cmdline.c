@@ -207,12 +207,9 @@ derive_mac(const char *name, unsigned int index, uint8_t mac[6])
 	mac[5] = (uint8_t)h;
 }
 
-static int
-check_config(const struct hv_vm_config *cfg, enum hv_accel accel,
-	     struct hv_error *err)
+int
+hv_config_check_id(const struct hv_vm_config *cfg, struct hv_error *err)
 {
-	unsigned int i;
-
 	if (cfg == NULL)
 		return hv_err(err, -EINVAL, "no VM configuration");
 	if (!hv_name_valid(cfg->name))
@@ -221,6 +218,19 @@ check_config(const struct hv_vm_config *cfg, enum hv_accel accel,
 			      cfg->name ? cfg->name : "(null)", HV_NAME_MAX - 1);
 	if (is_empty(cfg->state_dir))
 		return hv_err(err, -EINVAL, "VM '%s': no state directory", cfg->name);
+	return 0;
+}
+
+static int
+check_config(const struct hv_vm_config *cfg, enum hv_accel accel,
+	     struct hv_error *err)
+{
+	unsigned int i;
+	int rc;
+
+	rc = hv_config_check_id(cfg, err);
+	if (rc < 0)
+		return rc;
 	/* console.sock is the longest of the sockets in the state directory. */
 	if (strlen(cfg->state_dir) + 1 + strlen(HV_FILE_CONSOLE_SOCKET) > HV_SOCKET_PATH_MAX)
 		return hv_err(err, -ENAMETOOLONG,

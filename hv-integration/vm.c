@@ -331,14 +331,9 @@ hv_vm_start(const struct hv_vm_config *cfg, struct hv_vm **vmp,
 	int rc, logfd;
 
 	*vmp = NULL;
-	if (cfg == NULL)
-		return hv_err(err, -EINVAL, "no VM configuration");
-	if (!hv_name_valid(cfg->name))
-		return hv_err(err, -EINVAL,
-			      "VM name '%s' is invalid: 1-%d characters of [A-Za-z0-9._-], starting with a letter or digit",
-			      cfg->name ? cfg->name : "(null)", HV_NAME_MAX - 1);
-	if (cfg->state_dir == NULL || cfg->state_dir[0] == '\0')
-		return hv_err(err, -EINVAL, "VM '%s': no state directory", cfg->name);
+	rc = hv_config_check_id(cfg, err);
+	if (rc < 0)
+		return rc;
 	rc = hv_qemu_find(cfg->qemu, exe, sizeof(exe), err);
 	if (rc < 0)
 		return rc;
