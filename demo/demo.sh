@@ -3,7 +3,7 @@
 #
 # The Switchyard demo (`make demo`): a guided tour, step by step.
 #
-#   demo/demo.sh [YARD_DP]        default: build/dataplane/main/yard-dp
+#   demo/demo.sh [YARD_DP]        default: build/app/yard-dp
 #
 # It builds a tiny guest image, starts the dataplane (yard-dp) empty and the
 # control daemon (yardd), and applies with yardctl a topology of two
@@ -18,14 +18,14 @@
 # needs (busybox-static, linux-image-amd64, cpio, xz).
 #
 # yardd and yardctl are taken from the build directory of YARD_DP
-# (BUILD/dataplane/main/yard-dp -> BUILD/control/yardd, yardctl), or from
+# (BUILD/app/yard-dp -> BUILD/control/yardd/yardd, yardctl), or from
 # the environment variables YARDD and YARDCTL. The guest image goes to
 # BUILD/guest (built once, then reused).
 
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-YARD_DP=${1:-build/dataplane/main/yard-dp}
+YARD_DP=${1:-build/app/yard-dp}
 if [ ! -x "$YARD_DP" ] && [ -x "$ROOT/$YARD_DP" ]; then
 	YARD_DP=$ROOT/$YARD_DP
 fi
@@ -35,9 +35,9 @@ fi
 die() { echo "demo: $*" >&2; exit 1; }
 [ -x "$YARD_DP" ] || die "$YARD_DP: not built yet (run 'make build' or 'make demo')"
 YARD_DP=$(realpath "$YARD_DP")
-BUILD_DIR=$(dirname "$(dirname "$(dirname "$YARD_DP")")")
-YARDD=${YARDD:-$BUILD_DIR/control/yardd}
-YARDCTL=${YARDCTL:-$BUILD_DIR/control/yardctl}
+BUILD_DIR=$(dirname "$(dirname "$YARD_DP")")
+YARDD=${YARDD:-$BUILD_DIR/control/yardd/yardd}
+YARDCTL=${YARDCTL:-$BUILD_DIR/control/yardctl/yardctl}
 [ -x "$YARDD" ] || die "$YARDD: no yardd there (build it, or set YARDD)"
 [ -x "$YARDCTL" ] || die "$YARDCTL: no yardctl there (build it, or set YARDCTL)"
 YARDD=$(realpath "$YARDD")

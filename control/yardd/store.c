@@ -16,7 +16,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
-#include "util.h"
+#include "rpc.h"
 
 /* The document's keys, in the order load() gives them and save() walks them. */
 static const struct store_kind {
@@ -364,7 +364,7 @@ store_open(const char *path, int *errp)
 		ret = -EINVAL;
 		goto fail;
 	}
-	ret = util_parents_make(path, 0750);
+	ret = rpc_parents_make(path, 0750);
 	if (ret < 0)
 		goto fail;
 	s = calloc(1, sizeof(*s));

@@ -21,7 +21,6 @@
 
 #include "rpc.h"
 #include "rpc_priv.h"
-#include "util.h"
 
 #define RPC_GROUP "yard"
 /* Bytes asked of recv() at once. */
@@ -673,7 +672,7 @@ rpc_server_create(const char *path, int *errp)
 		rc = -ENOMEM;
 		goto err_free;
 	}
-	rc = util_parents_make(path, 0755);
+	rc = rpc_parents_make(path, 0755);
 	if (rc < 0)
 		goto err_free;
 

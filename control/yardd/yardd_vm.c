@@ -19,7 +19,7 @@
 
 #include "hv.h"
 #include "topology.h"
-#include "util.h"
+#include "rpc.h"
 #include "yardd.h"
 
 #define STATUS_EVERY_MS 2000
@@ -105,7 +105,7 @@ mark_stopped(const struct yardd *d, const char *name, bool stopped)
 
 	state_dir(d, name, path, sizeof(path));
 	strncat(path, "/" STOPPED_FILE, sizeof(path) - strlen(path) - 1);
-	util_parents_make(path, 0750);
+	rpc_parents_make(path, 0750);
 	if (!stopped) {
 		unlink(path);
 		return;
@@ -206,7 +206,7 @@ vm_start(struct yardd *d, struct vm_rt *rt, const struct topo_vm *tv,
 	cfg.nics = nics;
 	cfg.n_nics = tv->n_nics;
 	cfg.start_timeout_ms = START_TIMEOUT_MS;
-	util_parents_make(dir, 0750);
+	rpc_parents_make(dir, 0750);
 	rt->starts++;
 	rc = hv_vm_start(&cfg, &rt->vm, &err);
 	if (rc < 0) {

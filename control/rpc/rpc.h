@@ -25,6 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <sys/types.h>
+
 #include <jansson.h>
 
 /** Longest request or response line accepted, newline excluded. */
@@ -231,5 +233,18 @@ int rpc_client_set_timeout(struct rpc_client *c, unsigned int ms);
 
 /** Close and free. NULL-safe. */
 void rpc_client_free(struct rpc_client *c);
+
+/* ---- Files ---- */
+
+/**
+ * Create the directories leading to `path` (not `path` itself), like
+ * mkdir -p on its dirname, with `mode` for those it makes. Shared by the
+ * socket server, yardd's store and its VM directories.
+ *
+ * @return
+ *   0, or -errno of the first mkdir that failed for another reason than
+ *   the directory existing.
+ */
+int rpc_parents_make(const char *path, mode_t mode);
 
 #endif /* YARD_CONTROL_RPC_H */

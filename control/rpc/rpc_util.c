@@ -4,10 +4,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util.h"
+#include "rpc.h"
 
 int
-util_parents_make(const char *path, mode_t mode)
+rpc_parents_make(const char *path, mode_t mode)
 {
 	char *dir, *p, c;
 	int rc = 0;
