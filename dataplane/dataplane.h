@@ -62,7 +62,14 @@ struct dp_meta {
 	uint16_t out_port;	/**< Egress port index, set before port-tx. */
 	uint16_t bd;		/**< Network (bridge domain) index. */
 	uint8_t drop_reason;	/**< Set before enqueueing to "drop". */
-	uint8_t pad[3];
+	/**
+	 * 0 for a frame received on a port. A module that injects a frame into
+	 * the L2 path (m->port = DP_PORT_NONE then) sets its own tag here, its
+	 * switch flood-listener edge, so that the frame is not flooded back to
+	 * it.
+	 */
+	uint8_t origin;
+	uint8_t pad[2];
 };
 
 extern int dp_meta_offset;
@@ -94,20 +101,19 @@ dp_priv(struct rte_mbuf *m)
 /* Drop reasons                                                        */
 
 /*
- * Reasons are small integers, one range per module so that no module needs
- * another's headers: dataplane 0..31, switch 32..95, router 96..159.
- * Each module defines its reasons with an X-macro and registers their names
- * once at start with dp_drop_reasons_register().
+ * Reasons are small integers (they fit the uint8_t in struct dp_meta). The
+ * dataplane's own come first; each module lists its names in its struct
+ * dp_module and gets its ids at registration, so no module needs another's
+ * headers and no range is fixed in advance.
  */
 #define DP_DROP_MAX 256
-#define DP_DROP_BASE_SWITCH 32
-#define DP_DROP_BASE_ROUTER 96
 
 #define foreach_dp_drop				\
 	_(NONE, "none")				\
 	_(TX_REFUSED, "tx-refused")			\
 	_(NO_PORT, "no-port")			\
-	_(NO_BUFFER, "no-buffer")
+	_(NO_BUFFER, "no-buffer")		\
+	_(PORT_UNATTACHED, "port-unattached")
 
 enum dp_drop {
 #define _(sym, str) DP_DROP_##sym,
@@ -116,11 +122,119 @@ enum dp_drop {
 	DP_DROP_N_,
 };
 
-/** Register `n` reason names starting at id `base`. Control thread, at init. */
-void dp_drop_reasons_register(unsigned int base, const char *const *names,
-			      unsigned int n);
 /** The reason's name, or NULL for an unregistered id. */
 const char *dp_drop_reason_name(unsigned int reason);
+
+/** The id of the reason called `name`, or -ENOENT. */
+int dp_drop_reason_find(const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Modules                                                             */
+
+/*
+ * A feature is a module: it registers itself once, from a constructor
+ * (DP_MODULE_REGISTER), and the programs call dp_modules_*() without naming
+ * any feature. Every callback is optional and runs on the control thread.
+ *
+ * Order: modules are initialised, applied and exported in dependency order
+ * (a module after those named in `deps`), finalised and pruned in reverse.
+ * Graph edges that a module adds to another module's node (the parents'
+ * registration calls, e.g. dp_port_rx_next_add()) must be added in `init`:
+ * dp_init() creates the workers' graphs after every module's init.
+ *
+ * The topology types are those of control/topology (topology.h); they are
+ * only declared here, so the dataplane library needs none of it.
+ */
+struct rpc_server;
+struct topo;
+
+struct dp_module {
+	const char *name;
+	/** Names of the modules this one needs first; NULL-terminated, or NULL. */
+	const char *const *deps;
+	/**
+	 * A program parameter ("fdb-size", ...) offered to every module before
+	 * init; return -ENOENT when it is not this module's, -EINVAL (with a
+	 * message in `why`) when the value is bad, 0 when taken.
+	 */
+	int (*param)(const char *key, const char *value, char *why, size_t len);
+	/** Make tables, register nodes' edges. 0 or -errno. */
+	int (*init)(void);
+	/** Free what init and later calls made. */
+	void (*fini)(void);
+	/**
+	 * Housekeeping, every turn of the control loop (yard-dp: about every
+	 * millisecond; yard-replay: before and after every batch). The clock,
+	 * dp_clock_now(), has been set.
+	 */
+	void (*tick)(void);
+	/** Add the module's JSON-RPC methods. 0 or -errno. */
+	int (*api_register)(struct rpc_server *srv);
+	/**
+	 * Create or update what the module owns of topology `t` (its sections,
+	 * or its part of another module's objects). 0, or -errno with `why`
+	 * naming the object and the reason.
+	 */
+	int (*apply)(const struct topo *t, char *why, size_t len);
+	/** Delete what the module holds that `t` does not name. */
+	void (*prune)(const struct topo *t);
+	/**
+	 * Fill the module's sections (or its part of objects an earlier module
+	 * exported) of `t`, allocated with malloc() as topo_free() expects.
+	 */
+	int (*export)(struct topo *t);
+	/**
+	 * Port `port` is about to be removed (dp_port_del()): stop forwarding
+	 * to it. Called in reverse order, before the port is closed.
+	 */
+	void (*port_del)(uint16_t port);
+	/** Drop reason names, for the reason codes 1..n_drops of the module. */
+	const char *const *drop_names;
+	unsigned int n_drops;
+	/**
+	 * Set at registration: the id of the module's reason code c (1..n_drops)
+	 * is drop_base + c.
+	 */
+	unsigned int drop_base;
+	struct dp_module *next_registered;
+};
+
+/** Register a module; from DP_MODULE_REGISTER. Aborts on a full reason table. */
+void dp_module_register(struct dp_module *m);
+
+#define DP_MODULE_REGISTER(m)					\
+	RTE_INIT(dp_module_register_##m)			\
+	{							\
+		dp_module_register(&(m));			\
+	}
+
+/** The registered module called `name`, or NULL. */
+const struct dp_module *dp_module_find(const char *name);
+
+/**
+ * Offer a program parameter to the modules. -ENOENT when no module takes
+ * `key`, -EINVAL with `why` filled when one refuses its value.
+ */
+int dp_modules_param(const char *key, const char *value, char *why, size_t len);
+
+/** Every module's tick, in order. */
+void dp_modules_tick(void);
+
+/** Every module's api_register, in order. 0 or the first error. */
+int dp_modules_api_register(struct rpc_server *srv);
+
+/**
+ * Make the dataplane hold `t`: every module's apply in order; then, when
+ * `prune`, every module's prune in reverse order.
+ *
+ * @return
+ *   0, or the first error (-errno, `why` filled). Objects applied before
+ *   the failure stay applied.
+ */
+int dp_modules_apply(const struct topo *t, bool prune, char *why, size_t len);
+
+/** Fill `t` (empty) with what the modules hold, in order. 0 or -errno. */
+int dp_modules_export(struct topo *t);
 
 /* ------------------------------------------------------------------ */
 /* Counters (per worker, summed on read)                               */
@@ -150,6 +264,7 @@ struct dp_poll_list {
 	struct {
 		uint16_t port;
 		uint16_t queue;
+		uint16_t next;	/**< The port's rx_next when published. */
 	} q[];
 };
 
@@ -246,6 +361,7 @@ struct dp_port {
 	struct rte_ether_addr mac;
 	bool probed;		/**< We probed the device: we remove it. */
 	bool lsc;		/**< Link changes come as events. */
+	uint16_t rx_next;	/**< port-rx edge its frames take (0: drop). */
 	uint64_t link_events;	/**< Link up/down events seen (any thread). */
 	/* DP_PORT_RING (yard-replay): the harness feeds rx and drains tx. */
 	struct rte_ring *rx_ring, *tx_ring;
@@ -274,10 +390,30 @@ void dp_port_factory_set(dp_port_factory_fn fn);
 int dp_port_add(const char *name, const char *devargs);
 
 /**
- * Remove a port from the poll lists, wait for the workers (RCU), stop and
- * close it. The caller has already made sure nothing forwards to it.
+ * Tell the modules (their port_del), remove the port from the poll lists,
+ * wait for the workers (RCU), stop and close it.
  */
 int dp_port_del(uint16_t port);
+
+/**
+ * Add node `node_name` as a next node of port-rx: the first node of the
+ * ports of some role (the switch's eth-input for L2 ports, the overlay's
+ * underlay-input for its underlay port). Module init only.
+ *
+ * @return
+ *   The edge (> 0), or -errno.
+ */
+int dp_port_rx_next_add(const char *node_name);
+
+/**
+ * Send what port `port` receives to port-rx edge `next` (from
+ * dp_port_rx_next_add()); 0 drops it as port-unattached, which is where a
+ * new port starts. Takes effect for the workers after an RCU grace period.
+ *
+ * @return
+ *   0, -ENOENT (no such port), -EINVAL (no such edge).
+ */
+int dp_port_rx_next_set(uint16_t port, uint16_t next);
 
 /** Index of the port called `name`, or -ENOENT. */
 int dp_port_find(const char *name);

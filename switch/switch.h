@@ -154,12 +154,86 @@ struct sw_stats {
 
 void sw_stats_get(struct sw_stats *out);
 
-/* ---- API ---- */
+/* ---- Attaching other modules ---- */
 
-struct rpc_server;
-/**
- * Register the switch's JSON-RPC methods (network.*, fdb.*) on `srv`.
+/*
+ * Other modules plug into the L2 path through these calls, so the switch
+ * never names them. The *_next_add() calls add a graph edge and must be
+ * made from a module's init (before the graphs exist); the others at any
+ * time on the control thread.
  */
-int sw_api_register(struct rpc_server *srv);
+
+/**
+ * Add node `node_name` as a next node of l2-input.
+ *
+ * @return
+ *   The edge (> 0) to give sw_mac_owner_add(), or -errno.
+ */
+int sw_l2_input_next_add(const char *node_name);
+
+/**
+ * Frames entering network `network` for destination `mac` leave the switch
+ * through l2-input edge `edge` (a router interface, the VTEP): they are not
+ * switched, flooded or learned. Frames from a port with that source MAC
+ * are dropped as static-mac-conflict. dp_meta(m)->bd holds the network.
+ *
+ * @return
+ *   0, -ENOENT (no such network), -EEXIST (the MAC has a static or owned
+ *   entry in that network), -EINVAL (multicast MAC, bad edge), -ENOSPC.
+ */
+int sw_mac_owner_add(uint16_t network, const struct rte_ether_addr *mac,
+		     uint16_t edge);
+
+/** Undo sw_mac_owner_add(). 0 or -ENOENT. */
+int sw_mac_owner_del(uint16_t network, const struct rte_ether_addr *mac);
+
+/**
+ * Add node `node_name` as a next node of eth-input: an ingress step that
+ * frames take between eth-input and l2-input where it is switched on. The
+ * node sends frames on to "l2-input" (an edge of its own) or drops them;
+ * dp_meta(m)->bd holds the network, the VLAN tag is already popped.
+ *
+ * @return
+ *   The edge (> 0), or -errno.
+ */
+int sw_ingress_next_add(const char *node_name);
+
+/**
+ * Send frames entering network `network` through ingress edge `edge`
+ * (0: none). A port's own ingress edge wins over its network's.
+ *
+ * @return
+ *   0, -ENOENT (no such network).
+ */
+int sw_network_ingress_set(uint16_t network, uint16_t edge);
+
+/** The same for frames entering from port `port`. 0, -ENOENT (no L2 port). */
+int sw_port_ingress_set(uint16_t port, uint16_t edge);
+
+/**
+ * Add node `node_name` as a next node of l2-flood, for
+ * sw_flood_listener_add().
+ *
+ * @return
+ *   The edge (> 0), or -errno.
+ */
+int sw_l2_flood_next_add(const char *node_name);
+
+/**
+ * Give l2-flood edge `edge` a copy of every frame flooded in network
+ * `network` (broadcast, multicast, unknown unicast), besides the ports:
+ * the router sees ARP requests this way, the VTEP its flood list's share.
+ * A frame whose dp_meta(m)->origin equals `edge` (it came from that
+ * listener) is not copied back to it.
+ *
+ * @return
+ *   0, -ENOENT, -EEXIST, -ENOSPC (SW_FLOOD_LISTENERS_MAX per network).
+ */
+int sw_flood_listener_add(uint16_t network, uint16_t edge);
+
+/** Undo sw_flood_listener_add(). 0 or -ENOENT. */
+int sw_flood_listener_del(uint16_t network, uint16_t edge);
+
+#define SW_FLOOD_LISTENERS_MAX 4
 
 #endif /* YARD_SWITCH_H */
