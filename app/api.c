@@ -1,232 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * yard-dp's own JSON-RPC methods: port.*, stats.*, topology.apply, version.
- * The switch registers network.* and fdb.* itself (switch/l2_api.c).
+ * The programs' own JSON-RPC methods: stats.nodes, stats.drops,
+ * topology.apply, topology.export, batch and version. Every module
+ * registers its own (port.*, network.*, fdb.*, ...).
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dataplane.h"
-#include "switch.h"
 #include "yard.h"
-
-/*
- * Validate one network or port object exactly as a topology file would be:
- * wrap it in a document (with the networks of now, which a port refers to)
- * and parse that. One validator, one set of error messages.
- */
-static struct topo *
-object_parse(const char *kind, json_t *obj, struct rpc_error *err)
-{
-	json_t *doc = json_object(), *nets = json_array(), *list = json_array();
-	struct topo_error terr;
-	struct topo *t;
-
-	if (!json_is_object(obj)) {
-		json_decref(doc);
-		json_decref(nets);
-		json_decref(list);
-		rpc_error_set(err, RPC_ERR_PARAMS, "params: a %s object is expected",
-			      kind);
-		return NULL;
-	}
-	json_array_append(list, obj);
-	if (strcmp(kind, "port") == 0) {
-		for (uint16_t bd = 0; bd < SW_NETWORKS_MAX; bd++) {
-			struct sw_network_info info;
-
-			if (sw_network_get(bd, &info) == 0)
-				json_array_append_new(nets, json_pack("{s:s}", "name",
-								      info.conf.name));
-		}
-		json_object_set_new(doc, "networks", nets);
-		json_object_set_new(doc, "ports", list);
-	} else {
-		json_decref(nets);
-		json_object_set_new(doc, "networks", list);
-	}
-	t = topo_parse_json(doc, "params", &terr);
-	json_decref(doc);
-	if (t == NULL)
-		rpc_error_set(err, RPC_ERR_PARAMS, "%s", terr.msg);
-	return t;
-}
-
-static int
-network_set_common(json_t *params, json_t **result, struct rpc_error *err,
-		   bool create_only)
-{
-	char why[512];
-	struct topo *t = object_parse("network", params, err);
-	int ret;
-
-	if (t == NULL)
-		return -EINVAL;
-	if (create_only && sw_network_find(t->networks[0].name) >= 0) {
-		rpc_error_set(err, RPC_ERR_EXISTS, "params.name: network '%s' "
-			      "exists already", t->networks[0].name);
-		topo_free(t);
-		return -EEXIST;
-	}
-	ret = yard_network_apply(&t->networks[0], why, sizeof(why));
-	if (ret < 0)
-		rpc_error_set(err, RPC_ERR_FAILED, "%s", why);
-	else
-		*result = json_pack("{s:s, s:i}", "name", t->networks[0].name,
-				    "index", sw_network_find(t->networks[0].name));
-	topo_free(t);
-	return ret;
-}
-
-static int
-network_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
-{
-	RTE_SET_USED(ctx);
-	return network_set_common(params, result, err, true);
-}
-
-static int
-network_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
-{
-	RTE_SET_USED(ctx);
-	return network_set_common(params, result, err, false);
-}
-
-static int
-port_set_common(json_t *params, json_t **result, struct rpc_error *err,
-		bool create_only)
-{
-	char why[512];
-	struct topo *t = object_parse("port", params, err);
-	int ret;
-
-	if (t == NULL)
-		return -EINVAL;
-	if (create_only && dp_port_find(t->ports[0].name) >= 0) {
-		rpc_error_set(err, RPC_ERR_EXISTS, "params.name: port '%s' exists "
-			      "already", t->ports[0].name);
-		topo_free(t);
-		return -EEXIST;
-	}
-	ret = yard_port_apply(&t->ports[0], why, sizeof(why));
-	if (ret < 0)
-		rpc_error_set(err, RPC_ERR_FAILED, "%s", why);
-	else
-		*result = json_pack("{s:s, s:i}", "name", t->ports[0].name,
-				    "index", dp_port_find(t->ports[0].name));
-	topo_free(t);
-	return ret;
-}
-
-static int
-port_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
-{
-	RTE_SET_USED(ctx);
-	return port_set_common(params, result, err, true);
-}
-
-static int
-port_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
-{
-	RTE_SET_USED(ctx);
-	return port_set_common(params, result, err, false);
-}
-
-static int
-port_del(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
-{
-	const char *name;
-
-	RTE_SET_USED(ctx);
-	RTE_SET_USED(result);
-	if (rpc_param_str(params, "name", &name, err) < 0)
-		return -EINVAL;
-	if (yard_port_del(name) < 0)
-		return rpc_error_set(err, RPC_ERR_NOT_FOUND,
-				     "params.name: no port called '%s'", name);
-	return 0;
-}
-
-static json_t *
-port_json(uint16_t p, bool with_stats)
-{
-	const struct dp_port *dp = &dp_ports[p];
-	struct rte_eth_link link = { 0 };
-	char mac[RTE_ETHER_ADDR_FMT_SIZE], attach[256];
-	json_t *o;
-
-	rte_eth_link_get_nowait(dp->port_id, &link);
-	rte_ether_format_addr(mac, sizeof(mac), &dp->mac);
-	sw_port_describe(p, attach, sizeof(attach));
-	o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:I, s:i, s:i}",
-		      "name", dp->name, "index", p, "devargs", dp->devargs,
-		      "mac", mac, "network", attach,
-		      "link", link.link_status ? "up" : "down",
-		      "speed_mbps", (json_int_t)link.link_speed,
-		      "rx_queues", dp->n_rxq, "tx_queues", dp->n_txq);
-	if (with_stats) {
-		struct rte_eth_stats es;
-		struct dp_port_counters c;
-		json_t *queues = json_array();
-
-		/* Per-queue packets, as the driver counts them. */
-		if (rte_eth_stats_get(dp->port_id, &es) == 0)
-			for (unsigned int q = 0; q < RTE_MAX(dp->n_rxq, dp->n_txq) &&
-			     q < RTE_ETHDEV_QUEUE_STAT_CNTRS; q++)
-				json_array_append_new(queues, json_pack("{s:I, s:I}",
-					"rx_packets", (json_int_t)es.q_ipackets[q],
-					"tx_packets", (json_int_t)es.q_opackets[q]));
-		json_object_set_new(o, "queues", queues);
-		json_object_set_new(o, "link_events", json_integer((json_int_t)
-			__atomic_load_n(&dp->link_events, __ATOMIC_RELAXED)));
-		dp_port_counters_get(p, &c);
-		json_object_set_new(o, "stats", json_pack(
-			"{s:I, s:I, s:I, s:I, s:I, s:I}",
-			"rx_packets", (json_int_t)c.rx_pkts,
-			"rx_bytes", (json_int_t)c.rx_bytes,
-			"tx_packets", (json_int_t)c.tx_pkts,
-			"tx_bytes", (json_int_t)c.tx_bytes,
-			"drops", (json_int_t)c.drops,
-			"tx_drops", (json_int_t)c.tx_drops));
-	}
-	return o;
-}
-
-static int
-ports_json(json_t *params, json_t **result, struct rpc_error *err,
-	   bool with_stats)
-{
-	const char *name = NULL;
-	json_t *list;
-
-	if (rpc_param_str_opt(params, "name", &name, err) < 0)
-		return -EINVAL;
-	if (name != NULL && dp_port_find(name) < 0)
-		return rpc_error_set(err, RPC_ERR_NOT_FOUND,
-				     "params.name: no port called '%s'", name);
-	list = json_array();
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
-		if (dp_ports[p].used &&
-		    (name == NULL || strcmp(name, dp_ports[p].name) == 0))
-			json_array_append_new(list, port_json(p, with_stats));
-	*result = list;
-	return 0;
-}
-
-static int
-port_list(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
-{
-	RTE_SET_USED(ctx);
-	return ports_json(params, result, err, false);
-}
-
-static int
-port_stats(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
-{
-	RTE_SET_USED(ctx);
-	return ports_json(params, result, err, true);
-}
 
 static int
 stats_nodes(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
@@ -275,25 +59,23 @@ stats_drops(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	return 0;
 }
 
-static int
-stats_switch(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+json_t *
+yard_export(void)
 {
-	struct sw_stats s;
+	struct topo *t = calloc(1, sizeof(*t));
+	json_t *doc = NULL;
 
-	RTE_SET_USED(ctx);
-	RTE_SET_USED(params);
-	RTE_SET_USED(err);
-	sw_stats_get(&s);
-	*result = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-			    "fdb_entries", (json_int_t)s.fdb_entries,
-			    "fdb_size", (json_int_t)s.fdb_size,
-			    "learned", (json_int_t)s.learned,
-			    "moves", (json_int_t)s.moves,
-			    "aged", (json_int_t)s.aged,
-			    "learn_refused", (json_int_t)s.learn_refused,
-			    "learn_queue_full", (json_int_t)s.learn_queue_full,
-			    "fdb_full", (json_int_t)s.fdb_full);
-	return 0;
+	if (t != NULL && dp_modules_export(t) == 0)
+		doc = topo_to_json(t);
+	topo_free(t);
+	if (doc == NULL)
+		return NULL;
+	/* yardd and scripts find both lists, even empty. */
+	if (json_object_get(doc, "networks") == NULL)
+		json_object_set_new(doc, "networks", json_array());
+	if (json_object_get(doc, "ports") == NULL)
+		json_object_set_new(doc, "ports", json_array());
+	return doc;
 }
 
 static int
@@ -323,7 +105,7 @@ topology_apply(void *ctx, json_t *params, json_t **result, struct rpc_error *err
 	}
 	if (t == NULL)
 		return rpc_error_set(err, RPC_ERR_PARAMS, "%s", terr.msg);
-	ret = yard_apply(t, do_prune, why, sizeof(why));
+	ret = dp_modules_apply(t, do_prune, why, sizeof(why));
 	if (ret < 0)
 		rpc_error_set(err, RPC_ERR_FAILED, "%s", why);
 	else
@@ -339,8 +121,9 @@ topology_export(void *ctx, json_t *params, json_t **result,
 {
 	RTE_SET_USED(ctx);
 	RTE_SET_USED(params);
-	RTE_SET_USED(err);
 	*result = yard_export();
+	if (*result == NULL)
+		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
 	return 0;
 }
 
@@ -403,16 +186,8 @@ yard_api_register(struct rpc_server *srv)
 		const char *name;
 		rpc_method_fn fn;
 	} methods[] = {
-		{ "network.add", network_add },
-		{ "network.set", network_set },
-		{ "port.add", port_add },
-		{ "port.del", port_del },
-		{ "port.list", port_list },
-		{ "port.set", port_set },
-		{ "port.stats", port_stats },
 		{ "stats.drops", stats_drops },
 		{ "stats.nodes", stats_nodes },
-		{ "stats.switch", stats_switch },
 		{ "topology.apply", topology_apply },
 		{ "topology.export", topology_export },
 		{ "version", version },
@@ -428,5 +203,5 @@ yard_api_register(struct rpc_server *srv)
 	ret = rpc_server_method_add(srv, "batch", batch, srv);
 	if (ret < 0)
 		return ret;
-	return sw_api_register(srv);
+	return dp_modules_api_register(srv);
 }

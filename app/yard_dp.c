@@ -17,7 +17,6 @@
 
 #include "dataplane.h"
 #include "rpc.h"
-#include "switch.h"
 #include "topology.h"
 #include "yard.h"
 
@@ -53,7 +52,7 @@ usage(FILE *f)
 "  -t, --topology FILE    Apply this topology (YAML or JSON, schema v1) at\n"
 "                         start. A bad file stops yard-dp with the key and\n"
 "                         line at fault.\n"
-"  -f, --fdb-size N       FDB entries over all networks. Default: %u.\n"
+"  -f, --fdb-size N       FDB entries over all networks. Default: 262144.\n"
 "  -l, --log-level LEVEL  emerg, alert, crit, err, warning, notice, info or\n"
 "                         debug. Default: info.\n"
 "  -p, --file-prefix NAME EAL runtime prefix, unique per process on the\n"
@@ -74,8 +73,7 @@ usage(FILE *f)
 "Example:\n"
 "  yard-dp --socket /run/yard/dp.sock --topology lab.yaml\n"
 "  echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"port.stats\"}' | \\\n"
-"      socat - UNIX-CONNECT:/run/yard/dp.sock\n",
-		SW_FDB_SIZE_DEFAULT);
+"      socat - UNIX-CONNECT:/run/yard/dp.sock\n");
 }
 
 static int
@@ -118,14 +116,12 @@ main(int argc, char **argv)
 	const char *socket_path = DEFAULT_SOCKET, *topo_path = NULL;
 	const char *worker_cpus = NULL, *prefix_opt = NULL;
 	unsigned int n_workers = 1;
-	unsigned long fdb_size = SW_FDB_SIZE_DEFAULT;
 	int log_level = RTE_LOG_INFO, opt, ret, status = 1, n_extra = 0;
 	char **extra = NULL, prefix[64], why[512];
 	struct topo *topo = NULL;
 	struct rpc_server *srv = NULL;
 	struct topo_error terr;
 	struct dp_config cfg = { 0 };
-	uint64_t last_age = 0;
 	bool no_huge;
 
 	/* Split our options from the EAL's at "--". */
@@ -166,10 +162,9 @@ main(int argc, char **argv)
 			topo_path = optarg;
 			break;
 		case 'f':
-			fdb_size = strtoul(optarg, &end, 10);
-			if (*end != '\0' || fdb_size < 1024 || fdb_size > (1ul << 24)) {
-				fprintf(stderr, "yard-dp: --fdb-size: '%s' is not a "
-					"number in 1024..16777216\n", optarg);
+			if (dp_modules_param("fdb-size", optarg, why,
+					     sizeof(why)) < 0) {
+				fprintf(stderr, "yard-dp: --fdb-size: %s\n", why);
 				return 2;
 			}
 			break;
@@ -233,15 +228,12 @@ main(int argc, char **argv)
 	ret = dp_init(&cfg);
 	if (ret < 0)
 		goto out_eal;
-	ret = sw_init((uint32_t)fdb_size);
-	if (ret < 0)
-		goto out_dp;
 
 	srv = rpc_server_create(socket_path, &ret);
 	if (srv == NULL) {
 		fprintf(stderr, "yard-dp: cannot serve %s: %s\n", socket_path,
 			strerror(-ret));
-		goto out_sw;
+		goto out_dp;
 	}
 	ret = yard_api_register(srv);
 	if (ret < 0)
@@ -249,7 +241,7 @@ main(int argc, char **argv)
 
 	dp_clock_set(monotonic_sec());
 	if (topo != NULL) {
-		ret = yard_apply(topo, false, why, sizeof(why));
+		ret = dp_modules_apply(topo, false, why, sizeof(why));
 		if (ret < 0) {
 			fprintf(stderr, "yard-dp: %s: %s\n", topo_path, why);
 			goto out_srv;
@@ -265,33 +257,23 @@ main(int argc, char **argv)
 	DP_LOG(INFO, "ready: API on %s", socket_path);
 
 	/*
-	 * The control loop. Learning is applied every millisecond (the poll
-	 * timeout), ageing once a second.
+	 * The control loop: API requests, then the modules' housekeeping
+	 * (learning, ageing, ...) about every millisecond, the poll timeout.
 	 */
 	while (!quit) {
-		uint64_t now;
-
 		ret = rpc_server_poll(srv, 1);
 		if (ret < 0 && ret != -EINTR) {
 			DP_LOG(ERR, "API server failed: %s", strerror(-ret));
 			break;
 		}
-		now = monotonic_sec();
-		dp_clock_set(now);
-		sw_learn_drain();
-		if (now != last_age) {
-			sw_fdb_age();
-			last_age = now;
-		}
+		dp_clock_set(monotonic_sec());
+		dp_modules_tick();
 	}
 	DP_LOG(INFO, "stopping");
 	status = 0;
 
 out_srv:
 	rpc_server_free(srv);
-out_sw:
-	dp_workers_stop();
-	sw_fini();
 out_dp:
 	dp_fini();
 out_eal:

@@ -25,7 +25,6 @@
 #include <rte_ring.h>
 
 #include "dataplane.h"
-#include "switch.h"
 #include "topology.h"
 #include "yard.h"
 
@@ -606,10 +605,12 @@ main(int argc, char **argv)
 				&no_huge) < 0)
 			goto out_topo;
 	}
-	if (dp_init(&cfg) < 0 || sw_init(1u << 16) < 0)
+	/* A small FDB: the fixtures hold a few MACs. */
+	if (dp_modules_param("fdb-size", "65536", why, sizeof(why)) < 0 ||
+	    dp_init(&cfg) < 0)
 		goto out_eal;
 	dp_port_factory_set(ring_port_make);
-	ret = yard_apply(topo, false, why, sizeof(why));
+	ret = dp_modules_apply(topo, false, why, sizeof(why));
 	if (ret < 0) {
 		fprintf(stderr, "yard-replay: %s: %s\n", topo_path, why);
 		goto out_dp;
@@ -646,14 +647,15 @@ main(int argc, char **argv)
 		       pkts[i + n].ts.tv_sec == pkts[i].ts.tv_sec &&
 		       pkts[i + n].ts.tv_usec == pkts[i].ts.tv_usec)
 			n++;
-		/* Ageing counts whole seconds: scan when the second changes. */
-		if (i == 0 || pkts[i].ts.tv_sec != (time_t)dp_clock_sec) {
-			dp_clock_set((uint64_t)pkts[i].ts.tv_sec);
-			sw_fdb_age();
-		}
+		/*
+		 * The modules' housekeeping at the batch's time (ageing counts
+		 * whole seconds), and after it (learning from the batch).
+		 */
+		dp_clock_set((uint64_t)pkts[i].ts.tv_sec);
+		dp_modules_tick();
 		if (run_batch(i, n) < 0)
 			goto out_ports;
-		sw_learn_drain();
+		dp_modules_tick();
 		i += n;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -699,7 +701,6 @@ out_ports:
 	}
 	free(rports);
 out_dp:
-	sw_fini();
 	dp_fini();
 out_eal:
 	dp_eal_fini();

@@ -1086,8 +1086,8 @@ def main():
     ap.add_argument('--json')
     ap.add_argument('--no-ovs', action='store_true')
     ap.add_argument('--keep-logs')
-    ap.add_argument('--yard-dp', default=os.path.join(ROOT, 'build', 'dataplane',
-                                                     'main', 'yard-dp'))
+    ap.add_argument('--yard-dp', default=os.path.join(ROOT, 'build', 'app',
+                                                     'yard-dp'))
     ap.add_argument('--hugepages-note', default='')
     ap.add_argument('--command', default='bench/run')
     a = ap.parse_args()

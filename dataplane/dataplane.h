@@ -397,7 +397,7 @@ int dp_port_del(uint16_t port);
 
 /**
  * Add node `node_name` as a next node of port-rx: the first node of the
- * ports of some role (the switch's eth-input for L2 ports, the overlay's
+ * ports of some role (the L2 switch's first node for its ports, the overlay's
  * underlay-input for its underlay port). Module init only.
  *
  * @return

@@ -28,22 +28,7 @@ uint64_t dp_clock_sec;
 bool dp_trace_on;
 dp_trace_fn dp_trace_sink;
 
-static const char *drop_names[DP_DROP_MAX];
 static char eal_prefix[64];
-
-void
-dp_drop_reasons_register(unsigned int base, const char *const *names,
-			 unsigned int n)
-{
-	for (unsigned int i = 0; i < n && base + i < DP_DROP_MAX; i++)
-		drop_names[base + i] = names[i];
-}
-
-const char *
-dp_drop_reason_name(unsigned int reason)
-{
-	return reason < DP_DROP_MAX ? drop_names[reason] : NULL;
-}
 
 void
 dp_clock_set(uint64_t sec)
@@ -173,12 +158,6 @@ dp_eal_init(const char *prog, const char *prefix, unsigned int n_workers,
 	return 0;
 }
 
-static const char *const dp_drop_names[] = {
-#define _(sym, str) str,
-	foreach_dp_drop
-#undef _
-};
-
 int
 dp_init(const struct dp_config *cfg)
 {
@@ -197,8 +176,6 @@ dp_init(const struct dp_config *cfg)
 		       rte_lcore_count());
 		return -EINVAL;
 	}
-	dp_drop_reasons_register(0, dp_drop_names, RTE_DIM(dp_drop_names));
-
 	if (dp_meta_offset < 0) {
 		static const struct rte_mbuf_dynfield desc = {
 			.name = "yard_meta",
@@ -236,11 +213,18 @@ dp_init(const struct dp_config *cfg)
 	}
 	rte_rcu_qsbr_init(dp_rcu, cfg->n_workers);
 
-	ret = dp_workers_create(cfg);
+	/* Modules add their graph edges at init: before the graphs exist. */
+	ret = dp_modules_init();
 	if (ret < 0)
 		goto fail_rcu;
+	ret = dp_workers_create(cfg);
+	if (ret < 0)
+		goto fail_modules;
 	return 0;
 
+fail_modules:
+	dp_workers_destroy();
+	dp_modules_fini();
 fail_rcu:
 	rte_free(dp_rcu);
 	dp_rcu = NULL;
@@ -311,7 +295,9 @@ void
 dp_fini(void)
 {
 	dp_workers_stop();
+	/* Modules hear of each port's removal, then go themselves. */
 	dp_ports_close_all();
+	dp_modules_fini();
 	dp_workers_destroy();
 	rte_free(dp_rcu);
 	dp_rcu = NULL;

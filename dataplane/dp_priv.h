@@ -14,4 +14,9 @@ int dp_poll_lists_update(void);
 
 void dp_ports_close_all(void);
 
+/* The module registry's steps that dp_init(), dp_fini() and dp_port_del() take. */
+int dp_modules_init(void);
+void dp_modules_fini(void);
+void dp_modules_port_del(uint16_t port);
+
 #endif /* YARD_DP_PRIV_H */

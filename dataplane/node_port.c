@@ -7,7 +7,11 @@
 
 #include "dataplane.h"
 
-enum { PORT_RX_NEXT_ETH_INPUT };
+/*
+ * port-rx has one fixed edge, to drop for ports no module has claimed; the
+ * modules add the first nodes of their ports' roles (dp_port_rx_next_add).
+ */
+enum { PORT_RX_NEXT_DROP };
 enum { PORT_TX_NEXT_DROP };
 
 static __rte_always_inline uint16_t
@@ -15,29 +19,36 @@ port_rx_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 {
 	struct dp_worker *wk = dp_node_worker(node);
 	const struct dp_poll_list *l = __atomic_load_n(&wk->poll, __ATOMIC_ACQUIRE);
-	struct rte_mbuf **pkts;
 	uint16_t total = 0;
 
-	pkts = (struct rte_mbuf **)rte_node_next_stream_get(graph, node,
-			PORT_RX_NEXT_ETH_INPUT, RTE_GRAPH_BURST_SIZE);
 	for (unsigned int i = 0; i < l->n; i++) {
-		uint16_t port = l->q[i].port;
+		uint16_t port = l->q[i].port, next = l->q[i].next;
 		struct dp_port_counters *c = &wk->ports[port];
-		uint16_t room = RTE_GRAPH_BURST_SIZE - total;
+		uint16_t room = RTE_MIN((uint16_t)(RTE_GRAPH_BURST_SIZE - total),
+					(uint16_t)DP_RX_BURST);
+		struct rte_mbuf **pkts;
 		uint64_t bytes = 0;
 		uint16_t n;
 
 		if (room == 0)
 			break;
-		n = rte_eth_rx_burst(port, l->q[i].queue, &pkts[total],
-				     RTE_MIN(room, (uint16_t)DP_RX_BURST));
+		/*
+		 * Straight into the next node's stream. Every stream has room
+		 * for a graph burst and this walk reads at most that many in
+		 * all, so getting one per queue never reallocates.
+		 */
+		pkts = (struct rte_mbuf **)rte_node_next_stream_get(graph, node,
+								    next, room);
+		n = rte_eth_rx_burst(port, l->q[i].queue, pkts, room);
+		if (n == 0)
+			continue;
 		/*
 		 * Drivers set m->port; set it anyway, it is one store. The
-		 * headers are prefetched for eth-input: with a driver that
+		 * headers are prefetched for the next node: with a driver that
 		 * copies (vhost, pcap) they are in cache already, with DMA
 		 * they are not.
 		 */
-		for (uint16_t k = total; k < total + n; k++) {
+		for (uint16_t k = 0; k < n; k++) {
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[k], void *));
 			pkts[k]->port = port;
 			bytes += pkts[k]->pkt_len;
@@ -45,14 +56,15 @@ port_rx_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 				dp_priv(pkts[k])->trace_n = 0;
 				dp_trace_add(pkts[k], node);
 			}
+			if (unlikely(next == PORT_RX_NEXT_DROP))
+				dp_drop_set(pkts[k], DP_DROP_PORT_UNATTACHED);
 		}
 		c->rx_pkts += n;
 		c->rx_bytes += bytes;
 		total += n;
+		rte_node_next_stream_put(graph, node, next, n);
 	}
 	wk->last_rx = total;
-	if (total != 0)
-		rte_node_next_stream_put(graph, node, PORT_RX_NEXT_ETH_INPUT, total);
 	return total;
 }
 
@@ -74,7 +86,7 @@ static struct rte_node_register port_rx_node = {
 	.init = dp_node_init_worker,
 	.nb_edges = 1,
 	.next_nodes = {
-		[PORT_RX_NEXT_ETH_INPUT] = "eth-input",
+		[PORT_RX_NEXT_DROP] = "drop",
 	},
 };
 RTE_NODE_REGISTER(port_rx_node);

@@ -30,6 +30,33 @@ dp_port_factory_set(dp_port_factory_fn fn)
 }
 
 int
+dp_port_rx_next_add(const char *node_name)
+{
+	rte_node_t id = rte_node_from_name("port-rx");
+	const char *names[] = { node_name };
+
+	if (id == RTE_NODE_ID_INVALID || rte_node_from_name(node_name) ==
+	    RTE_NODE_ID_INVALID)
+		return -ENOENT;
+	if (rte_node_edge_update(id, RTE_EDGE_ID_INVALID, names, 1) != 1)
+		return -ENOSPC;
+	return (int)rte_node_edge_count(id) - 1;
+}
+
+int
+dp_port_rx_next_set(uint16_t port, uint16_t next)
+{
+	if (port >= RTE_MAX_ETHPORTS || !dp_ports[port].used)
+		return -ENOENT;
+	if (next >= rte_node_edge_count(rte_node_from_name("port-rx")))
+		return -EINVAL;
+	if (dp_ports[port].rx_next == next)
+		return 0;
+	dp_ports[port].rx_next = next;
+	return dp_poll_lists_update();
+}
+
+int
 dp_port_find(const char *name)
 {
 	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
@@ -238,6 +265,7 @@ dp_port_del(uint16_t port)
 {
 	if (port >= RTE_MAX_ETHPORTS || !dp_ports[port].used)
 		return -ENOENT;
+	dp_modules_port_del(port);
 	dp_ports[port].used = false;
 	/* Once the poll lists are republished no worker reads this port. */
 	dp_poll_lists_update();

@@ -195,6 +195,7 @@ dp_poll_lists_update(void)
 
 			l->q[l->n].port = p;
 			l->q[l->n].queue = q;
+			l->q[l->n].next = dp_ports[p].rx_next;
 			l->n++;
 		}
 	}

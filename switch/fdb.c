@@ -35,12 +35,6 @@ static struct {
 
 static struct sw_stats stats;
 
-static const char *const sw_drop_names[] = {
-#define _(sym, str) str,
-	foreach_sw_drop
-#undef _
-};
-
 static struct sw_fdb_entry *
 entry_alloc(void)
 {
@@ -85,9 +79,6 @@ sw_init(uint32_t fdb_size)
 	int ret;
 
 	RTE_BUILD_BUG_ON(sizeof(struct sw_fdb_key) != 8);
-	RTE_BUILD_BUG_ON(SW_DROP_END_ > DP_DROP_BASE_ROUTER);
-	dp_drop_reasons_register(DP_DROP_BASE_SWITCH, sw_drop_names,
-				 RTE_DIM(sw_drop_names));
 
 	/*
 	 * Entries waiting in the defer queue still hold a pool slot, so the
@@ -140,10 +131,7 @@ sw_fini(void)
 {
 	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
 		sw_port_clear(p);
-	for (unsigned int i = 0; i < SW_NETWORKS_MAX; i++) {
-		rte_free(sw_networks[i]);
-		sw_networks[i] = NULL;
-	}
+	sw_networks_free();
 	rte_ring_free(sw_learn_ring);
 	sw_learn_ring = NULL;
 	rte_hash_free(sw_fdb);
@@ -172,7 +160,7 @@ entry_lookup(const struct sw_fdb_key *k)
 }
 
 static int
-entry_insert(const struct sw_fdb_key *k, uint16_t port, bool is_static)
+entry_insert(const struct sw_fdb_key *k, uint16_t port, uint8_t is_static)
 {
 	struct sw_fdb_entry *e = entry_alloc();
 	int ret;
@@ -315,11 +303,15 @@ struct flush_arg {
 	bool statics;
 };
 
+/* Owned entries go only with their network (or their owner). */
 static bool
 flush_match(const struct sw_fdb_entry *e, const void *arg)
 {
 	const struct flush_arg *fa = arg;
 
+	if (e->is_static == SW_FDB_IS_OWNED)
+		return fa->port == DP_PORT_NONE && fa->statics && fa->bd >= 0 &&
+		       e->key.bd == fa->bd;
 	return (fa->bd < 0 || e->key.bd == fa->bd) &&
 	       (fa->port == DP_PORT_NONE || e->port == fa->port) &&
 	       (fa->statics || !e->is_static);
@@ -349,9 +341,49 @@ sw_fdb_static_add(uint16_t network, const struct rte_ether_addr *mac,
 		return -EINVAL;
 	key_make(&k, network, mac);
 	e = entry_lookup(&k);
+	if (e != NULL && e->is_static == SW_FDB_IS_OWNED)
+		return -EEXIST;
 	if (e != NULL)
 		entry_remove(e);
-	return entry_insert(&k, port, true);
+	return entry_insert(&k, port, 1);
+}
+
+int
+sw_mac_owner_add(uint16_t network, const struct rte_ether_addr *mac,
+		 uint16_t edge)
+{
+	struct sw_fdb_key k;
+	struct sw_fdb_entry *e;
+
+	if (network >= SW_NETWORKS_MAX || sw_networks[network] == NULL)
+		return -ENOENT;
+	if (rte_is_multicast_ether_addr(mac) || edge == 0 ||
+	    edge >= UINT16_MAX - SW_FDB_OWNED)
+		return -EINVAL;
+	key_make(&k, network, mac);
+	e = entry_lookup(&k);
+	if (e != NULL && e->is_static)
+		return -EEXIST;
+	/* A learned entry for the MAC gives way: a port was using it. */
+	if (e != NULL)
+		entry_remove(e);
+	return entry_insert(&k, SW_FDB_OWNED + edge, SW_FDB_IS_OWNED);
+}
+
+int
+sw_mac_owner_del(uint16_t network, const struct rte_ether_addr *mac)
+{
+	struct sw_fdb_key k;
+	struct sw_fdb_entry *e;
+
+	if (network >= SW_NETWORKS_MAX)
+		return -ENOENT;
+	key_make(&k, network, mac);
+	e = entry_lookup(&k);
+	if (e == NULL || e->is_static != SW_FDB_IS_OWNED)
+		return -ENOENT;
+	entry_remove(e);
+	return 0;
 }
 
 int
@@ -364,7 +396,7 @@ sw_fdb_del(uint16_t network, const struct rte_ether_addr *mac)
 		return -ENOENT;
 	key_make(&k, network, mac);
 	e = entry_lookup(&k);
-	if (e == NULL)
+	if (e == NULL || e->is_static == SW_FDB_IS_OWNED)
 		return -ENOENT;
 	entry_remove(e);
 	return 0;
@@ -382,7 +414,9 @@ sw_fdb_walk(int network, int (*fn)(const struct sw_fdb_row *row, void *arg),
 		const struct sw_fdb_entry *e = data;
 		struct sw_fdb_row row;
 
-		if (network >= 0 && e->key.bd != network)
+		/* Owned MACs belong to their module's listing. */
+		if ((network >= 0 && e->key.bd != network) ||
+		    e->is_static == SW_FDB_IS_OWNED)
 			continue;
 		row.network = e->key.bd;
 		memcpy(row.mac.addr_bytes, e->key.mac, RTE_ETHER_ADDR_LEN);

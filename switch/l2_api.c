@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * JSON-RPC handlers of the switch: network.* and fdb.*. Thin adapters: each
- * checks its parameters, naming the bad field, and calls one core function.
+ * JSON-RPC handlers of the switch: network.*, fdb.* and stats.switch. Thin
+ * adapters: each checks its parameters, naming the bad field, and calls one
+ * core function (for network.add/set, the one the topology apply calls).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -68,6 +69,59 @@ mac_arg(json_t *params, struct rte_ether_addr *mac, struct rpc_error *err)
 				     "params.mac: '%s' is not a MAC address "
 				     "(want 6 hex pairs like 52:54:00:00:01:01)", s);
 	return 0;
+}
+
+/*
+ * Validate one network exactly as a topology file would be: the object is
+ * the only one of a document's networks. One validator, one set of error
+ * messages.
+ */
+static int
+network_set_common(json_t *params, json_t **result, struct rpc_error *err,
+		   bool create_only)
+{
+	struct topo_error terr;
+	struct topo *t;
+	char why[512];
+	json_t *doc;
+	int ret;
+
+	if (!json_is_object(params))
+		return rpc_error_set(err, RPC_ERR_PARAMS,
+				     "params: a network object is expected");
+	doc = json_pack("{s:[O]}", "networks", params);
+	t = topo_parse_json(doc, "params", &terr);
+	json_decref(doc);
+	if (t == NULL)
+		return rpc_error_set(err, RPC_ERR_PARAMS, "%s", terr.msg);
+	if (create_only && sw_network_find(t->networks[0].name) >= 0) {
+		rpc_error_set(err, RPC_ERR_EXISTS, "params.name: network '%s' "
+			      "exists already", t->networks[0].name);
+		topo_free(t);
+		return -EEXIST;
+	}
+	ret = sw_network_apply(&t->networks[0], why, sizeof(why));
+	if (ret < 0)
+		rpc_error_set(err, RPC_ERR_FAILED, "%s", why);
+	else
+		*result = json_pack("{s:s, s:i}", "name", t->networks[0].name,
+				    "index", sw_network_find(t->networks[0].name));
+	topo_free(t);
+	return ret;
+}
+
+static int
+network_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	RTE_SET_USED(ctx);
+	return network_set_common(params, result, err, true);
+}
+
+static int
+network_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	RTE_SET_USED(ctx);
+	return network_set_common(params, result, err, false);
 }
 
 static int
@@ -217,6 +271,27 @@ fdb_flush(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	return 0;
 }
 
+static int
+stats_switch(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct sw_stats s;
+
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(params);
+	RTE_SET_USED(err);
+	sw_stats_get(&s);
+	*result = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			    "fdb_entries", (json_int_t)s.fdb_entries,
+			    "fdb_size", (json_int_t)s.fdb_size,
+			    "learned", (json_int_t)s.learned,
+			    "moves", (json_int_t)s.moves,
+			    "aged", (json_int_t)s.aged,
+			    "learn_refused", (json_int_t)s.learn_refused,
+			    "learn_queue_full", (json_int_t)s.learn_queue_full,
+			    "fdb_full", (json_int_t)s.fdb_full);
+	return 0;
+}
+
 int
 sw_api_register(struct rpc_server *srv)
 {
@@ -224,12 +299,15 @@ sw_api_register(struct rpc_server *srv)
 		const char *name;
 		rpc_method_fn fn;
 	} methods[] = {
-		{ "network.del", network_del },
-		{ "network.list", network_list },
 		{ "fdb.add", fdb_add },
 		{ "fdb.del", fdb_del },
 		{ "fdb.flush", fdb_flush },
 		{ "fdb.list", fdb_list },
+		{ "network.add", network_add },
+		{ "network.del", network_del },
+		{ "network.list", network_list },
+		{ "network.set", network_set },
+		{ "stats.switch", stats_switch },
 	};
 
 	for (unsigned int i = 0; i < RTE_DIM(methods); i++) {

@@ -73,6 +73,21 @@ struct eth_run {
 
 #define ETH_RUN_BYTES 18
 
+/*
+ * The next node of a frame accepted in network `bd` from port `sp`: the
+ * ingress step a module switched on for the port or its network, else
+ * l2-input.
+ */
+static __rte_always_inline uint16_t
+eth_input_next(const struct sw_port *sp, uint16_t bd)
+{
+	uint16_t next = __atomic_load_n(&sp->ingress, __ATOMIC_RELAXED);
+
+	if (likely(next == 0))
+		next = __atomic_load_n(&sw_network_ingress[bd], __ATOMIC_RELAXED);
+	return likely(next == 0) ? ETH_INPUT_NEXT_L2_INPUT : next;
+}
+
 static __rte_always_inline uint16_t
 eth_input_one(struct rte_mbuf *m, struct eth_run *run)
 {
@@ -128,11 +143,12 @@ eth_input_one(struct rte_mbuf *m, struct eth_run *run)
 		rte_pktmbuf_adj(m, 4);
 	}
 	dp_meta(m)->bd = bd;
-	run->next = ETH_INPUT_NEXT_L2_INPUT;
+	run->next = eth_input_next(sp, bd);
 	run->value = bd;
-	return ETH_INPUT_NEXT_L2_INPUT;
+	return run->next;
 
 drop:
+	reason = sw_drop_id(reason);
 	dp_drop_set(m, reason);
 	run->next = ETH_INPUT_NEXT_DROP;
 	run->value = (uint16_t)reason;
@@ -169,7 +185,7 @@ eth_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 			       (uint32_t)(m->data_len ^ run.data_len) |
 			       (m->pkt_len ^ run.pkt_len)) == 0) {
 			nexts[i] = run.next;
-			if (run.next == ETH_INPUT_NEXT_L2_INPUT)
+			if (run.next != ETH_INPUT_NEXT_DROP)
 				dp_meta(m)->bd = run.value;
 			else
 				dp_drop_set(m, run.value);
@@ -210,6 +226,7 @@ RTE_NODE_REGISTER(eth_input_node);
 /* ------------------------------------------------------------------ */
 /* l2-input                                                            */
 
+/* Fixed edges; modules add theirs after these (sw_l2_input_next_add). */
 enum {
 	L2_INPUT_NEXT_OUTPUT,
 	L2_INPUT_NEXT_FLOOD,
@@ -236,10 +253,12 @@ learn_queue(struct dp_worker *wk, const struct sw_fdb_key *k, uint16_t port,
 
 /*
  * The verdict for one frame: the next node, and in *value the out port
- * (L2_INPUT_NEXT_OUTPUT, L2_INPUT_NEXT_TX) or the drop reason
+ * (L2_INPUT_NEXT_OUTPUT, L2_INPUT_NEXT_TX) or the drop reason id
  * (L2_INPUT_NEXT_DROP). A frame for an access port of its own network
  * needs nothing from l2-output (no tag, and the egress check is the one
- * made here), so it goes straight to port-tx.
+ * made here), so it goes straight to port-tx. A frame for a MAC a module
+ * owns goes to that module's edge. A frame a module injected (in port
+ * DP_PORT_NONE) teaches nothing.
  */
 static __rte_always_inline uint16_t
 l2_input_one(struct dp_worker *wk, const uint8_t *d, uint16_t in_port,
@@ -258,21 +277,25 @@ l2_input_one(struct dp_worker *wk, const uint8_t *d, uint16_t in_port,
 			if (unlikely(src->last_seen != now))
 				__atomic_store_n(&src->last_seen, now,
 						 __ATOMIC_RELAXED);
+		} else if (unlikely(in_port == DP_PORT_NONE)) {
+			/* Injected by the module that owns the source MAC. */
 		} else if (src->is_static) {
-			*value = SW_DROP_STATIC_MAC_CONFLICT;
+			*value = (uint16_t)sw_drop_id(SW_DROP_STATIC_MAC_CONFLICT);
 			return L2_INPUT_NEXT_DROP;
 		} else {
 			learn_queue(wk, src_key, in_port, last);
 		}
-	} else {
+	} else if (likely(in_port != DP_PORT_NONE)) {
 		learn_queue(wk, src_key, in_port, last);
 	}
 
 	if (unlikely(d[0] & 1) || dst == NULL)
 		return L2_INPUT_NEXT_FLOOD;
 	out_port = __atomic_load_n(&dst->port, __ATOMIC_ACQUIRE);
+	if (unlikely(out_port >= SW_FDB_OWNED))
+		return out_port - SW_FDB_OWNED;
 	if (unlikely(out_port == in_port)) {
-		*value = SW_DROP_SAME_PORT;
+		*value = (uint16_t)sw_drop_id(SW_DROP_SAME_PORT);
 		return L2_INPUT_NEXT_DROP;
 	}
 	*value = out_port;
@@ -435,7 +458,26 @@ RTE_NODE_REGISTER(l2_input_node);
 /* ------------------------------------------------------------------ */
 /* l2-flood                                                            */
 
+/* Fixed edges; flood listeners add theirs (sw_l2_flood_next_add). */
 enum { L2_FLOOD_NEXT_OUTPUT, L2_FLOOD_NEXT_DROP };
+
+/* A copy of `m` for the next node, with its trace; NULL when out of buffers. */
+static __rte_always_inline struct rte_mbuf *
+flood_copy(struct rte_node *node, struct rte_mbuf *m, const bool trace)
+{
+	struct rte_mbuf *c = rte_pktmbuf_copy(m, dp_pool, 0, UINT32_MAX);
+
+	if (unlikely(c == NULL)) {
+		/* Out of buffers: this copy is lost. */
+		dp_worker_count_drop(dp_node_worker(node), m->port,
+				     DP_DROP_NO_BUFFER);
+		return NULL;
+	}
+	/* The copy has m's port and meta; not its trace. */
+	if (trace)
+		*dp_priv(c) = *dp_priv(m);
+	return c;
+}
 
 static __rte_always_inline void
 flood_one(struct rte_graph *graph, struct rte_node *node, struct rte_mbuf *m,
@@ -447,6 +489,16 @@ flood_one(struct rte_graph *graph, struct rte_node *node, struct rte_mbuf *m,
 	uint16_t last = DP_PORT_NONE;
 
 	if (likely(net != NULL)) {
+		/* Listeners (router, VTEP) get copies, except of their own frames. */
+		for (uint16_t i = 0; unlikely(i < net->n_listeners); i++) {
+			struct rte_mbuf *c;
+
+			if (net->listeners[i] == meta->origin)
+				continue;
+			c = flood_copy(node, m, trace);
+			if (c != NULL)
+				rte_node_enqueue_x1(graph, node, net->listeners[i], c);
+		}
 		/* Copies go to every member but the last; it gets the original. */
 		for (uint16_t i = 0; i < net->n_members; i++) {
 			uint16_t port = net->members[i];
@@ -455,17 +507,9 @@ flood_one(struct rte_graph *graph, struct rte_node *node, struct rte_mbuf *m,
 			if (port == m->port)
 				continue;
 			if (last != DP_PORT_NONE) {
-				c = rte_pktmbuf_copy(m, dp_pool, 0, UINT32_MAX);
-				if (unlikely(c == NULL)) {
-					/* Out of buffers: this copy is lost. */
-					dp_worker_count_drop(dp_node_worker(node),
-							     m->port,
-							     DP_DROP_NO_BUFFER);
+				c = flood_copy(node, m, trace);
+				if (c == NULL)
 					continue;
-				}
-				/* The copy has m's port and meta; not its trace. */
-				if (trace)
-					*dp_priv(c) = *dp_priv(m);
 				dp_meta(c)->out_port = last;
 				rte_node_enqueue_x1(graph, node, L2_FLOOD_NEXT_OUTPUT, c);
 			}
@@ -473,7 +517,7 @@ flood_one(struct rte_graph *graph, struct rte_node *node, struct rte_mbuf *m,
 		}
 	}
 	if (unlikely(last == DP_PORT_NONE)) {
-		dp_drop_set(m, SW_DROP_FLOOD_EMPTY);
+		dp_drop_set(m, sw_drop_id(SW_DROP_FLOOD_EMPTY));
 		rte_node_enqueue_x1(graph, node, L2_FLOOD_NEXT_DROP, m);
 		return;
 	}
@@ -535,14 +579,14 @@ l2_output_one(struct rte_mbuf *m)
 	}
 	if (!sp->trunk) {
 		if (unlikely(sp->access_bd != meta->bd)) {
-			dp_drop_set(m, SW_DROP_EGRESS_NOT_MEMBER);
+			dp_drop_set(m, sw_drop_id(SW_DROP_EGRESS_NOT_MEMBER));
 			return L2_OUTPUT_NEXT_DROP;
 		}
 		return L2_OUTPUT_NEXT_TX;
 	}
 	vlan = sp->vlan_of_bd[meta->bd];
 	if (unlikely(vlan == 0)) {
-		dp_drop_set(m, SW_DROP_EGRESS_NOT_MEMBER);
+		dp_drop_set(m, sw_drop_id(SW_DROP_EGRESS_NOT_MEMBER));
 		return L2_OUTPUT_NEXT_DROP;
 	}
 	d = (uint8_t *)rte_pktmbuf_prepend(m, 4);
@@ -594,3 +638,37 @@ static struct rte_node_register l2_output_node = {
 	},
 };
 RTE_NODE_REGISTER(l2_output_node);
+
+/* ------------------------------------------------------------------ */
+/* Edges for other modules                                             */
+
+static int
+next_add(const char *parent, const char *node_name)
+{
+	rte_node_t id = rte_node_from_name(parent);
+	const char *names[] = { node_name };
+
+	if (rte_node_from_name(node_name) == RTE_NODE_ID_INVALID)
+		return -ENOENT;
+	if (rte_node_edge_update(id, RTE_EDGE_ID_INVALID, names, 1) != 1)
+		return -ENOSPC;
+	return (int)rte_node_edge_count(id) - 1;
+}
+
+int
+sw_l2_input_next_add(const char *node_name)
+{
+	return next_add("l2-input", node_name);
+}
+
+int
+sw_ingress_next_add(const char *node_name)
+{
+	return next_add("eth-input", node_name);
+}
+
+int
+sw_l2_flood_next_add(const char *node_name)
+{
+	return next_add("l2-flood", node_name);
+}

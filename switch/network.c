@@ -13,6 +13,13 @@
 #include "sw_priv.h"
 
 struct sw_network *sw_networks[SW_NETWORKS_MAX];
+uint16_t sw_network_ingress[SW_NETWORKS_MAX];
+
+/* Flood listeners of each network, copied into its published object. */
+static struct {
+	uint16_t n;
+	uint16_t edge[SW_FLOOD_LISTENERS_MAX];
+} listeners[SW_NETWORKS_MAX];
 struct sw_port *sw_ports[RTE_MAX_ETHPORTS];
 uint64_t sw_gen;
 
@@ -36,6 +43,8 @@ network_build(const struct sw_network_conf *conf, uint16_t bd)
 		return NULL;
 	net->conf = *conf;
 	net->index = bd;
+	net->n_listeners = listeners[bd].n;
+	memcpy(net->listeners, listeners[bd].edge, sizeof(net->listeners));
 	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
 		if (sw_ports[p] != NULL && sw_port_in_network(sw_ports[p], bd))
 			net->members[net->n_members++] = p;
@@ -58,7 +67,10 @@ sw_networks_republish(void)
 			return -ENOMEM;
 		if (net->n_members == cur->n_members &&
 		    memcmp(net->members, cur->members,
-			   cur->n_members * sizeof(cur->members[0])) == 0) {
+			   cur->n_members * sizeof(cur->members[0])) == 0 &&
+		    net->n_listeners == cur->n_listeners &&
+		    memcmp(net->listeners, cur->listeners,
+			   sizeof(net->listeners)) == 0) {
 			rte_free(net);
 			continue;
 		}
@@ -114,6 +126,8 @@ sw_network_del(const char *name)
 	if (cur->n_members != 0)
 		return -EBUSY;
 	__atomic_store_n(&sw_networks[bd], NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&sw_network_ingress[bd], 0, __ATOMIC_RELAXED);
+	listeners[bd].n = 0;
 	sw_gen_bump();
 	dp_rcu_synchronize();
 	sw_fdb_network_reset((uint16_t)bd);
@@ -233,9 +247,14 @@ sw_port_set(uint16_t port, const struct sw_port_conf *conf, char *why,
 	if (sp == NULL)
 		return ret;
 	cur = sw_ports[port];
+	if (cur != NULL)
+		sp->ingress = cur->ingress;
 	__atomic_store_n(&sw_ports[port], sp, __ATOMIC_RELEASE);
 	sw_gen_bump();
 	ret = sw_networks_republish();
+	/* An L2 port starts at eth-input. (Unit tests use bare indexes.) */
+	if (ret == 0)
+		dp_port_rx_next_set(port, sw_eth_input_edge());
 	dp_rcu_synchronize();
 	if (cur != NULL && !same_networks(cur, sp))
 		sw_fdb_flush(-1, port, true);
@@ -251,6 +270,7 @@ sw_port_clear(uint16_t port)
 	if (port >= RTE_MAX_ETHPORTS || sw_ports[port] == NULL)
 		return;
 	cur = sw_ports[port];
+	dp_port_rx_next_set(port, 0);
 	__atomic_store_n(&sw_ports[port], NULL, __ATOMIC_RELEASE);
 	sw_gen_bump();
 	sw_networks_republish();
@@ -284,4 +304,64 @@ sw_port_describe(uint16_t port, char *buf, size_t len)
 	for (unsigned int i = 0; i < sp->n_trunk && off < len; i++)
 		off += snprintf(buf + off, len - off, "%s%s/%u", i ? "," : " ",
 				sp->trunk_conf[i].network, sp->trunk_conf[i].vlan);
+}
+
+void
+sw_networks_free(void)
+{
+	for (unsigned int i = 0; i < SW_NETWORKS_MAX; i++) {
+		rte_free(sw_networks[i]);
+		sw_networks[i] = NULL;
+	}
+	memset(sw_network_ingress, 0, sizeof(sw_network_ingress));
+	memset(listeners, 0, sizeof(listeners));
+}
+
+int
+sw_network_ingress_set(uint16_t network, uint16_t edge)
+{
+	if (network >= SW_NETWORKS_MAX || sw_networks[network] == NULL)
+		return -ENOENT;
+	__atomic_store_n(&sw_network_ingress[network], edge, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int
+sw_port_ingress_set(uint16_t port, uint16_t edge)
+{
+	if (port >= RTE_MAX_ETHPORTS || sw_ports[port] == NULL)
+		return -ENOENT;
+	__atomic_store_n(&sw_ports[port]->ingress, edge, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int
+sw_flood_listener_add(uint16_t network, uint16_t edge)
+{
+	if (network >= SW_NETWORKS_MAX || sw_networks[network] == NULL)
+		return -ENOENT;
+	/* Edges 0 and 1 are l2-flood's own; origin 0 means "a port". */
+	if (edge < 2 || edge > UINT8_MAX)
+		return -EINVAL;
+	for (uint16_t i = 0; i < listeners[network].n; i++)
+		if (listeners[network].edge[i] == edge)
+			return -EEXIST;
+	if (listeners[network].n == SW_FLOOD_LISTENERS_MAX)
+		return -ENOSPC;
+	listeners[network].edge[listeners[network].n++] = edge;
+	return sw_networks_republish();
+}
+
+int
+sw_flood_listener_del(uint16_t network, uint16_t edge)
+{
+	if (network >= SW_NETWORKS_MAX || sw_networks[network] == NULL)
+		return -ENOENT;
+	for (uint16_t i = 0; i < listeners[network].n; i++)
+		if (listeners[network].edge[i] == edge) {
+			listeners[network].edge[i] =
+				listeners[network].edge[--listeners[network].n];
+			return sw_networks_republish();
+		}
+	return -ENOENT;
 }

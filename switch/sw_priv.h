@@ -35,13 +35,43 @@ extern int sw_logtype;
 	_(FLOOD_EMPTY, "flood-empty")			\
 	_(EGRESS_NOT_MEMBER, "egress-not-member")
 
+/* Reason codes of the switch; 0 is "no drop". */
 enum sw_drop {
-	SW_DROP_BASE_ = DP_DROP_BASE_SWITCH - 1,
+	SW_DROP_NONE_,
 #define _(sym, str) SW_DROP_##sym,
 	foreach_sw_drop
 #undef _
 	SW_DROP_END_,
 };
+
+extern struct dp_module sw_module;
+
+/** The dataplane's drop reason id of switch reason code `code`. */
+static inline unsigned int
+sw_drop_id(unsigned int code)
+{
+	return sw_module.drop_base + code;
+}
+
+struct rpc_server;
+struct topo_network;
+
+/* The first node of L2 ports: port-rx's edge to eth-input (0 before init). */
+uint16_t sw_eth_input_edge(void);
+
+/* Create or update a network from its topology description (apply, API). */
+int sw_network_apply(const struct topo_network *tn, char *why, size_t len);
+
+/* Register network.*, fdb.* and stats.switch (l2_api.c). */
+int sw_api_register(struct rpc_server *srv);
+
+/* Free every network and forget listeners and ingress steps. */
+void sw_networks_free(void);
+
+/** Create the FDB (`fdb_size` entries over all networks) and the learn ring. */
+int sw_init(uint32_t fdb_size);
+/** Free everything sw_init() and later calls made. */
+void sw_fini(void);
 
 /* ---- Objects read by workers (RCU: replaced, never edited) ---- */
 
@@ -49,6 +79,8 @@ enum sw_drop {
 struct sw_network {
 	struct sw_network_conf conf;
 	uint16_t index;
+	uint16_t n_listeners;
+	uint16_t listeners[SW_FLOOD_LISTENERS_MAX];	/**< l2-flood edges. */
 	uint16_t n_members;
 	uint16_t members[RTE_MAX_ETHPORTS];	/**< Flood list, ascending. */
 };
@@ -58,6 +90,12 @@ struct sw_port {
 	uint16_t port;
 	bool trunk;
 	uint16_t access_bd;
+	/**
+	 * eth-input edge of the port's ingress step (0: none). The one field
+	 * written in place (one atomic store): readers see the old or the new
+	 * edge, both valid.
+	 */
+	uint16_t ingress;
 	bool security;
 	bool has_mac;
 	struct rte_ether_addr mac;
@@ -74,6 +112,8 @@ struct sw_port {
 };
 
 extern struct sw_network *sw_networks[SW_NETWORKS_MAX];
+/* eth-input edge of each network's ingress step (0: none); atomic stores. */
+extern uint16_t sw_network_ingress[SW_NETWORKS_MAX];
 extern struct sw_port *sw_ports[RTE_MAX_ETHPORTS];
 
 /*
@@ -107,14 +147,23 @@ struct sw_fdb_key {
  * RCU defer queue once no worker can hold them.
  */
 struct sw_fdb_entry {
-	uint16_t port;
-	uint8_t is_static;
+	uint16_t port;		/**< Or SW_FDB_OWNED + an l2-input edge. */
+	uint8_t is_static;	/**< 0 learned, 1 static, 2 owned by a module. */
 	uint8_t in_use;
 	uint32_t last_seen;
 	struct sw_fdb_key key;
 };
 
 extern struct rte_hash *sw_fdb;
+
+/*
+ * An owned entry (sw_mac_owner_add) keeps its l2-input edge in `port`, above
+ * every port index: it never equals a frame's in port, so the learning
+ * check needs no extra branch, and a look-up tells it apart with one
+ * compare.
+ */
+#define SW_FDB_OWNED RTE_MAX_ETHPORTS
+#define SW_FDB_IS_OWNED 2
 
 /** A learn event, queued by workers for the control thread. */
 struct sw_learn_event {
@@ -140,6 +189,12 @@ sw_port_in_network(const struct sw_port *sp, uint16_t bd)
 
 /* Networks are republished after a port's membership changes. */
 int sw_networks_republish(void);
+
+/* Apply queued learn events. Returns how many were read. */
+unsigned int sw_learn_drain(void);
+
+/* Remove learned entries not seen for their network's ageing time. */
+unsigned int sw_fdb_age(void);
 
 /* Flush a deleted network's entries and forget its counters. */
 void sw_fdb_network_reset(uint16_t bd);

@@ -13,9 +13,10 @@
  * atomic store.
  *
  * Learning: workers do not insert. A frame from an unknown source MAC, or
- * from a known one on another port, queues a learn event; the control thread
- * applies the events with sw_learn_drain() (yard-dp does so every
- * millisecond, yard-replay after every batch).
+ * from a known one on another port, queues a learn event; the module's tick
+ * applies the events on the control thread (yard-dp about every
+ * millisecond, yard-replay after every batch) and ages entries once a
+ * second.
  */
 #ifndef YARD_SWITCH_H
 #define YARD_SWITCH_H
@@ -29,11 +30,13 @@
 #define SW_NAME_MAX 32
 #define SW_PORT_IPS_MAX 16
 #define SW_FDB_SIZE_DEFAULT (1u << 18)
+#define SW_FLOOD_LISTENERS_MAX 4
 
-/** Create the FDB (`fdb_size` entries over all networks) and the learn ring. */
-int sw_init(uint32_t fdb_size);
-/** Free everything sw_init() and later calls made. */
-void sw_fini(void);
+/*
+ * The switch is the dataplane module "switch" (parameter fdb-size: FDB
+ * entries over all networks, default SW_FDB_SIZE_DEFAULT); dp_init() makes
+ * its tables and its tick applies learning and ageing.
+ */
 
 /* ---- Networks ---- */
 
@@ -135,12 +138,6 @@ unsigned int sw_fdb_flush(int network, uint16_t port, bool statics);
 void sw_fdb_walk(int network, int (*fn)(const struct sw_fdb_row *row, void *arg),
 		 void *arg);
 
-/** Apply queued learn events. Returns how many were read. */
-unsigned int sw_learn_drain(void);
-
-/** Remove learned entries not seen for their network's ageing time. */
-unsigned int sw_fdb_age(void);
-
 struct sw_stats {
 	uint64_t learned;	/**< Entries created by learning. */
 	uint64_t moves;
@@ -233,7 +230,5 @@ int sw_flood_listener_add(uint16_t network, uint16_t edge);
 
 /** Undo sw_flood_listener_add(). 0 or -ENOENT. */
 int sw_flood_listener_del(uint16_t network, uint16_t edge);
-
-#define SW_FLOOD_LISTENERS_MAX 4
 
 #endif /* YARD_SWITCH_H */

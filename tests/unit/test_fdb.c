@@ -23,6 +23,10 @@ static const struct rte_ether_addr mac_c = {{ 0x52, 0x54, 0, 0, 0, 0x0c }};
 
 static int blue, red;
 
+/* The switch comes after the port module, which lives in the programs. */
+static struct dp_module port_stub = { .name = "port" };
+DP_MODULE_REGISTER(port_stub);
+
 static void
 learn(int bd, const struct rte_ether_addr *mac, uint16_t port)
 {
@@ -278,7 +282,7 @@ main(int argc, char **argv)
 	};
 	struct dp_config cfg = { .n_workers = 1, .launch = false, .n_mbufs = 1023 };
 	char *extra[] = { (char *)"--log-level=*:error" };
-	char prefix[64];
+	char prefix[64], why[256];
 	bool no_huge;
 	int ret;
 
@@ -287,10 +291,10 @@ main(int argc, char **argv)
 	if (dp_eal_init(argv[0], prefix, 0, NULL, true, 1, extra,
 			&no_huge) < 0)
 		return 1;
-	if (dp_init(&cfg) < 0 || sw_init(4096) < 0)
+	if (dp_modules_param("fdb-size", "4096", why, sizeof(why)) < 0 ||
+	    dp_init(&cfg) < 0)
 		return 1;
 	ret = cmocka_run_group_tests(tests, NULL, NULL);
-	sw_fini();
 	dp_fini();
 	dp_eal_fini();
 	return ret;

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The port module: the topology's ports as dataplane ports (ethdevs made
+ * from devargs; vnic/ knows the devargs of vhost ports), and the port.*
+ * methods. What a port does with its frames is the business of the module
+ * that claims it (the switch for L2 ports); dp_port_del() tells them all.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataplane.h"
+#include "vnic.h"
+#include "yard.h"
+
+/* What each port was made as, in the topology's terms. */
+static struct {
+	enum topo_port_kind kind;
+	bool vhost_server;
+	char socket[TOPO_PATH_MAX];
+} made[RTE_MAX_ETHPORTS];
+
+static int
+port_devargs(const struct topo_port *tp, char *buf, size_t len)
+{
+	if (tp->kind == TOPO_PORT_VHOST)
+		return vnic_devargs(tp->name, tp->socket, tp->vhost_server,
+				    dp_n_workers, buf, len);
+	/* Empty devargs are the port layer's to refuse (or its factory's). */
+	snprintf(buf, len, "%s", tp->devargs);
+	return 0;
+}
+
+/* Make the port unless it exists with the same devargs. */
+static int
+port_make(const struct topo_port *tp, char *why, size_t len)
+{
+	char devargs[512];
+	int port;
+
+	if (port_devargs(tp, devargs, sizeof(devargs)) < 0) {
+		snprintf(why, len, "port %s: socket path too long: %s", tp->name,
+			 tp->socket);
+		return -ENAMETOOLONG;
+	}
+	port = dp_port_find(tp->name);
+	if (port >= 0 && strcmp(dp_ports[port].devargs, devargs) != 0) {
+		/* Another device under the same name: make it anew. */
+		dp_port_del((uint16_t)port);
+		port = -ENOENT;
+	}
+	if (port < 0) {
+		port = dp_port_add(tp->name, devargs);
+		if (port < 0) {
+			snprintf(why, len, "port %s: cannot create from '%s': %s "
+				 "(see the log above)", tp->name, devargs,
+				 strerror(-port));
+			return port;
+		}
+	}
+	made[port].kind = tp->kind;
+	made[port].vhost_server = tp->vhost_server;
+	snprintf(made[port].socket, sizeof(made[port].socket), "%s", tp->socket);
+	return 0;
+}
+
+static int
+port_apply(const struct topo *t, char *why, size_t len)
+{
+	for (unsigned int i = 0; i < t->n_ports; i++) {
+		int ret = port_make(&t->ports[i], why, len);
+
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static void
+port_prune(const struct topo *t)
+{
+	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (dp_ports[p].used && topo_port_find(t, dp_ports[p].name) == NULL)
+			dp_port_del(p);
+}
+
+/* The ports as made; the modules after this one add what they hold of each. */
+static int
+port_export(struct topo *t)
+{
+	unsigned int n = 0;
+
+	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+		n += dp_ports[p].used;
+	t->ports = calloc(n ? n : 1, sizeof(*t->ports));
+	if (t->ports == NULL)
+		return -ENOMEM;
+	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
+		struct topo_port *tp = &t->ports[t->n_ports];
+
+		if (!dp_ports[p].used)
+			continue;
+		snprintf(tp->name, sizeof(tp->name), "%s", dp_ports[p].name);
+		tp->kind = made[p].kind;
+		tp->vhost_server = made[p].vhost_server;
+		if (tp->kind == TOPO_PORT_VHOST)
+			snprintf(tp->socket, sizeof(tp->socket), "%s",
+				 made[p].socket);
+		else
+			snprintf(tp->devargs, sizeof(tp->devargs), "%s",
+				 dp_ports[p].devargs);
+		t->n_ports++;
+	}
+	return 0;
+}
+
+static void
+port_forget(uint16_t port)
+{
+	memset(&made[port], 0, sizeof(made[port]));
+}
+
+/* ---- port.* methods ---- */
+
+/*
+ * Validate one port exactly as a topology file would: the only port of a
+ * document holding the networks of now, which it may refer to.
+ */
+static struct topo *
+port_parse(json_t *obj, struct rpc_error *err)
+{
+	struct topo *have = calloc(1, sizeof(*have));
+	json_t *doc, *nets = json_array();
+	struct topo_error terr;
+	struct topo *t = NULL;
+
+	if (have == NULL || dp_modules_export(have) < 0) {
+		rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	for (unsigned int i = 0; i < have->n_networks; i++)
+		json_array_append_new(nets, json_pack("{s:s}", "name",
+						      have->networks[i].name));
+	doc = json_pack("{s:O, s:[O]}", "networks", nets, "ports", obj);
+	t = topo_parse_json(doc, "params", &terr);
+	json_decref(doc);
+	if (t == NULL)
+		rpc_error_set(err, RPC_ERR_PARAMS, "%s", terr.msg);
+out:
+	json_decref(nets);
+	topo_free(have);
+	return t;
+}
+
+static int
+port_set_common(json_t *params, json_t **result, struct rpc_error *err,
+		bool create_only)
+{
+	struct topo *t, one = { 0 };
+	char why[512];
+	int ret;
+
+	if (!json_is_object(params))
+		return rpc_error_set(err, RPC_ERR_PARAMS,
+				     "params: a port object is expected");
+	t = port_parse(params, err);
+	if (t == NULL)
+		return -EINVAL;
+	if (create_only && dp_port_find(t->ports[0].name) >= 0) {
+		rpc_error_set(err, RPC_ERR_EXISTS, "params.name: port '%s' exists "
+			      "already", t->ports[0].name);
+		topo_free(t);
+		return -EEXIST;
+	}
+	/* The port alone: every module applies its part of it. */
+	one.ports = t->ports;
+	one.n_ports = 1;
+	ret = dp_modules_apply(&one, false, why, sizeof(why));
+	if (ret < 0)
+		rpc_error_set(err, RPC_ERR_FAILED, "%s", why);
+	else
+		*result = json_pack("{s:s, s:i}", "name", t->ports[0].name,
+				    "index", dp_port_find(t->ports[0].name));
+	topo_free(t);
+	return ret;
+}
+
+static int
+port_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	RTE_SET_USED(ctx);
+	return port_set_common(params, result, err, true);
+}
+
+static int
+port_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	RTE_SET_USED(ctx);
+	return port_set_common(params, result, err, false);
+}
+
+static int
+port_del(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	const char *name;
+	int port;
+
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(result);
+	if (rpc_param_str(params, "name", &name, err) < 0)
+		return -EINVAL;
+	port = dp_port_find(name);
+	if (port < 0)
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND,
+				     "params.name: no port called '%s'", name);
+	return dp_port_del((uint16_t)port);
+}
+
+/* What a port is attached to, for people: "blue", "trunk: red/200,...", "-". */
+static void
+port_describe(const struct topo *have, const char *name, char *buf, size_t len)
+{
+	const struct topo_port *tp = topo_port_find(have, name);
+	size_t off = 0;
+
+	if (tp == NULL || (tp->network[0] == '\0' && tp->n_trunk == 0)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (tp->n_trunk == 0) {
+		snprintf(buf, len, "%s", tp->network);
+		return;
+	}
+	off += snprintf(buf, len, "trunk:");
+	for (unsigned int i = 0; i < tp->n_trunk && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s/%u", i ? "," : " ",
+				tp->trunk[i].network, tp->trunk[i].vlan);
+}
+
+static json_t *
+port_json(const struct topo *have, uint16_t p, bool with_stats)
+{
+	const struct dp_port *dp = &dp_ports[p];
+	struct rte_eth_link link = { 0 };
+	char mac[RTE_ETHER_ADDR_FMT_SIZE], attach[256];
+	json_t *o;
+
+	rte_eth_link_get_nowait(dp->port_id, &link);
+	rte_ether_format_addr(mac, sizeof(mac), &dp->mac);
+	port_describe(have, dp->name, attach, sizeof(attach));
+	o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:I, s:i, s:i}",
+		      "name", dp->name, "index", p, "devargs", dp->devargs,
+		      "mac", mac, "network", attach,
+		      "link", link.link_status ? "up" : "down",
+		      "speed_mbps", (json_int_t)link.link_speed,
+		      "rx_queues", dp->n_rxq, "tx_queues", dp->n_txq);
+	if (with_stats) {
+		struct rte_eth_stats es;
+		struct dp_port_counters c;
+		json_t *queues = json_array();
+
+		/* Per-queue packets, as the driver counts them. */
+		if (rte_eth_stats_get(dp->port_id, &es) == 0)
+			for (unsigned int q = 0; q < RTE_MAX(dp->n_rxq, dp->n_txq) &&
+			     q < RTE_ETHDEV_QUEUE_STAT_CNTRS; q++)
+				json_array_append_new(queues, json_pack("{s:I, s:I}",
+					"rx_packets", (json_int_t)es.q_ipackets[q],
+					"tx_packets", (json_int_t)es.q_opackets[q]));
+		json_object_set_new(o, "queues", queues);
+		json_object_set_new(o, "link_events", json_integer((json_int_t)
+			__atomic_load_n(&dp->link_events, __ATOMIC_RELAXED)));
+		dp_port_counters_get(p, &c);
+		json_object_set_new(o, "stats", json_pack(
+			"{s:I, s:I, s:I, s:I, s:I, s:I}",
+			"rx_packets", (json_int_t)c.rx_pkts,
+			"rx_bytes", (json_int_t)c.rx_bytes,
+			"tx_packets", (json_int_t)c.tx_pkts,
+			"tx_bytes", (json_int_t)c.tx_bytes,
+			"drops", (json_int_t)c.drops,
+			"tx_drops", (json_int_t)c.tx_drops));
+	}
+	return o;
+}
+
+static int
+ports_json(json_t *params, json_t **result, struct rpc_error *err,
+	   bool with_stats)
+{
+	const char *name = NULL;
+	struct topo *have;
+	json_t *list;
+
+	if (rpc_param_str_opt(params, "name", &name, err) < 0)
+		return -EINVAL;
+	if (name != NULL && dp_port_find(name) < 0)
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND,
+				     "params.name: no port called '%s'", name);
+	have = calloc(1, sizeof(*have));
+	if (have == NULL || dp_modules_export(have) < 0) {
+		topo_free(have);
+		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
+	}
+	list = json_array();
+	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (dp_ports[p].used &&
+		    (name == NULL || strcmp(name, dp_ports[p].name) == 0))
+			json_array_append_new(list, port_json(have, p, with_stats));
+	topo_free(have);
+	*result = list;
+	return 0;
+}
+
+static int
+port_list(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	RTE_SET_USED(ctx);
+	return ports_json(params, result, err, false);
+}
+
+static int
+port_stats(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	RTE_SET_USED(ctx);
+	return ports_json(params, result, err, true);
+}
+
+static int
+port_api_register(struct rpc_server *srv)
+{
+	static const struct {
+		const char *name;
+		rpc_method_fn fn;
+	} methods[] = {
+		{ "port.add", port_add },
+		{ "port.del", port_del },
+		{ "port.list", port_list },
+		{ "port.set", port_set },
+		{ "port.stats", port_stats },
+	};
+
+	for (unsigned int i = 0; i < RTE_DIM(methods); i++) {
+		int ret = rpc_server_method_add(srv, methods[i].name,
+						methods[i].fn, NULL);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static struct dp_module port_module = {
+	.name = "port",
+	.api_register = port_api_register,
+	.apply = port_apply,
+	.prune = port_prune,
+	.export = port_export,
+	.port_del = port_forget,
+};
+DP_MODULE_REGISTER(port_module);
