@@ -357,7 +357,7 @@ sw_mac_owner_add(uint16_t network, const struct rte_ether_addr *mac,
 
 	if (network >= SW_NETWORKS_MAX || sw_networks[network] == NULL)
 		return -ENOENT;
-	if (rte_is_multicast_ether_addr(mac) || edge == 0 ||
+	if (rte_is_multicast_ether_addr(mac) || edge < SW_L2_INPUT_OWN_EDGES ||
 	    edge >= UINT16_MAX - SW_FDB_OWNED)
 		return -EINVAL;
 	key_make(&k, network, mac);

@@ -7,6 +7,8 @@
  *   l2-flood   broadcast, multicast, unknown unicast to the network's ports
  *   l2-output  egress membership check and 802.1Q tag push on trunks
  */
+#include <assert.h>
+
 #include <rte_ether.h>
 #include <rte_hash.h>
 #include <rte_mbuf.h>
@@ -440,6 +442,9 @@ l2_input_process(struct rte_graph *graph, struct rte_node *node, void **objs,
 		return l2_input_inline(graph, node, objs, n, true);
 	return l2_input_inline(graph, node, objs, n, false);
 }
+
+static_assert(L2_INPUT_NEXT_TX + 1 == SW_L2_INPUT_OWN_EDGES,
+	      "modules' l2-input edges start after the fixed ones");
 
 static struct rte_node_register l2_input_node = {
 	.name = "l2-input",

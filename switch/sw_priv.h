@@ -163,6 +163,8 @@ extern struct rte_hash *sw_fdb;
  * compare.
  */
 #define SW_FDB_OWNED RTE_MAX_ETHPORTS
+/* l2-input's own edges (l2_node.c); modules' edges come after them. */
+#define SW_L2_INPUT_OWN_EDGES 4
 #define SW_FDB_IS_OWNED 2
 
 /** A learn event, queued by workers for the control thread. */
