@@ -361,7 +361,8 @@ run_batch(size_t first, size_t n)
 		rte_rcu_qsbr_quiescent(dp_rcu, 0);
 		if (drain_tx(&ip0->ts) < 0)
 			return -ENOMEM;
-	} while (rte_ring_count(rx) != 0 || wk->last_rx != 0);
+	} while (rte_ring_count(rx) != 0 || wk->last_rx != 0 ||
+		 dp_inject_pending());
 	return 0;
 }
 

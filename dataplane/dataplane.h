@@ -69,7 +69,9 @@ struct dp_meta {
 	 * it.
 	 */
 	uint8_t origin;
-	uint8_t pad[2];
+	uint8_t pad;
+	uint16_t inject_next;	/**< dp_inject(): the inject node's edge. */
+	uint16_t pad2;
 };
 
 extern int dp_meta_offset;
@@ -254,6 +256,7 @@ struct dp_worker {
 	struct dp_poll_list *poll;	/**< RCU-published rx queue list. */
 	uint64_t idle_loops;
 	uint64_t last_rx;	/**< Packets read by the last port-rx call. */
+	uint64_t last_inject;	/**< Packets the last inject call took. */
 	struct dp_port_counters ports[RTE_MAX_ETHPORTS];
 	uint64_t drops[DP_DROP_MAX];
 } __rte_cache_aligned;
@@ -414,6 +417,37 @@ int dp_port_rx_next_add(const char *node_name);
  *   0, -ENOENT (no such port), -EINVAL (no such edge).
  */
 int dp_port_rx_next_set(uint16_t port, uint16_t next);
+
+/* ------------------------------------------------------------------ */
+/* Packets from the control thread                                     */
+
+/*
+ * The control thread sends packets (ARP requests, ICMP errors, packets
+ * held for a neighbor) through the graph: dp_inject() queues a packet on a
+ * worker's ring, that worker's "inject" source node hands it to an edge of
+ * its own: port-tx (dp_port_tx_ctrl()), or a node a module added with
+ * dp_inject_next_add(). The packet's trace and drops are counted like any
+ * other's; its m->port is DP_PORT_NONE unless it names a real port.
+ */
+enum { DP_INJECT_NEXT_DROP, DP_INJECT_NEXT_PORT_TX };
+
+/** Add node `node_name` as a next node of inject. Module init only. The edge or -errno. */
+int dp_inject_next_add(const char *node_name);
+
+/**
+ * Queue `m` for edge `next` of a worker's inject node. Control thread.
+ *
+ * @return
+ *   0 (the graph owns `m`), or -ENOBUFS (ring full: the caller still owns
+ *   `m`), -ENODEV (no workers).
+ */
+int dp_inject(struct rte_mbuf *m, uint16_t next);
+
+/** Send `m` out of port `port` (ready to go: port-tx only counts it). As dp_inject(), -ENOENT. */
+int dp_port_tx_ctrl(uint16_t port, struct rte_mbuf *m);
+
+/** Whether injected packets wait for a walk (yard-replay walks until not). */
+bool dp_inject_pending(void);
 
 /** Index of the port called `name`, or -ENOENT. */
 int dp_port_find(const char *name);

@@ -213,10 +213,13 @@ dp_init(const struct dp_config *cfg)
 	}
 	rte_rcu_qsbr_init(dp_rcu, cfg->n_workers);
 
+	ret = dp_inject_init(cfg->n_workers);
+	if (ret < 0)
+		goto fail_rcu;
 	/* Modules add their graph edges at init: before the graphs exist. */
 	ret = dp_modules_init();
 	if (ret < 0)
-		goto fail_rcu;
+		goto fail_inject;
 	ret = dp_workers_create(cfg);
 	if (ret < 0)
 		goto fail_modules;
@@ -225,6 +228,8 @@ dp_init(const struct dp_config *cfg)
 fail_modules:
 	dp_workers_destroy();
 	dp_modules_fini();
+fail_inject:
+	dp_inject_fini();
 fail_rcu:
 	rte_free(dp_rcu);
 	dp_rcu = NULL;
@@ -298,6 +303,7 @@ dp_fini(void)
 	/* Modules hear of each port's removal, then go themselves. */
 	dp_ports_close_all();
 	dp_modules_fini();
+	dp_inject_fini();
 	dp_workers_destroy();
 	rte_free(dp_rcu);
 	dp_rcu = NULL;

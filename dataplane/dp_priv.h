@@ -19,4 +19,8 @@ int dp_modules_init(void);
 void dp_modules_fini(void);
 void dp_modules_port_del(uint16_t port);
 
+/* The inject rings, one per worker (node_inject.c). */
+int dp_inject_init(unsigned int n_workers);
+void dp_inject_fini(void);
+
 #endif /* YARD_DP_PRIV_H */

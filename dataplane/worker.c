@@ -49,7 +49,7 @@ dp_workers_launched(void)
 int
 dp_workers_create(const struct dp_config *cfg)
 {
-	static const char *patterns[] = { "port-rx" };
+	static const char *patterns[] = { "inject", "port-rx" };
 	struct rte_graph_param prm = {
 		.socket_id = (int)rte_socket_id(),
 		.nb_node_patterns = RTE_DIM(patterns),
@@ -114,7 +114,7 @@ worker_main(void *arg)
 	while (!stop_flag) {
 		rte_graph_walk(wk->graph);
 		rte_rcu_qsbr_quiescent(dp_rcu, wk->index);
-		if (likely(wk->last_rx != 0)) {
+		if (likely((wk->last_rx | wk->last_inject) != 0)) {
 			wk->idle_loops = 0;
 		} else if (++wk->idle_loops > IDLE_WALKS_BEFORE_SLEEP) {
 			idle_sleep(wk);
