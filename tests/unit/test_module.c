@@ -280,6 +280,25 @@ test_flood_listener(void **state)
 	sent(port_b);
 }
 
+/* The control thread's packets leave through a worker's port-tx. */
+static void
+test_inject(void **state)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(dp_pool);
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(rte_pktmbuf_append(m, 60));
+	assert_int_equal(dp_port_tx_ctrl((uint16_t)port_b, m), 0);
+	assert_true(dp_inject_pending());
+	sent(port_b);
+	rte_graph_walk(dp_workers[0].graph);
+	assert_false(dp_inject_pending());
+	assert_int_equal(dp_workers[0].last_inject, 1);
+	assert_int_equal(sent(port_b), 1);
+	assert_int_equal(sent(port_a), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -287,6 +306,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_owned_mac),
 		cmocka_unit_test(test_ingress_step),
 		cmocka_unit_test(test_flood_listener),
+		cmocka_unit_test(test_inject),
 	};
 	struct dp_config cfg = { .n_workers = 1, .launch = false, .n_mbufs = 1023 };
 	struct sw_network_conf net = { .name = "blue", .mac_limit = 64 };
