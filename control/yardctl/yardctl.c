@@ -229,7 +229,7 @@ yc_connect(struct yc *y)
 static int
 yc_call(struct yc *y, const char *method, json_t *params, json_t **res)
 {
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	int rc;
 
 	if (y->client == NULL && yc_connect(y) < 0) {
@@ -255,6 +255,8 @@ yc_call(struct yc *y, const char *method, json_t *params, json_t **res)
 		fprintf(stderr, "yardctl: yardd at %s: %s\n", y->socket,
 			err.message);
 	}
+	/* People read the message; nothing here uses the data. */
+	rpc_error_clear(&err);
 	return -1;
 }
 
