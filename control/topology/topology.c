@@ -555,7 +555,8 @@ topo_overlay_parse(struct topo_ctx *c, yaml_node_t *node)
 		return 0;
 	ov->present = true;
 	ov->line = topo_node_line(node);
-	rc = topo_map_load(c, node, "overlay", topo_overlay_keys, &m);
+	rc = topo_map_load(c, node, topo_kind_get(TOPO_KIND_OVERLAY)->plural,
+			   topo_overlay_keys, &m);
 	if (rc < 0)
 		return rc;
 	rc = topo_map_port_ref(&m, OV_PORT, true, ov->port, &idx);
