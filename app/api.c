@@ -147,10 +147,14 @@ batch(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 		json_t *p = json_object_get(op, "params"), *res = NULL;
 		struct rpc_error e = { 0 };
 
-		if (method == NULL || strcmp(method, "batch") == 0)
+		/* The failing index goes in "data" for programs to read. */
+		if (method == NULL || strcmp(method, "batch") == 0) {
+			rpc_error_data_set(err, json_pack("{s:I}", "op",
+							  (json_int_t)i));
 			return rpc_error_set(err, RPC_ERR_PARAMS, "ops[%zu].method: "
 					     "the name of a method (not batch) is "
 					     "expected", i);
+		}
 		if (p == NULL)
 			p = json_object();
 		else
@@ -159,6 +163,9 @@ batch(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 			json_decref(p);
 			rpc_error_set(err, e.code, "ops[%zu] (%s): %s", i, method,
 				      e.message);
+			rpc_error_clear(&e);
+			rpc_error_data_set(err, json_pack("{s:I}", "op",
+							  (json_int_t)i));
 			return -EINVAL;
 		}
 		json_decref(p);

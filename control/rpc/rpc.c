@@ -29,6 +29,26 @@ rpc_error_set(struct rpc_error *err, int code, const char *fmt, ...)
 	return -EINVAL;
 }
 
+void
+rpc_error_data_set(struct rpc_error *err, json_t *data)
+{
+	if (err == NULL) {
+		json_decref(data);
+		return;
+	}
+	json_decref(err->data);
+	err->data = data;
+}
+
+void
+rpc_error_clear(struct rpc_error *err)
+{
+	if (err == NULL)
+		return;
+	json_decref(err->data);
+	memset(err, 0, sizeof(*err));
+}
+
 const char *
 rpc_json_describe(const json_t *v, char *buf, size_t size)
 {
@@ -238,6 +258,8 @@ rpc_response_encode(json_t *id, json_t *result, const struct rpc_error *err)
 						  json_integer(err->code));
 			rc |= json_object_set_new(e, "message",
 				rpc_json_string_make(err->message));
+			if (err->data != NULL)
+				rc |= json_object_set(e, "data", err->data);
 		}
 		rc |= json_object_set_new(msg, "error", e);
 	} else {
@@ -325,6 +347,7 @@ rpc_response_decode(const char *line, size_t len, json_t **id,
 			err->code = (int)json_integer_value(code);
 			snprintf(err->message, sizeof(err->message), "%s",
 				 json_string_value(msg));
+			err->data = json_incref(json_object_get(v, "data"));
 		}
 		rc = -EREMOTEIO;
 	} else {

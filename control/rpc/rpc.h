@@ -46,21 +46,43 @@
 #define RPC_ERR_REFUSED		-32003	/**< Permission denied (peer credentials). */
 #define RPC_ERR_FAILED		-32004	/**< Valid request that could not be done. */
 
-/** An error to send back: a JSON-RPC code and a message for a person. */
+/**
+ * An error to send back: a JSON-RPC code, a message for a person and, when
+ * a program needs more than the code to act on it, a "data" value (batch:
+ * {"op": INDEX} of the operation that failed).
+ *
+ * Start from a zeroed error (`struct rpc_error err = { 0 };`). Once `data`
+ * may have been filled (by a handler, rpc_error_data_set() or a client
+ * call), release it with rpc_error_clear(): the server does so after
+ * sending the response, a client's caller after reading the error.
+ */
 struct rpc_error {
 	int code;
 	char message[512];
+	json_t *data;		/**< Owned; NULL when the error has none. */
 };
 
 /**
- * Fill an error. The message should name the offending field and value,
- * e.g. "params.mac: 'zz:00' is not a MAC address".
+ * Fill an error's code and message. The message should name the offending
+ * field and value, e.g. "params.mac: 'zz:00' is not a MAC address". `data`
+ * is left as it is.
  *
  * @return
  *   Always -EINVAL, so a handler can write `return rpc_error_set(...)`.
  */
 int rpc_error_set(struct rpc_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/**
+ * Give an error its "data" member, releasing the one it held.
+ *
+ * @param data
+ *   Stolen; NULL removes the data. Any JSON value.
+ */
+void rpc_error_data_set(struct rpc_error *err, json_t *data);
+
+/** Release the data and zero the error. NULL-safe. */
+void rpc_error_clear(struct rpc_error *err);
 
 /* ---- Codec (pure functions, no I/O; unit tested) ---- */
 
@@ -99,8 +121,8 @@ void rpc_request_release(struct rpc_request *req);
  * @param result
  *   Stolen. Used when `err` is NULL; NULL encodes as null.
  * @param err
- *   When not NULL, an error response is encoded instead and `result` is only
- *   released.
+ *   When not NULL, an error response is encoded instead (with "data" when
+ *   err->data is set; borrowed) and `result` is only released.
  * @return
  *   The line, or NULL on allocation failure.
  */
@@ -142,7 +164,8 @@ struct rpc_server;
  * @param result
  *   On success, set to a new reference (NULL means JSON null).
  * @param err
- *   On failure, filled with rpc_error_set().
+ *   Zeroed. On failure, filled with rpc_error_set() and, when a program
+ *   needs it, rpc_error_data_set(); the server releases it.
  * @return
  *   0 on success, a negative value on failure.
  */
@@ -170,7 +193,8 @@ int rpc_server_method_add(struct rpc_server *srv, const char *name,
  * @return
  *   0 with *result set (a new reference, may be NULL for JSON null), or
  *   non-zero with `err` filled (RPC_ERR_METHOD when there is no such
- *   method).
+ *   method); `err` must be zeroed before, and its data released with
+ *   rpc_error_clear() after.
  */
 int rpc_server_call(struct rpc_server *srv, const char *method, json_t *params,
 		    json_t **result, struct rpc_error *err);
@@ -210,8 +234,11 @@ struct rpc_client *rpc_client_connect(const char *path, int *errp);
  * @param result
  *   On success, a new reference to the result (may be JSON null).
  * @param err
- *   On a JSON-RPC error response, filled with the server's code and message;
- *   on a transport failure, code RPC_ERR_INTERNAL and a description.
+ *   Zeroed or cleared by the caller beforehand (data it holds is released
+ *   first), may be NULL. On a JSON-RPC error response, filled with the
+ *   server's code, message and data (a new reference, or NULL when the
+ *   response had none: release with rpc_error_clear()); on a transport
+ *   failure, code RPC_ERR_INTERNAL and a description.
  * @return
  *   0, -EREMOTEIO for an error response, or another -errno for transport
  *   failures (-ECONNRESET when the server closed the connection).

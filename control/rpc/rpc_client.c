@@ -144,20 +144,17 @@ rpc_client_fail(struct rpc_error *err, int rc, const char *what)
 	return rc;
 }
 
-int
-rpc_client_call(struct rpc_client *c, const char *method, json_t *params,
-		json_t **result, struct rpc_error *err)
+/* rpc_client_call() with a cleared `err`. */
+static int
+rpc_client_exchange(struct rpc_client *c, const char *method, json_t *params,
+		    json_t **result, struct rpc_error *err)
 {
-	struct rpc_error local;
 	json_t *id, *res;
 	long long want;
 	size_t len = 0;
 	char *line;
 	int rc, send_rc;
 
-	if (err == NULL)
-		err = &local;
-	memset(err, 0, sizeof(*err));
 	if (result != NULL)
 		*result = NULL;
 	if (c == NULL || method == NULL) {
@@ -202,8 +199,25 @@ rpc_client_call(struct rpc_client *c, const char *method, json_t *params,
 		}
 		json_decref(id);
 		json_decref(res);
-		memset(err, 0, sizeof(*err));
+		rpc_error_clear(err);
 	}
+}
+
+int
+rpc_client_call(struct rpc_client *c, const char *method, json_t *params,
+		json_t **result, struct rpc_error *err)
+{
+	struct rpc_error local = { 0 };
+	int rc;
+
+	if (err != NULL) {
+		rpc_error_clear(err);
+		return rpc_client_exchange(c, method, params, result, err);
+	}
+	/* Nobody reads the error: do not keep its data. */
+	rc = rpc_client_exchange(c, method, params, result, &local);
+	rpc_error_clear(&local);
+	return rc;
 }
 
 int

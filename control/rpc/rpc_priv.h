@@ -20,8 +20,9 @@
  * @param result
  *   On success, set to a new reference to the result.
  * @param err
- *   For an error response, the server's code and message; for a malformed
- *   line, RPC_ERR_INTERNAL and what was wrong.
+ *   For an error response, the server's code, message and data (a new
+ *   reference or NULL; err->data is overwritten, not released); for a
+ *   malformed line, RPC_ERR_INTERNAL and what was wrong.
  * @return
  *   0, -EREMOTEIO for an error response, -EPROTO for a malformed line (then
  *   *id and *result are NULL).

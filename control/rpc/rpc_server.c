@@ -190,7 +190,7 @@ rpc_peer_is_allowed(const struct rpc_server *srv, int fd, char *why,
 static void
 rpc_fd_refuse(int fd, int code, const char *msg)
 {
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	char *line;
 
 	rpc_error_set(&err, code, "%s", msg);
@@ -358,6 +358,7 @@ rpc_server_dispatch(struct rpc_server *srv, const char *line, size_t len,
 
 	if (req.id == NULL) {
 		json_decref(result);
+		rpc_error_clear(&err);
 		rpc_request_release(&req);
 		return 0;
 	}
@@ -369,6 +370,7 @@ rpc_server_dispatch(struct rpc_server *srv, const char *line, size_t len,
 			      req.method);
 		*out = rpc_response_encode(req.id, NULL, &err);
 	}
+	rpc_error_clear(&err);
 	rpc_request_release(&req);
 	return *out != NULL ? 0 : -ENOMEM;
 }
@@ -409,7 +411,7 @@ rpc_conn_line_handle(struct rpc_server *srv, struct rpc_conn *conn,
 static void
 rpc_conn_oversize_reject(struct rpc_conn *conn)
 {
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	char *line;
 
 	rpc_error_set(&err, RPC_ERR_INVALID_REQUEST,

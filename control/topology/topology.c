@@ -555,7 +555,8 @@ topo_overlay_parse(struct topo_ctx *c, yaml_node_t *node)
 		return 0;
 	ov->present = true;
 	ov->line = topo_node_line(node);
-	rc = topo_map_load(c, node, "overlay", topo_overlay_keys, &m);
+	rc = topo_map_load(c, node, topo_kind_get(TOPO_KIND_OVERLAY)->plural,
+			   topo_overlay_keys, &m);
 	if (rc < 0)
 		return rc;
 	rc = topo_map_port_ref(&m, OV_PORT, true, ov->port, &idx);
@@ -955,9 +956,12 @@ topo_vm_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 
 /* ---- Document ---- */
 
-enum { TOP_NETWORKS, TOP_PORTS, TOP_ROUTERS, TOP_OVERLAY, TOP_FLOWS, TOP_VMS };
+/* The document's keys, indexed by enum topo_kind. */
 static const char *const topo_top_keys[] = {
-	"networks", "ports", "routers", "overlay", "flows", "vms", NULL,
+#define TOPO_TOP_KEY(sym, singular, plural, single, refers, set, del) plural,
+	TOPO_KINDS(TOPO_TOP_KEY)
+#undef TOPO_TOP_KEY
+	NULL,
 };
 
 static int
@@ -982,7 +986,7 @@ topo_root_parse(struct topo_ctx *c)
 	if (rc < 0)
 		return rc;
 
-	rc = topo_list_parse(&m, TOP_NETWORKS, false, &t->networks,
+	rc = topo_list_parse(&m, TOPO_KIND_NETWORK, false, &t->networks,
 			     &t->n_networks, sizeof(*t->networks),
 			     topo_network_item, NULL);
 	if (rc < 0)
@@ -992,7 +996,7 @@ topo_root_parse(struct topo_ctx *c)
 	if (c->net_stamp == NULL || c->net_aux == NULL)
 		return topo_nomem(c);
 
-	rc = topo_list_parse(&m, TOP_PORTS, false, &t->ports, &t->n_ports,
+	rc = topo_list_parse(&m, TOPO_KIND_PORT, false, &t->ports, &t->n_ports,
 			     sizeof(*t->ports), topo_port_item, NULL);
 	if (rc < 0)
 		return rc;
@@ -1002,19 +1006,19 @@ topo_root_parse(struct topo_ctx *c)
 	for (i = 0; i < t->n_ports; i++)
 		c->port_vm[i] = -1;
 
-	rc = topo_list_parse(&m, TOP_ROUTERS, false, &t->routers,
+	rc = topo_list_parse(&m, TOPO_KIND_ROUTER, false, &t->routers,
 			     &t->n_routers, sizeof(*t->routers),
 			     topo_router_item, NULL);
 	if (rc < 0)
 		return rc;
-	rc = topo_overlay_parse(c, m.val[TOP_OVERLAY]);
+	rc = topo_overlay_parse(c, m.val[TOPO_KIND_OVERLAY]);
 	if (rc < 0)
 		return rc;
-	rc = topo_list_parse(&m, TOP_FLOWS, false, &t->flows, &t->n_flows,
+	rc = topo_list_parse(&m, TOPO_KIND_FLOW, false, &t->flows, &t->n_flows,
 			     sizeof(*t->flows), topo_flow_item, NULL);
 	if (rc < 0)
 		return rc;
-	return topo_list_parse(&m, TOP_VMS, false, &t->vms, &t->n_vms,
+	return topo_list_parse(&m, TOPO_KIND_VM, false, &t->vms, &t->n_vms,
 			       sizeof(*t->vms), topo_vm_item, NULL);
 }
 

@@ -31,6 +31,94 @@
 #define TOPO_MAC_LIMIT_DEFAULT 65536
 #define TOPO_AGEING_DEFAULT 300		/**< Seconds. */
 
+/*
+ * The object kinds of topology schema v1: the one list that the parser, the
+ * emitter, yardd's store, methods and reconciler, and yardctl all walk. Rows
+ * are in dependency order: an object names only objects of the kinds above
+ * its own. A new kind, or a kind that yard-dp learns to program, is one row
+ * or one edit of its row here. Columns:
+ *
+ *   X(SYM, singular, plural, single, refers, dp_set, dp_del)
+ *
+ *   SYM       enum topo_kind symbol suffix: TOPO_KIND_<SYM>.
+ *   singular  "network": the prefix of yardd's methods ("network.create")
+ *             and of "kind/name" object paths.
+ *   plural    "networks": the document key.
+ *   single    true for a kind that is one object without a name (overlay),
+ *             false for a list of named objects.
+ *   refers    TOPO_KIND_BIT() of every kind its objects name.
+ *   dp_set    yard-dp's method that creates or updates one object to
+ *             exactly the given one; NULL while yard-dp cannot program the
+ *             kind (yardd stores it and reports it pending).
+ *   dp_del    yard-dp's method that deletes one object, params {"name": N};
+ *             NULL exactly when dp_set is.
+ */
+#define TOPO_KINDS(X)							\
+	X(NETWORK, "network", "networks", false, 0,			\
+	  "network.set", "network.del")					\
+	X(PORT, "port", "ports", false, TOPO_KIND_BIT(NETWORK),		\
+	  "port.set", "port.del")					\
+	X(ROUTER, "router", "routers", false, TOPO_KIND_BIT(NETWORK),	\
+	  NULL, NULL)							\
+	X(OVERLAY, "overlay", "overlay", true,				\
+	  TOPO_KIND_BIT(NETWORK) | TOPO_KIND_BIT(PORT), NULL, NULL)	\
+	X(FLOW, "flow", "flows", false,					\
+	  TOPO_KIND_BIT(NETWORK) | TOPO_KIND_BIT(PORT), NULL, NULL)	\
+	X(VM, "vm", "vms", false, TOPO_KIND_BIT(PORT), NULL, NULL)
+
+enum topo_kind {
+#define TOPO_KIND_ENUM(sym, singular, plural, single, refers, set, del) \
+	TOPO_KIND_##sym,
+	TOPO_KINDS(TOPO_KIND_ENUM)
+#undef TOPO_KIND_ENUM
+	TOPO_KIND_MAX
+};
+
+/** The bit of kind TOPO_KIND_<sym> in a `refers` mask. */
+#define TOPO_KIND_BIT(sym) (1u << TOPO_KIND_##sym)
+
+/** One row of TOPO_KINDS(). */
+struct topo_kind_info {
+	enum topo_kind kind;
+	const char *singular;	/**< "network". */
+	const char *plural;	/**< "networks": the document key. */
+	bool single;		/**< One object without a name (overlay). */
+	unsigned int refers;	/**< TOPO_KIND_BIT() of the kinds it names. */
+	const char *dp_set;	/**< yard-dp's set method, or NULL. */
+	const char *dp_del;	/**< yard-dp's delete method, or NULL. */
+};
+
+/**
+ * A kind's row.
+ *
+ * @return
+ *   The row (static storage), or NULL when `k` is not a kind.
+ */
+const struct topo_kind_info *topo_kind_get(enum topo_kind k);
+
+/**
+ * Find a kind by its document key ("networks", "overlay").
+ *
+ * @return
+ *   The row, or NULL when `key` (may be NULL) is no kind's plural.
+ */
+const struct topo_kind_info *topo_kind_from_key(const char *key);
+
+/**
+ * Find a kind by its singular or its plural ("port" or "ports"), as a
+ * person types it.
+ *
+ * @return
+ *   The row, or NULL when `name` (may be NULL) names no kind.
+ */
+const struct topo_kind_info *topo_kind_from_name(const char *name);
+
+/**
+ * Whether yard-dp programs objects of this kind (the row has yard-dp
+ * methods); the others are only stored by yardd.
+ */
+bool topo_kind_programmed(const struct topo_kind_info *k);
+
 /** An IPv4 prefix (or a host address, plen 32). */
 struct topo_prefix {
 	uint32_t addr;		/**< Network byte order. */

@@ -42,6 +42,9 @@ topo_str_json(const char *s, size_t size)
 
 #define TOPO_STR(field) topo_str_json((field), sizeof(field))
 
+/* The document key of kind TOPO_KIND_<sym>. */
+#define TOPO_KEY(sym) (topo_kind_get(TOPO_KIND_##sym)->plural)
+
 static json_t *
 topo_mac_json(const uint8_t mac[6])
 {
@@ -429,31 +432,32 @@ topo_to_json(const struct topo *t)
 	for (i = 0; i < t->n_networks; i++)
 		rc |= json_array_append_new(a,
 					    topo_network_to_json(&t->networks[i]));
-	rc |= topo_section_set(doc, "networks", topo_done(a, rc));
+	rc |= topo_section_set(doc, TOPO_KEY(NETWORK), topo_done(a, rc));
 
 	a = json_array();
 	for (i = 0; i < t->n_ports; i++)
 		rc |= json_array_append_new(a, topo_port_to_json(&t->ports[i]));
-	rc |= topo_section_set(doc, "ports", topo_done(a, rc));
+	rc |= topo_section_set(doc, TOPO_KEY(PORT), topo_done(a, rc));
 
 	a = json_array();
 	for (i = 0; i < t->n_routers; i++)
 		rc |= json_array_append_new(a,
 					    topo_router_to_json(&t->routers[i]));
-	rc |= topo_section_set(doc, "routers", topo_done(a, rc));
+	rc |= topo_section_set(doc, TOPO_KEY(ROUTER), topo_done(a, rc));
 
 	if (t->overlay.present)
-		rc |= topo_set(doc, "overlay", topo_overlay_to_json(&t->overlay));
+		rc |= topo_set(doc, TOPO_KEY(OVERLAY),
+			      topo_overlay_to_json(&t->overlay));
 
 	a = json_array();
 	for (i = 0; i < t->n_flows; i++)
 		rc |= json_array_append_new(a, topo_flow_to_json(&t->flows[i]));
-	rc |= topo_section_set(doc, "flows", topo_done(a, rc));
+	rc |= topo_section_set(doc, TOPO_KEY(FLOW), topo_done(a, rc));
 
 	a = json_array();
 	for (i = 0; i < t->n_vms; i++)
 		rc |= json_array_append_new(a, topo_vm_to_json(&t->vms[i]));
-	rc |= topo_section_set(doc, "vms", topo_done(a, rc));
+	rc |= topo_section_set(doc, TOPO_KEY(VM), topo_done(a, rc));
 
 	return topo_done(doc, rc);
 }

@@ -14,7 +14,9 @@
 #include <jansson.h>
 
 #include "rpc.h"
+#include "topology.h"
 #include "yardctl_priv.h"
+#include "yardd_api.h"
 /* The bash completion script, generated from yardctl.bash-completion. */
 #include "yardctl_completion.h"
 
@@ -229,7 +231,7 @@ yc_connect(struct yc *y)
 static int
 yc_call(struct yc *y, const char *method, json_t *params, json_t **res)
 {
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	int rc;
 
 	if (y->client == NULL && yc_connect(y) < 0) {
@@ -255,7 +257,24 @@ yc_call(struct yc *y, const char *method, json_t *params, json_t **res)
 		fprintf(stderr, "yardctl: yardd at %s: %s\n", y->socket,
 			err.message);
 	}
+	/* People read the message; nothing here uses the data. */
+	rpc_error_clear(&err);
 	return -1;
+}
+
+/* yc_call() of the method `verb` of kind `k` ("port.get"). */
+static int
+yc_kind_call(struct yc *y, const struct topo_kind_info *k, const char *verb,
+	     json_t *params, json_t **res)
+{
+	char method[64];
+
+	if (yardd_kind_method(method, sizeof(method), k, verb) < 0) {
+		json_decref(params);
+		fprintf(stderr, "yardctl: no method %s.%s\n", k->singular, verb);
+		return -1;
+	}
+	return yc_call(y, method, params, res);
 }
 
 static void
@@ -279,12 +298,12 @@ yc_done(json_t *res, int rc)
 	return rc < 0 ? YC_EXIT_FAIL : YC_EXIT_OK;
 }
 
-static int
+static const struct topo_kind_info *
 yc_kind_arg(const struct yc_cmd *cmd, const char *s)
 {
-	int k = yc_kind_parse(s);
+	const struct topo_kind_info *k = yc_kind_parse(s);
 
-	if (k < 0)
+	if (k == NULL)
 		yc_usage(cmd, "unknown kind '%s': use networks, ports, routers, "
 			 "flows or vms", s);
 	return k;
@@ -319,7 +338,7 @@ yc_cmd_apply(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 			   strcmp(a->file, "-") == 0 ? "<stdin>" : a->file);
 	if (a->dry_run)
 		json_object_set_new(params, "dry_run", json_true());
-	if (yc_call(y, "apply", params, &res) < 0)
+	if (yc_call(y, YARDD_M_APPLY, params, &res) < 0)
 		return YC_EXIT_FAIL;
 	if (y->json) {
 		yc_json_print(res);
@@ -339,7 +358,7 @@ yc_cmd_export(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 				format);
 	if (a->npos > 0)
 		return yc_usage(cmd, "unexpected argument '%s'", a->pos[0]);
-	if (yc_call(y, "export", json_pack("{s:s}", "format", format),
+	if (yc_call(y, YARDD_M_EXPORT, json_pack("{s:s}", "format", format),
 		    &res) < 0)
 		return YC_EXIT_FAIL;
 	text = json_object_get(res, "text");
@@ -359,19 +378,17 @@ yc_cmd_export(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 static int
 yc_cmd_list(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
-	char method[32];
+	const struct topo_kind_info *k;
 	json_t *res;
-	int k;
 
 	if (a->npos != 1)
 		return a->npos == 0 ? yc_usage(cmd, "which KIND? networks, "
 					       "ports, routers, flows or vms") :
 		       yc_usage(cmd, "unexpected argument '%s'", a->pos[1]);
 	k = yc_kind_arg(cmd, a->pos[0]);
-	if (k < 0)
+	if (k == NULL)
 		return YC_EXIT_USAGE;
-	snprintf(method, sizeof(method), "%s.list", yc_kind_name(k));
-	if (yc_call(y, method, NULL, &res) < 0)
+	if (yc_kind_call(y, k, YARDD_VERB_LIST, NULL, &res) < 0)
 		return YC_EXIT_FAIL;
 	if (y->json) {
 		yc_json_print(res);
@@ -385,20 +402,18 @@ static int
 yc_cmd_named(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	bool get = strcmp(cmd->name, "get") == 0;
-	char method[32];
+	const struct topo_kind_info *k;
 	json_t *res;
-	int k;
 
 	if (a->npos != 2)
 		return a->npos < 2 ? yc_usage(cmd, "%s needs KIND and NAME",
 					      cmd->name) :
 		       yc_usage(cmd, "unexpected argument '%s'", a->pos[2]);
 	k = yc_kind_arg(cmd, a->pos[0]);
-	if (k < 0)
+	if (k == NULL)
 		return YC_EXIT_USAGE;
-	snprintf(method, sizeof(method), "%s.%s", yc_kind_name(k), cmd->name);
-	if (yc_call(y, method, json_pack("{s:s}", "name", a->pos[1]),
-		    &res) < 0)
+	if (yc_kind_call(y, k, get ? YARDD_VERB_GET : YARDD_VERB_DELETE,
+			 json_pack("{s:s}", "name", a->pos[1]), &res) < 0)
 		return YC_EXIT_FAIL;
 	if (y->json) {
 		yc_json_print(res);
@@ -406,7 +421,7 @@ yc_cmd_named(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	}
 	if (get)
 		return yc_done(res, yc_print_get(k, res));
-	printf("deleted %s/%s\n", yc_kind_name(k), a->pos[1]);
+	printf("deleted %s/%s\n", k->singular, a->pos[1]);
 	return yc_done(res, 0);
 }
 
@@ -428,11 +443,11 @@ yc_pairs(const struct yc_cmd *cmd, json_t *obj, struct yc_args *a)
  * KIND.update replaces a whole object. Returns an exit status.
  */
 static int
-yc_object_from_pairs(struct yc *y, const struct yc_cmd *cmd, enum yc_kind k,
-		     struct yc_args *a, json_t **objp)
+yc_object_from_pairs(struct yc *y, const struct yc_cmd *cmd,
+		     const struct topo_kind_info *k, struct yc_args *a,
+		     json_t **objp)
 {
 	json_t *obj = json_object(), *name, *res;
-	char method[32];
 	int rc;
 
 	if (obj == NULL)
@@ -443,8 +458,8 @@ yc_object_from_pairs(struct yc *y, const struct yc_cmd *cmd, enum yc_kind k,
 		rc = yc_usage(cmd, "name=NAME is missing");
 	if (rc != 0 || strcmp(cmd->name, "update") != 0)
 		goto out;
-	snprintf(method, sizeof(method), "%s.get", yc_kind_name(k));
-	if (yc_call(y, method, json_pack("{s:O}", "name", name), &res) < 0) {
+	if (yc_kind_call(y, k, YARDD_VERB_GET, json_pack("{s:O}", "name", name),
+			 &res) < 0) {
 		rc = YC_EXIT_FAIL;
 		goto out;
 	}
@@ -471,15 +486,16 @@ out:
 static int
 yc_cmd_write(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
+	bool update = strcmp(cmd->name, "update") == 0;
+	const struct topo_kind_info *k;
 	json_t *obj, *res, *status;
-	char method[32];
-	int k, rc;
+	int rc;
 
 	if (a->npos == 0)
 		return yc_usage(cmd, "%s needs KIND, then -f FILE or "
 				"KEY=VALUE...", cmd->name);
 	k = yc_kind_arg(cmd, a->pos[0]);
-	if (k < 0)
+	if (k == NULL)
 		return YC_EXIT_USAGE;
 	if (a->file != NULL && a->npos > 1)
 		return yc_usage(cmd, "give -f FILE or KEY=VALUE pairs, not both");
@@ -495,13 +511,13 @@ yc_cmd_write(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 		if (rc != 0)
 			return rc;
 	}
-	snprintf(method, sizeof(method), "%s.%s", yc_kind_name(k), cmd->name);
-	rc = yc_call(y, method, json_pack("{s:O}", "object", obj), &res);
+	rc = yc_kind_call(y, k, update ? YARDD_VERB_UPDATE : YARDD_VERB_CREATE,
+			  json_pack("{s:O}", "object", obj), &res);
 	if (rc == 0 && y->json) {
 		yc_json_print(res);
 	} else if (rc == 0) {
 		status = json_object_get(res, "status");
-		printf("%sd %s/%s: %s\n", cmd->name, yc_kind_name(k),
+		printf("%sd %s/%s: %s\n", cmd->name, k->singular,
 		       json_is_string(json_object_get(obj, "name")) ?
 		       json_string_value(json_object_get(obj, "name")) : "?",
 		       json_is_string(status) ? json_string_value(status) : "?");
@@ -515,23 +531,28 @@ yc_cmd_stats(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	const char *what = a->npos > 0 ? a->pos[0] : "";
 	json_t *params = NULL, *res;
-	char method[32];
+	const char *method;
 	int max = 1, rc;
 
-	if (strcmp(what, "ports") == 0)
+	if (strcmp(what, "ports") == 0) {
+		method = YARDD_M_STATS_PORTS;
 		max = 2;
-	else if (strcmp(what, "nodes") != 0 && strcmp(what, "drops") != 0)
+	} else if (strcmp(what, "nodes") == 0) {
+		method = YARDD_M_STATS_NODES;
+	} else if (strcmp(what, "drops") == 0) {
+		method = YARDD_M_STATS_DROPS;
+	} else {
 		return a->npos == 0 ? yc_usage(cmd, "which stats? ports, nodes "
 					       "or drops") :
 		       yc_usage(cmd, "unknown stats '%s': use ports, nodes or "
 				"drops", what);
+	}
 	if (a->npos > max)
 		return yc_usage(cmd, "unexpected argument '%s'", a->pos[max]);
 	if (a->all && strcmp(what, "drops") != 0)
 		return yc_usage(cmd, "--all goes with 'stats drops' only");
 	if (a->npos == 2)
 		params = json_pack("{s:s}", "name", a->pos[1]);
-	snprintf(method, sizeof(method), "stats.%s", what);
 	if (yc_call(y, method, params, &res) < 0)
 		return YC_EXIT_FAIL;
 	if (y->json) {
@@ -560,7 +581,7 @@ yc_cmd_fdb(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 		return yc_usage(cmd, "unexpected argument '%s'", a->pos[2]);
 	if (a->npos == 2)
 		params = json_pack("{s:s}", "network", a->pos[1]);
-	if (yc_call(y, "fdb.list", params, &res) < 0)
+	if (yc_call(y, YARDD_M_FDB_LIST, params, &res) < 0)
 		return YC_EXIT_FAIL;
 	if (y->json) {
 		yc_json_print(res);
@@ -576,7 +597,7 @@ yc_cmd_status(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 
 	if (a->npos > 0)
 		return yc_usage(cmd, "unexpected argument '%s'", a->pos[0]);
-	if (yc_call(y, "status", NULL, &res) < 0)
+	if (yc_call(y, YARDD_M_STATUS, NULL, &res) < 0)
 		return YC_EXIT_FAIL;
 	if (y->json) {
 		yc_json_print(res);
@@ -604,7 +625,7 @@ yc_vm_log_chunk(struct yc *y, const char *name, long long offset)
 	json_t *res, *text, *off;
 
 	for (;;) {
-		if (yc_call(y, "vm.log", json_pack("{s:s, s:I}", "name", name,
+		if (yc_call(y, YARDD_M_VM_LOG, json_pack("{s:s, s:I}", "name", name,
 						    "offset", (json_int_t)offset),
 			    &res) < 0)
 			return -1;
@@ -641,7 +662,7 @@ yc_cmd_vm(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	if (strcmp(sub, "list") == 0) {
 		if (a->npos > 1)
 			return yc_usage(cmd, "unexpected argument '%s'", a->pos[1]);
-		argv[0] = (char *)"vms";
+		argv[0] = (char *)topo_kind_get(TOPO_KIND_VM)->plural;
 		b.pos = argv;
 		b.npos = 1;
 		return yc_cmd_list(y, yc_cmd_find("list"), &b);
@@ -655,7 +676,7 @@ yc_cmd_vm(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 		if (a->npos + 1 > (int)(sizeof(argv) / sizeof(argv[0])))
 			return yc_usage(cmd, "too many arguments");
 		snprintf(name_pair, sizeof(name_pair), "name=%s", a->pos[1]);
-		argv[0] = (char *)"vms";
+		argv[0] = (char *)topo_kind_get(TOPO_KIND_VM)->plural;
 		argv[1] = name_pair;
 		for (int i = 2; i < a->npos; i++)
 			argv[i] = a->pos[i];
@@ -666,16 +687,16 @@ yc_cmd_vm(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	if (a->npos > 2)
 		return yc_usage(cmd, "unexpected argument '%s'", a->pos[2]);
 	if (strcmp(sub, "delete") == 0) {
-		argv[0] = (char *)"vms";
+		argv[0] = (char *)topo_kind_get(TOPO_KIND_VM)->plural;
 		argv[1] = a->pos[1];
 		b.pos = argv;
 		b.npos = 2;
 		return yc_cmd_named(y, yc_cmd_find("delete"), &b);
 	}
 	if (strcmp(sub, "start") == 0 || strcmp(sub, "stop") == 0) {
-		char method[16];
+		const char *method = strcmp(sub, "start") == 0 ?
+				     YARDD_M_VM_START : YARDD_M_VM_STOP;
 
-		snprintf(method, sizeof(method), "vm.%s", sub);
 		if (yc_call(y, method, json_pack("{s:s}", "name", a->pos[1]),
 			    &res) < 0)
 			return YC_EXIT_FAIL;

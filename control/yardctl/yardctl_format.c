@@ -14,45 +14,29 @@
 
 /* ---- Kinds ---- */
 
-static const struct {
-	const char *name;
-	const char *plural;
-	const char *const *keys;	/* Schema order, for get's output. */
-} yc_kinds[YC_KIND_MAX] = {
-	[YC_NETWORK] = { "network", "networks", (const char *const[]){
-		"name", "vni", "mac_limit", "ageing", "arp_suppress", NULL } },
-	[YC_PORT] = { "port", "ports", (const char *const[]){
+/* Each kind's keys in schema order, for get's output. */
+static const char *const *const yc_kind_keys[TOPO_KIND_MAX] = {
+	[TOPO_KIND_NETWORK] = (const char *const[]){
+		"name", "vni", "mac_limit", "ageing", "arp_suppress", NULL },
+	[TOPO_KIND_PORT] = (const char *const[]){
 		"name", "kind", "network", "trunk", "mac", "ips", "security",
-		"socket", "devargs", NULL } },
-	[YC_ROUTER] = { "router", "routers", (const char *const[]){
-		"name", "interfaces", "routes", NULL } },
-	[YC_FLOW] = { "flow", "flows", (const char *const[]){
-		"name", "priority", "network", "match", "action", NULL } },
-	[YC_VM] = { "vm", "vms", (const char *const[]){
+		"socket", "devargs", NULL },
+	[TOPO_KIND_ROUTER] = (const char *const[]){
+		"name", "interfaces", "routes", NULL },
+	[TOPO_KIND_FLOW] = (const char *const[]){
+		"name", "priority", "network", "match", "action", NULL },
+	[TOPO_KIND_VM] = (const char *const[]){
 		"name", "cpus", "memory", "nics", "accel", "kernel", "initrd",
-		"cmdline", "disk", NULL } },
+		"cmdline", "disk", NULL },
 };
 
-const char *
-yc_kind_name(enum yc_kind k)
-{
-	return yc_kinds[k].name;
-}
-
-const char *
-yc_kind_plural(enum yc_kind k)
-{
-	return yc_kinds[k].plural;
-}
-
-int
+const struct topo_kind_info *
 yc_kind_parse(const char *s)
 {
-	for (int k = 0; k < YC_KIND_MAX; k++)
-		if (strcmp(s, yc_kinds[k].name) == 0 ||
-		    strcmp(s, yc_kinds[k].plural) == 0)
-			return k;
-	return -1;
+	const struct topo_kind_info *k = topo_kind_from_name(s);
+
+	/* A single kind (the overlay) has no names to list or get. */
+	return k != NULL && !k->single ? k : NULL;
 }
 
 void
@@ -355,10 +339,10 @@ yc_table_print(struct yc_table *t)
 
 /* The value a key takes when the canonical form omits it; NULL if none. */
 static json_t *
-yc_default(enum yc_kind k, const char *key, json_t *obj)
+yc_default(const struct topo_kind_info *k, const char *key, json_t *obj)
 {
-	switch (k) {
-	case YC_NETWORK:
+	switch (k->kind) {
+	case TOPO_KIND_NETWORK:
 		if (strcmp(key, "mac_limit") == 0)
 			return json_integer(TOPO_MAC_LIMIT_DEFAULT);
 		if (strcmp(key, "ageing") == 0)
@@ -366,13 +350,13 @@ yc_default(enum yc_kind k, const char *key, json_t *obj)
 		if (strcmp(key, "arp_suppress") == 0)
 			return json_false();
 		break;
-	case YC_PORT:
+	case TOPO_KIND_PORT:
 		if (strcmp(key, "security") == 0 &&
 		    json_is_string(json_object_get(obj, "kind")))
 			return json_boolean(strcmp(yc_str(json_object_get(
 				obj, "kind")), "vhost") == 0);
 		break;
-	case YC_VM:
+	case TOPO_KIND_VM:
 		if (strcmp(key, "cpus") == 0)
 			return json_integer(1);
 		if (strcmp(key, "memory") == 0)
@@ -388,9 +372,9 @@ yc_default(enum yc_kind k, const char *key, json_t *obj)
 
 /* A new object: `obj` in schema order with defaults filled in. */
 static json_t *
-yc_object_full(enum yc_kind k, json_t *obj)
+yc_object_full(const struct topo_kind_info *k, json_t *obj)
 {
-	const char *const *keys = yc_kinds[k].keys;
+	const char *const *keys = yc_kind_keys[k->kind];
 	json_t *full = json_object(), *v;
 	const char *key;
 
@@ -499,27 +483,27 @@ yc_flow_action_cell(json_t *flow)
 }
 
 static void
-yc_list_row(struct yc_table *t, enum yc_kind k, json_t *o, char *status)
+yc_list_row(struct yc_table *t, const struct topo_kind_info *k, json_t *o, char *status)
 {
 #define C(key) yc_cell(json_object_get(o, key))
-	switch (k) {
-	case YC_NETWORK:
+	switch (k->kind) {
+	case TOPO_KIND_NETWORK:
 		yc_table_add(t, C("name"), C("vni"), C("mac_limit"),
 			     C("ageing"), status);
 		break;
-	case YC_PORT:
+	case TOPO_KIND_PORT:
 		yc_table_add(t, C("name"), C("kind"), yc_port_network_cell(o),
 			     C("mac"), C("ips"), C("security"), status);
 		break;
-	case YC_ROUTER:
+	case TOPO_KIND_ROUTER:
 		yc_table_add(t, C("name"), yc_router_ifaces_cell(o),
 			     yc_router_routes_cell(o), status);
 		break;
-	case YC_FLOW:
+	case TOPO_KIND_FLOW:
 		yc_table_add(t, C("name"), C("priority"), C("network"),
 			     yc_flow_action_cell(o), status);
 		break;
-	case YC_VM:
+	case TOPO_KIND_VM:
 		yc_table_add(t, C("name"), C("cpus"), C("memory"), C("nics"),
 			     C("accel"), status);
 		break;
@@ -531,22 +515,22 @@ yc_list_row(struct yc_table *t, enum yc_kind k, json_t *o, char *status)
 }
 
 int
-yc_print_list(enum yc_kind k, json_t *res)
+yc_print_list(const struct topo_kind_info *k, json_t *res)
 {
-	static const char *const heads[YC_KIND_MAX][8] = {
-		[YC_NETWORK] = { "NAME", "VNI", "MAC_LIMIT", "AGEING",
+	static const char *const heads[TOPO_KIND_MAX][8] = {
+		[TOPO_KIND_NETWORK] = { "NAME", "VNI", "MAC_LIMIT", "AGEING",
 				 "STATUS" },
-		[YC_PORT] = { "NAME", "KIND", "NETWORK", "MAC", "IPS",
+		[TOPO_KIND_PORT] = { "NAME", "KIND", "NETWORK", "MAC", "IPS",
 			      "SECURITY", "STATUS" },
-		[YC_ROUTER] = { "NAME", "INTERFACES", "ROUTES", "STATUS" },
-		[YC_FLOW] = { "NAME", "PRIORITY", "NETWORK", "ACTION",
+		[TOPO_KIND_ROUTER] = { "NAME", "INTERFACES", "ROUTES", "STATUS" },
+		[TOPO_KIND_FLOW] = { "NAME", "PRIORITY", "NETWORK", "ACTION",
 			      "STATUS" },
-		[YC_VM] = { "NAME", "CPUS", "MEMORY", "NICS", "ACCEL",
+		[TOPO_KIND_VM] = { "NAME", "CPUS", "MEMORY", "NICS", "ACCEL",
 			    "STATUS" },
 	};
-	static const char *const align[YC_KIND_MAX] = {
-		[YC_NETWORK] = "lrrrl", [YC_PORT] = "lllllll",
-		[YC_ROUTER] = "llll", [YC_FLOW] = "lrlll", [YC_VM] = "lrrlll",
+	static const char *const align[TOPO_KIND_MAX] = {
+		[TOPO_KIND_NETWORK] = "lrrrl", [TOPO_KIND_PORT] = "lllllll",
+		[TOPO_KIND_ROUTER] = "llll", [TOPO_KIND_FLOW] = "lrlll", [TOPO_KIND_VM] = "lrrlll",
 	};
 	struct yc_table t;
 	json_t *entry;
@@ -556,7 +540,7 @@ yc_print_list(enum yc_kind k, json_t *res)
 		yc_bad_answer("a list was expected");
 		return -EPROTO;
 	}
-	yc_table_init(&t, heads[k], align[k]);
+	yc_table_init(&t, heads[k->kind], align[k->kind]);
 	json_array_foreach(res, i, entry) {
 		json_t *full = yc_object_full(k, json_object_get(entry,
 								  "object"));
@@ -569,7 +553,7 @@ yc_print_list(enum yc_kind k, json_t *res)
 }
 
 int
-yc_print_get(enum yc_kind k, json_t *res)
+yc_print_get(const struct topo_kind_info *k, json_t *res)
 {
 	json_t *obj = json_object_get(res, "object"), *full, *v, *item;
 	const char *key;

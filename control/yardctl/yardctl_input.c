@@ -246,9 +246,9 @@ parse_error:
 }
 
 json_t *
-yc_object_from_file(enum yc_kind k, const char *path)
+yc_object_from_file(const struct topo_kind_info *k, const char *path)
 {
-	const char *plural = yc_kind_plural(k);
+	const char *plural = k->plural;
 	json_t *doc, *list, *obj = NULL;
 	size_t len;
 	char *text = yc_file_read(path, &len);
@@ -274,7 +274,7 @@ yc_object_from_file(enum yc_kind k, const char *path)
 	} else {
 		fprintf(stderr, "yardctl: %s: expected one %s object "
 			"(key: value lines, or {...})\n", path,
-			yc_kind_name(k));
+			k->singular);
 	}
 	json_decref(doc);
 	return obj;

@@ -17,20 +17,21 @@
 
 #include <jansson.h>
 
+#include "topology.h"
+
 /** Exit statuses. */
 #define YC_EXIT_OK	0	/**< Done. */
 #define YC_EXIT_FAIL	1	/**< The request failed, or yardd is unreachable. */
 #define YC_EXIT_USAGE	2	/**< Bad command line. */
 
-/** The object kinds of topology schema v1 that have names. */
-enum yc_kind { YC_NETWORK, YC_PORT, YC_ROUTER, YC_FLOW, YC_VM, YC_KIND_MAX };
-
-/** "network", ...: the singular, also the method prefix ("network.get"). */
-const char *yc_kind_name(enum yc_kind k);
-/** "networks", ...: the plural, also the topology document's key. */
-const char *yc_kind_plural(enum yc_kind k);
-/** Parse a kind, singular or plural. Returns the kind or -1. */
-int yc_kind_parse(const char *s);
+/**
+ * Parse a kind as a person types it, singular or plural ("port", "ports"):
+ * the kinds of TOPO_KINDS() (topology.h) that are lists of named objects.
+ *
+ * @return
+ *   The kind, or NULL.
+ */
+const struct topo_kind_info *yc_kind_parse(const char *s);
 
 /** Print "yardctl: out of memory" and exit YC_EXIT_FAIL. */
 __attribute__((noreturn)) void yc_die_nomem(void);
@@ -55,7 +56,7 @@ char *yc_file_read(const char *path, size_t *len);
  * @return
  *   A new object, or NULL.
  */
-json_t *yc_object_from_file(enum yc_kind k, const char *path);
+json_t *yc_object_from_file(const struct topo_kind_info *k, const char *path);
 
 /**
  * Set keys of `obj` from command-line pairs: KEY=VALUE (typed as described
@@ -71,9 +72,9 @@ int yc_pairs_apply(json_t *obj, int n, char **pairs);
 /** apply: the summary line, then one "+ kind/name" line per change. */
 int yc_print_apply(json_t *res, bool dry_run);
 /** list KIND: one row per object, defaults filled in. */
-int yc_print_list(enum yc_kind k, json_t *res);
+int yc_print_list(const struct topo_kind_info *k, json_t *res);
 /** get KIND NAME: the object as YAML-ish lines, then status and message. */
-int yc_print_get(enum yc_kind k, json_t *res);
+int yc_print_get(const struct topo_kind_info *k, json_t *res);
 /** stats ports: yard-dp's port.stats as a table. */
 int yc_print_stats_ports(json_t *res);
 /** stats nodes: yard-dp's stats.nodes as a table. */

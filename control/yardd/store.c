@@ -15,23 +15,9 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
 #include "rpc.h"
-
-/* The document's keys, in the order load() gives them and save() walks them. */
-static const struct store_kind {
-	const char *key;	/* Document key and objects.kind. */
-	const char *singular;	/* Prefix of the delta's "kind/name". */
-	bool single;		/* The overlay: one object, no name. */
-} store_kinds[] = {
-	{ "networks", "network", false },
-	{ "ports", "port", false },
-	{ "routers", "router", false },
-	{ "overlay", "overlay", true },
-	{ "flows", "flow", false },
-	{ "vms", "vm", false },
-};
-#define STORE_N_KINDS (sizeof(store_kinds) / sizeof(store_kinds[0]))
+#include "store.h"
+#include "topology.h"
 
 #define STORE_SCHEMA_SQL						\
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"		\
@@ -436,7 +422,7 @@ store_errmsg(const struct store *s)
 /* ---- Load ---- */
 
 static int
-store_kind_load(struct store *s, const struct store_kind *k, json_t *doc)
+store_kind_load(struct store *s, const struct topo_kind_info *k, json_t *doc)
 {
 	json_t *list = NULL, *obj;
 	json_error_t jerr;
@@ -445,23 +431,23 @@ store_kind_load(struct store *s, const struct store_kind *k, json_t *doc)
 
 	if (!k->single) {
 		list = json_array();
-		if (list == NULL || json_object_set_new(doc, k->key, list) < 0)
+		if (list == NULL || json_object_set_new(doc, k->plural, list) < 0)
 			return store_fail(s, -ENOMEM, "out of memory");
 	}
-	sqlite3_bind_text(s->kind_select, 1, k->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->kind_select, 1, k->plural, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s->kind_select)) == SQLITE_ROW) {
 		body = (const char *)sqlite3_column_text(s->kind_select, 2);
 		obj = json_loads(body ? body : "", JSON_REJECT_DUPLICATES, &jerr);
 		if (!json_is_object(obj)) {
 			ret = store_fail(s, -EIO, "%s/%s: stored body is not a"
-					 " JSON object: %s", k->key,
+					 " JSON object: %s", k->plural,
 					 sqlite3_column_text(s->kind_select, 0),
 					 obj ? "wrong type" : jerr.text);
 			json_decref(obj);
 			break;
 		}
 		if (k->single)
-			rc = json_object_set_new(doc, k->key, obj);
+			rc = json_object_set_new(doc, k->plural, obj);
 		else
 			rc = json_array_append_new(list, obj);
 		if (rc < 0) {
@@ -495,8 +481,9 @@ store_load(struct store *s)
 		goto fail;
 	if (store_generation_read(s) < 0)
 		goto fail_rollback;
-	for (i = 0; i < STORE_N_KINDS; i++)
-		if (store_kind_load(s, &store_kinds[i], doc) < 0)
+	/* Kinds in dependency order: the document's key order. */
+	for (i = 0; i < TOPO_KIND_MAX; i++)
+		if (store_kind_load(s, topo_kind_get(i), doc) < 0)
 			goto fail_rollback;
 	if (store_exec(s, "COMMIT") < 0)
 		goto fail_rollback;
@@ -522,22 +509,11 @@ store_delta_release(struct store_delta *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static const struct store_kind *
-store_kind_find(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < STORE_N_KINDS; i++)
-		if (strcmp(store_kinds[i].key, key) == 0)
-			return &store_kinds[i];
-	return NULL;
-}
-
 /* Objects of kind `k` in `doc`: 0 or 1 for the overlay. */
 static size_t
-store_doc_count(const json_t *doc, const struct store_kind *k)
+store_doc_count(const json_t *doc, const struct topo_kind_info *k)
 {
-	json_t *v = json_object_get(doc, k->key);
+	json_t *v = json_object_get(doc, k->plural);
 
 	if (k->single)
 		return json_is_object(v) ? 1 : 0;
@@ -545,10 +521,10 @@ store_doc_count(const json_t *doc, const struct store_kind *k)
 }
 
 static json_t *
-store_doc_item(const json_t *doc, const struct store_kind *k, size_t i,
+store_doc_item(const json_t *doc, const struct topo_kind_info *k, size_t i,
 	       const char **name)
 {
-	json_t *v = json_object_get(doc, k->key);
+	json_t *v = json_object_get(doc, k->plural);
 
 	if (k->single) {
 		*name = "";
@@ -563,7 +539,7 @@ store_doc_item(const json_t *doc, const struct store_kind *k, size_t i,
 static int
 store_doc_check(struct store *s, const json_t *doc)
 {
-	const struct store_kind *k;
+	const struct topo_kind_info *k;
 	json_t *list, *obj, *name, *seen;
 	const char *key;
 	size_t i;
@@ -572,7 +548,7 @@ store_doc_check(struct store *s, const json_t *doc)
 	if (!json_is_object(doc))
 		return store_fail(s, -EINVAL, "the document is not an object");
 	json_object_foreach((json_t *)doc, key, list) {
-		k = store_kind_find(key);
+		k = topo_kind_from_key(key);
 		if (k == NULL)
 			return store_fail(s, -EINVAL, "'%s' is not a kind;"
 					  " expected networks, ports, routers,"
@@ -635,7 +611,7 @@ store_rows_free(struct store_rows *r)
 
 /* Read the stored rows of kind `k`, in stored order, with a name index. */
 static int
-store_rows_read(struct store *s, const struct store_kind *k,
+store_rows_read(struct store *s, const struct topo_kind_info *k,
 		struct store_rows *r)
 {
 	struct store_row *row, *nv;
@@ -645,7 +621,7 @@ store_rows_read(struct store *s, const struct store_kind *k,
 	r->index = json_object();
 	if (r->index == NULL)
 		return store_fail(s, -ENOMEM, "out of memory");
-	sqlite3_bind_text(s->kind_select, 1, k->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->kind_select, 1, k->plural, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s->kind_select)) == SQLITE_ROW) {
 		if (r->n == r->cap) {
 			r->cap = r->cap ? 2 * r->cap : 64;
@@ -717,12 +693,12 @@ store_body_equal(struct store *s, const char *stored, const char *text,
 }
 
 static int
-store_delta_add(struct store *s, json_t *names, const struct store_kind *k,
+store_delta_add(struct store *s, json_t *names, const struct topo_kind_info *k,
 		const char *name)
 {
 	json_t *v;
 
-	v = k->single ? json_string(k->key) :
+	v = k->single ? json_string(k->plural) :
 		json_sprintf("%s/%s", k->singular, name);
 	if (json_array_append_new(names, v) < 0)
 		return store_fail(s, -ENOMEM, "out of memory");
@@ -731,10 +707,11 @@ store_delta_add(struct store *s, json_t *names, const struct store_kind *k,
 
 /* Bind (kind, name[, pos[, body]]) and run one of the row statements. */
 static int
-store_row_write(struct store *s, sqlite3_stmt *st, const struct store_kind *k,
-		const char *name, int64_t pos, const char *body)
+store_row_write(struct store *s, sqlite3_stmt *st,
+		const struct topo_kind_info *k, const char *name, int64_t pos,
+		const char *body)
 {
-	sqlite3_bind_text(st, 1, k->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, k->plural, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	if (st != s->obj_delete)
 		sqlite3_bind_int64(st, 3, pos);
@@ -745,7 +722,7 @@ store_row_write(struct store *s, sqlite3_stmt *st, const struct store_kind *k,
 
 /* Save object `obj` of kind `k` at position `pos` of its list. */
 static int
-store_object_save(struct store *s, const struct store_kind *k,
+store_object_save(struct store *s, const struct topo_kind_info *k,
 		  struct store_rows *rows, const char *name, const json_t *obj,
 		  int64_t pos, bool dry_run, struct store_delta *d,
 		  bool *written)
@@ -797,8 +774,9 @@ out:
 }
 
 static int
-store_kind_save(struct store *s, const json_t *doc, const struct store_kind *k,
-		bool dry_run, struct store_delta *d, bool *written)
+store_kind_save(struct store *s, const json_t *doc,
+		const struct topo_kind_info *k, bool dry_run,
+		struct store_delta *d, bool *written)
 {
 	struct store_rows rows = { 0 };
 	struct store_row *row;
@@ -867,8 +845,8 @@ store_save(struct store *s, const json_t *doc, bool dry_run,
 	ret = store_generation_read(s);
 	if (ret < 0)
 		goto fail_rollback;
-	for (i = 0; i < STORE_N_KINDS; i++) {
-		ret = store_kind_save(s, doc, &store_kinds[i], dry_run, &d,
+	for (i = 0; i < TOPO_KIND_MAX; i++) {
+		ret = store_kind_save(s, doc, topo_kind_get(i), dry_run, &d,
 				      &written);
 		if (ret < 0)
 			goto fail_rollback;

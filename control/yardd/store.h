@@ -2,8 +2,9 @@
 /*
  * yardd's store: the desired state kept in one SQLite file.
  *
- * The store knows one thing of the topology schema: the desired state is a
- * JSON document
+ * The store knows two things of the topology schema: its list of kinds
+ * (TOPO_KINDS() in topology.h), whose plurals are the document's keys in
+ * the order below, and that the desired state is a JSON document
  *
  *   {"networks": [obj...], "ports": [...], "routers": [...],
  *    "overlay": obj, "flows": [...], "vms": [...]}

@@ -14,6 +14,7 @@
 
 #include "rpc.h"
 #include "store.h"
+#include "topology.h"
 
 struct yardd {
 	struct rpc_server *srv;
@@ -32,9 +33,6 @@ struct yardd {
 	int vm_accel;			/* enum hv_accel for VMs that say auto. */
 };
 
-/* Kinds of the topology document, in the order of the schema. */
-extern const char *const yardd_kinds[];	/* "networks", ..., NULL */
-
 void yardd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* yardd_api.c */
@@ -46,8 +44,9 @@ int yardd_api_register(struct yardd *d);
 void yardd_dp_poll(struct yardd *d);
 
 /**
- * Make yard-dp hold the desired networks and ports: read what it has,
- * send only the difference. Failures of single objects are kept in
+ * Make yard-dp hold the desired objects of the kinds it programs (those
+ * with yard-dp methods in TOPO_KINDS()): read what it has, send only the
+ * difference. Failures of single objects are kept in
  * d->errors; a transport failure drops the connection.
  */
 void yardd_sync(struct yardd *d);
@@ -57,11 +56,17 @@ int yardd_dp_call(struct yardd *d, const char *method, json_t *params,
 		  json_t **result, struct rpc_error *err);
 
 /**
- * Status of a stored object: "programmed", "pending", "unprogrammed" or
- * "error" (then *message is set, borrowed).
+ * Status of a stored object of kind `k` ("" names the one object of a
+ * single kind): "programmed", "pending", "unprogrammed" or "error" (then
+ * *message is set, borrowed).
  */
-const char *yardd_object_status(const struct yardd *d, const char *kind,
+const char *yardd_object_status(const struct yardd *d,
+				const struct topo_kind_info *k,
 				const char *name, const char **message);
+
+/** The key of an object in d->errors: "ports/vm1-eth0". */
+void yardd_object_key(char *buf, size_t len, const struct topo_kind_info *k,
+		      const char *name);
 
 /* yardd_vm.c */
 

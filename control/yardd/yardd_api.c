@@ -12,26 +12,7 @@
 
 #include "topology.h"
 #include "yardd.h"
-
-const char *const yardd_kinds[] = {
-	"networks", "ports", "routers", "overlay", "flows", "vms", NULL,
-};
-
-/* "network" (a method's prefix) -> "networks" (a document key). */
-static const char *
-kind_key(const char *singular)
-{
-	static const char *const map[][2] = {
-		{ "network", "networks" }, { "port", "ports" },
-		{ "router", "routers" }, { "flow", "flows" }, { "vm", "vms" },
-		{ "overlay", "overlay" },
-	};
-
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(map[i][0], singular) == 0)
-			return map[i][1];
-	return NULL;
-}
+#include "yardd_api.h"
 
 /*
  * A message from the parser of a document we built ourselves carries a
@@ -87,20 +68,22 @@ state_commit_topo(struct yardd *d, struct topo *t, bool dry_run,
 static void
 name_path(json_t *doc, const char *msg, char *out, size_t len)
 {
-	for (unsigned int k = 0; yardd_kinds[k] != NULL; k++) {
-		const char *kind = yardd_kinds[k], *name;
-		size_t klen = strlen(kind);
+	for (unsigned int i = 0; i < TOPO_KIND_MAX; i++) {
+		const struct topo_kind_info *k = topo_kind_get(i);
+		size_t klen = strlen(k->plural);
 		unsigned long idx;
+		const char *name;
 		char *end;
 
-		if (strncmp(msg, kind, klen) != 0 || msg[klen] != '[')
+		if (k->single || strncmp(msg, k->plural, klen) != 0 ||
+		    msg[klen] != '[')
 			continue;
 		idx = strtoul(msg + klen + 1, &end, 10);
-		name = json_string_value(json_object_get(
-			json_array_get(json_object_get(doc, kind), idx), "name"));
+		name = json_string_value(json_object_get(json_array_get(
+			json_object_get(doc, k->plural), idx), "name"));
 		if (*end != ']' || name == NULL)
 			break;
-		snprintf(out, len, "%.*s '%s' (%.*s)%s", (int)klen - 1, kind, name,
+		snprintf(out, len, "%s '%s' (%.*s)%s", k->singular, name,
 			 (int)(end + 1 - msg), msg, end + 1);
 		return;
 	}
@@ -210,20 +193,20 @@ m_export(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 
 struct kind_ctx {
 	struct yardd *d;
-	const char *kind;	/* Document key: "networks", ..., "overlay". */
-	char singular[16];
+	const struct topo_kind_info *k;
 };
 
-static struct kind_ctx kind_ctxs[8];
+static struct kind_ctx kind_ctxs[TOPO_KIND_MAX];
 
 static json_t *
-object_with_status(const struct yardd *d, const char *kind, json_t *obj)
+object_with_status(const struct yardd *d, const struct topo_kind_info *k,
+		   json_t *obj)
 {
 	const char *name = json_string_value(json_object_get(obj, "name"));
 	const char *msg, *status;
 	json_t *o;
 
-	status = yardd_object_status(d, kind, name ? name : "", &msg);
+	status = yardd_object_status(d, k, name ? name : "", &msg);
 	o = json_pack("{s:O, s:s}", "object", obj, "status", status);
 	if (msg != NULL)
 		json_object_set_new(o, "message", json_string(msg));
@@ -247,14 +230,14 @@ find(json_t *list, const char *name)
 static int
 m_list(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
-	struct kind_ctx *k = ctx;
+	struct kind_ctx *c = ctx;
 	json_t *list = json_array(), *o;
 	size_t i;
 
 	(void)params;
 	(void)err;
-	json_array_foreach(json_object_get(k->d->desired, k->kind), i, o)
-		json_array_append_new(list, object_with_status(k->d, k->kind, o));
+	json_array_foreach(json_object_get(c->d->desired, c->k->plural), i, o)
+		json_array_append_new(list, object_with_status(c->d, c->k, o));
 	*result = list;
 	return 0;
 }
@@ -262,24 +245,24 @@ m_list(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 static int
 m_get(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
-	struct kind_ctx *k = ctx;
+	struct kind_ctx *c = ctx;
 	const char *name;
 	ssize_t at;
 
 	if (rpc_param_str(params, "name", &name, err) < 0)
 		return -EINVAL;
-	at = find(json_object_get(k->d->desired, k->kind), name);
+	at = find(json_object_get(c->d->desired, c->k->plural), name);
 	if (at < 0)
 		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "params.name: no %s "
-				     "called '%s'", k->singular, name);
-	*result = object_with_status(k->d, k->kind,
-		json_array_get(json_object_get(k->d->desired, k->kind), (size_t)at));
+				     "called '%s'", c->k->singular, name);
+	*result = object_with_status(c->d, c->k,
+		json_array_get(json_object_get(c->d->desired, c->k->plural), (size_t)at));
 	return 0;
 }
 
 /* create (at < 0 wanted), update (at >= 0 wanted) or delete (obj NULL). */
 static int
-change(struct kind_ctx *k, json_t *params, bool create, bool del,
+change(struct kind_ctx *c, json_t *params, bool create, bool del,
        json_t **result, struct rpc_error *err)
 {
 	json_t *doc, *list, *obj = NULL;
@@ -296,29 +279,29 @@ change(struct kind_ctx *k, json_t *params, bool create, bool del,
 		obj = json_object_get(params, "object");
 		if (!json_is_object(obj))
 			return rpc_error_set(err, RPC_ERR_PARAMS, "params.object: a "
-					     "%s object is expected", k->singular);
+					     "%s object is expected", c->k->singular);
 		name = json_string_value(json_object_get(obj, "name"));
 		if (name == NULL)
 			return rpc_error_set(err, RPC_ERR_PARAMS, "params.object."
 					     "name: a string is required");
 	}
-	doc = json_deep_copy(k->d->desired);
-	list = json_object_get(doc, k->kind);
+	doc = json_deep_copy(c->d->desired);
+	list = json_object_get(doc, c->k->plural);
 	if (list == NULL) {
 		list = json_array();
-		json_object_set_new(doc, k->kind, list);
+		json_object_set_new(doc, c->k->plural, list);
 	}
 	at = find(list, name);
 	if (create && at >= 0) {
 		json_decref(doc);
 		return rpc_error_set(err, RPC_ERR_EXISTS, "params.object.name: %s "
-				     "'%s' exists already", k->singular, name);
+				     "'%s' exists already", c->k->singular, name);
 	}
 	if (!create && at < 0) {
 		json_decref(doc);
 		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "params.%sname: no %s "
 				     "called '%s'", del ? "" : "object.",
-				     k->singular, name);
+				     c->k->singular, name);
 	}
 	if (create)
 		json_array_append(list, obj);
@@ -327,8 +310,8 @@ change(struct kind_ctx *k, json_t *params, bool create, bool del,
 	else
 		json_array_set(list, (size_t)at, obj);
 	snprintf(what, sizeof(what), "cannot %s %s '%s': ",
-		 create ? "create" : del ? "delete" : "update", k->singular, name);
-	rc = state_commit(k->d, doc, "object", false, what, false, &delta, err);
+		 create ? "create" : del ? "delete" : "update", c->k->singular, name);
+	rc = state_commit(c->d, doc, "object", false, what, false, &delta, err);
 	store_delta_release(&delta);
 	if (rc < 0)
 		return rc;
@@ -336,7 +319,7 @@ change(struct kind_ctx *k, json_t *params, bool create, bool del,
 		const char *msg;
 
 		*result = json_pack("{s:s, s:s}", "name", name, "status",
-				    yardd_object_status(k->d, k->kind, name, &msg));
+				    yardd_object_status(c->d, c->k, name, &msg));
 	}
 	return 0;
 }
@@ -359,61 +342,67 @@ m_delete(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	return change(ctx, params, false, true, result, err);
 }
 
-/* The overlay is one object, without a name. */
+/* A single kind (the overlay) is one object, without a name. */
 static int
-m_overlay_get(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+m_one_get(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
-	struct yardd *d = ctx;
-	json_t *o = json_object_get(d->desired, "overlay");
+	struct kind_ctx *c = ctx;
+	json_t *o = json_object_get(c->d->desired, c->k->plural);
 
 	(void)params;
 	if (o == NULL)
-		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no overlay is set");
-	*result = json_pack("{s:O, s:s}", "object", o, "status", "pending");
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no %s is set",
+				     c->k->singular);
+	*result = object_with_status(c->d, c->k, o);
 	return 0;
 }
 
+/* Set (obj) or delete (obj NULL) the object of a single kind. */
 static int
-overlay_change(struct yardd *d, json_t *obj, json_t **result,
-	       struct rpc_error *err)
+one_change(struct kind_ctx *c, json_t *obj, json_t **result,
+	   struct rpc_error *err)
 {
 	struct store_delta delta = { 0 };
-	json_t *doc = json_deep_copy(d->desired);
+	json_t *doc = json_deep_copy(c->d->desired);
+	const char *msg;
+	char what[64];
 	int rc;
 
 	if (obj != NULL)
-		json_object_set(doc, "overlay", obj);
-	else if (json_object_del(doc, "overlay") < 0) {
+		json_object_set(doc, c->k->plural, obj);
+	else if (json_object_del(doc, c->k->plural) < 0) {
 		json_decref(doc);
-		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no overlay is set");
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no %s is set",
+				     c->k->singular);
 	}
-	rc = state_commit(d, doc, "object", false,
-			  obj != NULL ? "cannot set the overlay: " :
-					"cannot delete the overlay: ",
-			  false, &delta, err);
+	snprintf(what, sizeof(what), "cannot %s the %s: ",
+		 obj != NULL ? "set" : "delete", c->k->singular);
+	rc = state_commit(c->d, doc, "object", false, what, false, &delta, err);
 	store_delta_release(&delta);
 	if (rc == 0 && obj != NULL)
-		*result = json_pack("{s:s}", "status", "pending");
+		*result = json_pack("{s:s}", "status",
+				    yardd_object_status(c->d, c->k, "", &msg));
 	return rc;
 }
 
 static int
-m_overlay_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+m_one_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
+	struct kind_ctx *c = ctx;
 	json_t *obj = json_object_get(params, "object");
 
 	if (!json_is_object(obj))
-		return rpc_error_set(err, RPC_ERR_PARAMS,
-				     "params.object: an overlay object is expected");
-	return overlay_change(ctx, obj, result, err);
+		return rpc_error_set(err, RPC_ERR_PARAMS, "params.object: an "
+				     "%s object is expected", c->k->singular);
+	return one_change(c, obj, result, err);
 }
 
 static int
-m_overlay_delete(void *ctx, json_t *params, json_t **result,
-		 struct rpc_error *err)
+m_one_delete(void *ctx, json_t *params, json_t **result,
+	     struct rpc_error *err)
 {
 	(void)params;
-	return overlay_change(ctx, NULL, result, err);
+	return one_change(ctx, NULL, result, err);
 }
 
 /* ---- Runtime queries, answered by yard-dp ---- */
@@ -443,8 +432,9 @@ m_status(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 
 	(void)params;
 	(void)err;
-	for (unsigned int i = 0; yardd_kinds[i] != NULL; i++) {
-		json_t *v = json_object_get(d->desired, yardd_kinds[i]);
+	for (unsigned int i = 0; i < TOPO_KIND_MAX; i++) {
+		json_t *v = json_object_get(d->desired,
+					    topo_kind_get(i)->plural);
 
 		objects += json_is_array(v) ? json_array_size(v) : v != NULL;
 	}
@@ -460,44 +450,53 @@ m_status(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	return 0;
 }
 
-int
-yardd_api_register(struct yardd *d)
+/* The methods of one kind: the list verbs, or the single verbs. */
+static int
+kind_register(struct yardd *d, const struct topo_kind_info *k)
 {
-	static const char *const singular[] = {
-		"network", "port", "router", "flow", "vm",
-	};
-	static const struct {
+	static const struct kind_verb {
 		const char *verb;
 		rpc_method_fn fn;
-	} verbs[] = {
-		{ "create", m_create }, { "update", m_update },
-		{ "delete", m_delete }, { "get", m_get }, { "list", m_list },
+	} list_verbs[] = {
+		{ YARDD_VERB_CREATE, m_create }, { YARDD_VERB_UPDATE, m_update },
+		{ YARDD_VERB_DELETE, m_delete }, { YARDD_VERB_GET, m_get },
+		{ YARDD_VERB_LIST, m_list }, { NULL, NULL },
+	}, single_verbs[] = {
+		{ YARDD_VERB_GET, m_one_get }, { YARDD_VERB_SET, m_one_set },
+		{ YARDD_VERB_DELETE, m_one_delete }, { NULL, NULL },
 	};
-	static const char *const proxied[][2] = {
-		{ "stats.ports", "port.stats" }, { "stats.nodes", "stats.nodes" },
-		{ "stats.drops", "stats.drops" }, { "fdb.list", "fdb.list" },
-	};
+	struct kind_ctx *c = &kind_ctxs[k->kind];
+	const struct kind_verb *v;
 	char method[64];
 	int rc = 0;
 
-	rc |= rpc_server_method_add(d->srv, "apply", m_apply, d);
-	rc |= rpc_server_method_add(d->srv, "export", m_export, d);
-	rc |= rpc_server_method_add(d->srv, "status", m_status, d);
-	rc |= rpc_server_method_add(d->srv, "overlay.get", m_overlay_get, d);
-	rc |= rpc_server_method_add(d->srv, "overlay.set", m_overlay_set, d);
-	rc |= rpc_server_method_add(d->srv, "overlay.delete", m_overlay_delete, d);
-	for (size_t i = 0; i < sizeof(singular) / sizeof(singular[0]); i++) {
-		struct kind_ctx *k = &kind_ctxs[i];
-
-		k->d = d;
-		k->kind = kind_key(singular[i]);
-		snprintf(k->singular, sizeof(k->singular), "%s", singular[i]);
-		for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++) {
-			snprintf(method, sizeof(method), "%s.%s", singular[i],
-				 verbs[v].verb);
-			rc |= rpc_server_method_add(d->srv, method, verbs[v].fn, k);
-		}
+	c->d = d;
+	c->k = k;
+	for (v = k->single ? single_verbs : list_verbs; v->verb != NULL; v++) {
+		if (yardd_kind_method(method, sizeof(method), k, v->verb) < 0)
+			return -ENAMETOOLONG;
+		rc |= rpc_server_method_add(d->srv, method, v->fn, c);
 	}
+	return rc < 0 ? -ENOMEM : 0;
+}
+
+int
+yardd_api_register(struct yardd *d)
+{
+	/* yardd's name, then yard-dp's. */
+	static const char *const proxied[][2] = {
+		{ YARDD_M_STATS_PORTS, "port.stats" },
+		{ YARDD_M_STATS_NODES, "stats.nodes" },
+		{ YARDD_M_STATS_DROPS, "stats.drops" },
+		{ YARDD_M_FDB_LIST, "fdb.list" },
+	};
+	int rc = 0;
+
+	rc |= rpc_server_method_add(d->srv, YARDD_M_APPLY, m_apply, d);
+	rc |= rpc_server_method_add(d->srv, YARDD_M_EXPORT, m_export, d);
+	rc |= rpc_server_method_add(d->srv, YARDD_M_STATUS, m_status, d);
+	for (unsigned int i = 0; i < TOPO_KIND_MAX; i++)
+		rc |= kind_register(d, topo_kind_get(i));
 	for (size_t i = 0; i < sizeof(proxied) / sizeof(proxied[0]); i++) {
 		proxy_ctxs[i].d = d;
 		proxy_ctxs[i].dp_method = proxied[i][1];

@@ -18,13 +18,6 @@
 #define RECONNECT_MS 500
 #define DP_TIMEOUT_MS 30000
 
-/* The kinds yard-dp acts on; the others are stored and reported pending. */
-static bool
-kind_programmed(const char *kind)
-{
-	return strcmp(kind, "networks") == 0 || strcmp(kind, "ports") == 0;
-}
-
 static uint64_t
 now_ms(void)
 {
@@ -88,14 +81,23 @@ yardd_dp_poll(struct yardd *d)
 	yardd_sync(d);
 }
 
-/* Index the objects of one kind of a document by name. */
+/*
+ * Index the objects of one kind of a document by name; the one object of a
+ * single kind (the overlay) has the name "".
+ */
 static json_t *
-by_name(json_t *doc, const char *kind)
+by_name(json_t *doc, const struct topo_kind_info *k)
 {
-	json_t *index = json_object(), *o;
+	json_t *index = json_object(), *list = json_object_get(doc, k->plural);
+	json_t *o;
 	size_t i;
 
-	json_array_foreach(json_object_get(doc, kind), i, o) {
+	if (k->single) {
+		if (json_is_object(list))
+			json_object_set(index, "", list);
+		return index;
+	}
+	json_array_foreach(list, i, o) {
 		const char *name = json_string_value(json_object_get(o, "name"));
 
 		if (name != NULL)
@@ -117,54 +119,108 @@ same_object(json_t *a, json_t *b)
 
 static void
 op_add(json_t *ops, json_t *owners, const char *method, json_t *params,
-       const char *kind, const char *name)
+       const struct topo_kind_info *k, const char *name)
 {
 	char owner[128];
 
-	snprintf(owner, sizeof(owner), "%s/%s", kind, name);
+	yardd_object_key(owner, sizeof(owner), k, name);
 	json_array_append_new(ops, json_pack("{s:s, s:o}", "method", method,
 					     "params", params));
 	json_array_append_new(owners, json_string(owner));
 }
 
-/* Operations that turn `actual` into `desired`, in an order that works. */
+/* What yard-dp holds and what it should hold, per programmed kind. */
+struct plan_side {
+	json_t *want[TOPO_KIND_MAX];
+	json_t *have[TOPO_KIND_MAX];
+};
+
+/* Delete the objects of kind `k` that yard-dp holds and should not. */
 static void
-plan(json_t *desired, json_t *actual, json_t *ops, json_t *owners)
+plan_deletes(struct plan_side *p, const struct topo_kind_info *k,
+	     json_t *ops, json_t *owners)
 {
-	json_t *want_net = by_name(desired, "networks");
-	json_t *want_port = by_name(desired, "ports");
-	json_t *have_net = by_name(actual, "networks");
-	json_t *have_port = by_name(actual, "ports");
 	const char *name;
 	json_t *o;
 
-	/* Ports go first so that networks can be deleted after them. */
-	json_object_foreach(have_port, name, o)
-		if (json_object_get(want_port, name) == NULL)
-			op_add(ops, owners, "port.del",
-			       json_pack("{s:s}", "name", name), "ports", name);
-	json_object_foreach(want_net, name, o) {
-		json_t *have = json_object_get(have_net, name);
+	json_object_foreach(p->have[k->kind], name, o)
+		if (json_object_get(p->want[k->kind], name) == NULL)
+			op_add(ops, owners, k->dp_del, k->single ? json_object() :
+			       json_pack("{s:s}", "name", name), k, name);
+}
 
-		if (have == NULL || !same_object(have, o))
-			op_add(ops, owners, "network.set", json_incref(o),
-			       "networks", name);
-	}
-	json_object_foreach(want_port, name, o) {
-		json_t *have = json_object_get(have_port, name);
+/*
+ * Whether some other programmed kind names objects of kind `k`: then an
+ * object of `k` may be deleted only once the objects naming it are gone or
+ * moved.
+ */
+static bool
+kind_referred(const struct topo_kind_info *k)
+{
+	for (unsigned int i = 0; i < TOPO_KIND_MAX; i++) {
+		const struct topo_kind_info *o = topo_kind_get(i);
 
-		if (have == NULL || !same_object(have, o))
-			op_add(ops, owners, "port.set", json_incref(o), "ports",
-			       name);
+		if (o != k && topo_kind_programmed(o) &&
+		    (o->refers & (1u << k->kind)))
+			return true;
 	}
-	json_object_foreach(have_net, name, o)
-		if (json_object_get(want_net, name) == NULL)
-			op_add(ops, owners, "network.del",
-			       json_pack("{s:s}", "name", name), "networks", name);
-	json_decref(want_net);
-	json_decref(want_port);
-	json_decref(have_net);
-	json_decref(have_port);
+	return false;
+}
+
+/*
+ * Operations that turn `actual` into `desired`, in an order that works,
+ * over the kinds yard-dp programs:
+ *   1. deletes of the kinds no other programmed kind refers to, last kind
+ *      first: they free what they held (a vhost socket, a device) for the
+ *      objects that step 2 creates;
+ *   2. sets (creates and updates) of every kind, in dependency order, so
+ *      an object arrives after the objects it names;
+ *   3. deletes of the kinds another programmed kind refers to, last kind
+ *      first: the objects that named them were deleted in step 1 or moved
+ *      away in step 2.
+ * With networks and ports: port deletes, network sets, port sets, network
+ * deletes.
+ */
+static void
+plan(json_t *desired, json_t *actual, json_t *ops, json_t *owners)
+{
+	struct plan_side p = { 0 };
+	const struct topo_kind_info *k;
+	const char *name;
+	unsigned int i;
+	json_t *o;
+
+	for (i = 0; i < TOPO_KIND_MAX; i++) {
+		k = topo_kind_get(i);
+		if (!topo_kind_programmed(k))
+			continue;
+		p.want[i] = by_name(desired, k);
+		p.have[i] = by_name(actual, k);
+	}
+	for (i = TOPO_KIND_MAX; i-- > 0;) {
+		k = topo_kind_get(i);
+		if (p.want[i] != NULL && !kind_referred(k))
+			plan_deletes(&p, k, ops, owners);
+	}
+	for (i = 0; i < TOPO_KIND_MAX; i++) {
+		k = topo_kind_get(i);
+		json_object_foreach(p.want[i], name, o) {
+			json_t *have = json_object_get(p.have[i], name);
+
+			if (have == NULL || !same_object(have, o))
+				op_add(ops, owners, k->dp_set, json_incref(o),
+				       k, name);
+		}
+	}
+	for (i = TOPO_KIND_MAX; i-- > 0;) {
+		k = topo_kind_get(i);
+		if (p.want[i] != NULL && kind_referred(k))
+			plan_deletes(&p, k, ops, owners);
+	}
+	for (i = 0; i < TOPO_KIND_MAX; i++) {
+		json_decref(p.want[i]);
+		json_decref(p.have[i]);
+	}
 }
 
 void
@@ -189,8 +245,8 @@ yardd_sync(struct yardd *d)
 
 	/* One batch; after a failed operation, go on with the next ones. */
 	while (start < n && d->dp != NULL) {
-		json_t *part = json_array(), *res = NULL;
-		unsigned int failed;
+		json_t *part = json_array(), *res = NULL, *op;
+		size_t failed;
 		int rc;
 
 		for (size_t i = start; i < n; i++)
@@ -200,9 +256,13 @@ yardd_sync(struct yardd *d)
 		json_decref(res);
 		if (rc == 0)
 			break;
-		if (d->dp == NULL || sscanf(err.message, "ops[%u]", &failed) != 1)
+		/* yard-dp names the operation that failed in the error's data. */
+		op = json_object_get(err.data, "op");
+		if (d->dp == NULL || !json_is_integer(op) ||
+		    json_integer_value(op) < 0 ||
+		    (size_t)json_integer_value(op) >= n - start)
 			break;
-		failed += (unsigned int)start;
+		failed = start + (size_t)json_integer_value(op);
 		json_object_set_new(d->errors,
 				    json_string_value(json_array_get(owners, failed)),
 				    json_string(err.message));
@@ -212,6 +272,7 @@ yardd_sync(struct yardd *d)
 		start = failed + 1;
 	}
 out:
+	rpc_error_clear(&err);
 	json_decref(actual);
 	json_decref(ops);
 	json_decref(owners);
@@ -219,21 +280,28 @@ out:
 	yardd_vms_sync(d);
 }
 
+void
+yardd_object_key(char *buf, size_t len, const struct topo_kind_info *k,
+		 const char *name)
+{
+	snprintf(buf, len, "%s/%s", k->plural, name);
+}
+
 const char *
-yardd_object_status(const struct yardd *d, const char *kind, const char *name,
-		    const char **message)
+yardd_object_status(const struct yardd *d, const struct topo_kind_info *k,
+		    const char *name, const char **message)
 {
 	char key[128];
 	json_t *e;
 
 	*message = NULL;
-	if (strcmp(kind, "vms") == 0)
+	if (k->kind == TOPO_KIND_VM)
 		return yardd_vm_status(d, name, message);
-	if (!kind_programmed(kind))
+	if (!topo_kind_programmed(k))
 		return "pending";
 	if (d->dp == NULL)
 		return "unprogrammed";
-	snprintf(key, sizeof(key), "%s/%s", kind, name);
+	yardd_object_key(key, sizeof(key), k, name);
 	e = json_object_get(d->errors, key);
 	if (e != NULL) {
 		*message = json_string_value(e);

@@ -21,6 +21,7 @@
 #include "topology.h"
 #include "rpc.h"
 #include "yardd.h"
+#include "yardd_api.h"
 
 #define STATUS_EVERY_MS 2000
 #define RESTART_BACKOFF_MS 5000
@@ -32,6 +33,8 @@
  */
 #define START_TIMEOUT_MS 15000
 #define STOPPED_FILE "stopped"
+/* The desired state's list of VMs. */
+#define VMS_KEY (topo_kind_get(TOPO_KIND_VM)->plural)
 
 struct vm_rt {
 	char name[TOPO_NAME_MAX];
@@ -249,7 +252,8 @@ nics_ready(const struct yardd *d, const struct topo_vm *tv)
 	if (d->dp == NULL)
 		return false;
 	for (unsigned int i = 0; i < tv->n_nics; i++)
-		if (strcmp(yardd_object_status(d, "ports", tv->nics[i], &msg),
+		if (strcmp(yardd_object_status(d, topo_kind_get(TOPO_KIND_PORT),
+					       tv->nics[i], &msg),
 			   "programmed") != 0)
 			return false;
 	return true;
@@ -263,7 +267,8 @@ yardd_vms_sync(struct yardd *d)
 	uint64_t now = now_ms();
 	bool check = now - last_status_ms >= STATUS_EVERY_MS;
 
-	if (json_array_size(json_object_get(d->desired, "vms")) == 0 && n_vms == 0)
+	if (json_array_size(json_object_get(d->desired, VMS_KEY)) == 0 &&
+	    n_vms == 0)
 		return;
 	t = topo_parse_json(d->desired, "desired", &terr);
 	if (t == NULL)
@@ -366,7 +371,7 @@ vm_name_arg(struct yardd *d, json_t *params, const char **name,
 {
 	if (rpc_param_str(params, "name", name, err) < 0)
 		return -EINVAL;
-	if (object_find(d, "vms", *name) == NULL)
+	if (object_find(d, VMS_KEY, *name) == NULL)
 		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "params.name: no vm "
 				     "called '%s'", *name);
 	return 0;
@@ -457,8 +462,8 @@ yardd_vm_api_register(struct yardd *d)
 {
 	int rc = 0;
 
-	rc |= rpc_server_method_add(d->srv, "vm.start", m_vm_start, d);
-	rc |= rpc_server_method_add(d->srv, "vm.stop", m_vm_stop, d);
-	rc |= rpc_server_method_add(d->srv, "vm.log", m_vm_log, d);
+	rc |= rpc_server_method_add(d->srv, YARDD_M_VM_START, m_vm_start, d);
+	rc |= rpc_server_method_add(d->srv, YARDD_M_VM_STOP, m_vm_stop, d);
+	rc |= rpc_server_method_add(d->srv, YARDD_M_VM_LOG, m_vm_log, d);
 	return rc < 0 ? -ENOMEM : 0;
 }

@@ -41,7 +41,7 @@ static void
 test_decode_valid(void **state)
 {
 	struct rpc_request req;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 
 	assert_int_equal(decode("{\"jsonrpc\":\"2.0\",\"method\":\"port.add\","
 				"\"params\":{\"name\":\"p1\"},\"id\":7}",
@@ -76,7 +76,7 @@ static void
 test_decode_notification(void **state)
 {
 	struct rpc_request req;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 
 	assert_int_equal(decode("{\"jsonrpc\":\"2.0\",\"method\":\"log\"}",
 				&req, &err), 0);
@@ -89,7 +89,7 @@ static void
 test_decode_bad_version(void **state)
 {
 	struct rpc_request req;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 
 	assert_int_equal(decode("{\"jsonrpc\":\"1.0\",\"method\":\"m\",\"id\":5}",
 				&req, &err), -EINVAL);
@@ -112,7 +112,7 @@ static void
 test_decode_method_not_string(void **state)
 {
 	struct rpc_request req;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 
 	assert_int_equal(decode("{\"jsonrpc\":\"2.0\",\"method\":42,\"id\":1}",
 				&req, &err), -EINVAL);
@@ -131,7 +131,7 @@ static void
 test_decode_params_scalar(void **state)
 {
 	struct rpc_request req;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 
 	assert_int_equal(decode("{\"jsonrpc\":\"2.0\",\"method\":\"m\","
 				"\"params\":3,\"id\":1}", &req, &err), -EINVAL);
@@ -145,7 +145,7 @@ static void
 test_decode_bad_id(void **state)
 {
 	struct rpc_request req;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 
 	assert_int_equal(decode("{\"jsonrpc\":\"2.0\",\"method\":\"m\","
 				"\"id\":1.5}", &req, &err), -EINVAL);
@@ -159,7 +159,7 @@ static void
 test_decode_batch(void **state)
 {
 	struct rpc_request req;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 
 	assert_int_equal(decode("[{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"id\":1}]",
 				&req, &err), -EINVAL);
@@ -176,7 +176,7 @@ static void
 test_decode_invalid_json(void **state)
 {
 	struct rpc_request req;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 
 	assert_int_equal(decode("{\"jsonrpc\":\"2.0\",,}", &req, &err),
 			 -EINVAL);
@@ -199,7 +199,7 @@ static void
 test_decode_deep_nesting(void **state)
 {
 	struct rpc_request req;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	size_t n = 100000;
 	char *s = malloc(n);
 
@@ -219,7 +219,7 @@ test_decode_truncated(void **state)
 {
 	const char *full = "{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"id\":1}";
 	struct rpc_request req;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	size_t len;
 
 	for (len = 0; len < strlen(full); len++) {
@@ -277,7 +277,7 @@ test_response_encode(void **state)
 static void
 test_response_encode_error(void **state)
 {
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	json_t *id = json_string("q1"), *v, *e;
 
 	rpc_error_set(&err, RPC_ERR_NOT_FOUND, "network '%s' does not exist",
@@ -291,6 +291,8 @@ test_response_encode_error(void **state)
 			 RPC_ERR_NOT_FOUND);
 	assert_string_equal(json_string_value(json_object_get(e, "message")),
 			    "network 'blue' does not exist");
+	/* No data, no "data" member. */
+	assert_null(json_object_get(e, "data"));
 	json_decref(v);
 	json_decref(id);
 
@@ -304,10 +306,43 @@ test_response_encode_error(void **state)
 }
 
 static void
+test_error_data(void **state)
+{
+	struct rpc_error err = { 0 };
+	json_t *v, *e;
+
+	/* Clearing a zeroed error is a no-op; NULL too. */
+	rpc_error_clear(&err);
+	rpc_error_clear(NULL);
+	assert_null(err.data);
+
+	rpc_error_set(&err, RPC_ERR_FAILED, "ops[2] (port.set): no network");
+	rpc_error_data_set(&err, json_pack("{s:i}", "op", 1));
+	/* A second data replaces the first, which is released (LSan). */
+	rpc_error_data_set(&err, json_pack("{s:i}", "op", 2));
+	v = line_parse(rpc_response_encode(NULL, NULL, &err));
+	e = json_object_get(v, "error");
+	assert_int_equal(json_integer_value(json_object_get(e, "code")),
+			 RPC_ERR_FAILED);
+	assert_string_equal(json_string_value(json_object_get(e, "message")),
+			    "ops[2] (port.set): no network");
+	assert_int_equal(json_integer_value(json_object_get(
+		json_object_get(e, "data"), "op")), 2);
+	json_decref(v);
+
+	/* The encoder borrows: the error still holds its data. */
+	assert_non_null(err.data);
+	rpc_error_clear(&err);
+	assert_null(err.data);
+	assert_int_equal(err.code, 0);
+	assert_string_equal(err.message, "");
+}
+
+static void
 test_request_encode(void **state)
 {
 	struct rpc_request req;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	char *line;
 
 	line = rpc_request_encode("vm.start", json_pack("{s:s}", "name", "vm1"),
@@ -331,7 +366,7 @@ test_param_helpers(void **state)
 	json_t *p = json_pack("{s:s, s:i, s:b, s:i}", "name", "p1", "vlan",
 			      5000, "up", 1, "n", 3);
 	json_t *arr = json_array();
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	const char *s = "unset";
 	long long n = -1;
 	bool b = false;
@@ -433,6 +468,13 @@ h_missing(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 }
 
 static int
+h_data(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	rpc_error_data_set(err, json_pack("{s:i}", "op", 7));
+	return rpc_error_set(err, RPC_ERR_FAILED, "ops[7] (port.set): no");
+}
+
+static int
 h_nocode(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
 	/* A result left behind on failure must not leak or be sent. */
@@ -499,6 +541,8 @@ fixture_setup(void **state)
 					       NULL), 0);
 	assert_int_equal(rpc_server_method_add(f->srv, "nocode", h_nocode,
 					       NULL), 0);
+	assert_int_equal(rpc_server_method_add(f->srv, "data", h_data, NULL),
+			 0);
 	assert_int_equal(rpc_server_method_add(f->srv, "big", h_big, NULL), 0);
 	assert_int_equal(rpc_server_method_add(f->srv, "notify", h_notify, f),
 			 0);
@@ -598,7 +642,7 @@ test_server_round_trip(void **state)
 {
 	struct fixture *f = *state;
 	struct rpc_client *c;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	json_t *res;
 	int rc, i;
 
@@ -634,7 +678,7 @@ test_server_errors(void **state)
 {
 	struct fixture *f = *state;
 	struct rpc_client *c;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	json_t *res = json_true();
 
 	c = rpc_client_connect(f->path, NULL);
@@ -650,11 +694,21 @@ test_server_errors(void **state)
 			 -EREMOTEIO);
 	assert_int_equal(err.code, RPC_ERR_NOT_FOUND);
 	assert_string_equal(err.message, "params.name: port 'p9' does not exist");
+	assert_null(err.data);
+
+	/* The error's data comes across; the next call releases it. */
+	assert_int_equal(rpc_client_call(c, "data", NULL, &res, &err),
+			 -EREMOTEIO);
+	assert_int_equal(err.code, RPC_ERR_FAILED);
+	assert_string_equal(err.message, "ops[7] (port.set): no");
+	assert_true(json_is_object(err.data));
+	assert_int_equal(json_integer_value(json_object_get(err.data, "op")), 7);
 
 	assert_int_equal(rpc_client_call(c, "nocode", NULL, &res, &err),
 			 -EREMOTEIO);
 	assert_int_equal(err.code, RPC_ERR_FAILED);
 	assert_contains(err.message, "nocode");
+	assert_null(err.data);
 
 	assert_int_equal(rpc_client_call(c, "sum", json_pack("{s:i}", "a", 1),
 					 &res, &err), -EREMOTEIO);
@@ -667,6 +721,15 @@ test_server_errors(void **state)
 					 &res, &err), 0);
 	assert_int_equal(json_integer_value(res), 3);
 	json_decref(res);
+
+	/* Data kept by the caller is released by rpc_error_clear(). */
+	assert_int_equal(rpc_client_call(c, "data", NULL, &res, &err),
+			 -EREMOTEIO);
+	assert_non_null(err.data);
+	rpc_error_clear(&err);
+	/* With no error to fill, the client releases the data itself. */
+	assert_int_equal(rpc_client_call(c, "data", NULL, &res, NULL),
+			 -EREMOTEIO);
 	rpc_client_free(c);
 }
 
@@ -782,7 +845,7 @@ test_server_big_response(void **state)
 {
 	struct fixture *f = *state;
 	struct rpc_client *c;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	json_t *res;
 	size_t size = 3u << 20;
 
@@ -810,7 +873,7 @@ test_server_max_clients(void **state)
 	struct fixture *f = *state;
 	struct raw *r = calloc(RPC_MAX_CLIENTS + 1, sizeof(*r));
 	struct rpc_client *c;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	json_t *v, *res;
 	int i;
 
@@ -901,7 +964,7 @@ test_server_socket_file(void **state)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct rpc_server *srv;
 	struct rpc_client *c;
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	char path[96];
 	struct stat st;
 	struct raw r;
@@ -983,6 +1046,7 @@ main(void)
 		cmocka_unit_test(test_decode_truncated),
 		cmocka_unit_test(test_response_encode),
 		cmocka_unit_test(test_response_encode_error),
+		cmocka_unit_test(test_error_data),
 		cmocka_unit_test(test_request_encode),
 		cmocka_unit_test(test_param_helpers),
 		cmocka_unit_test_setup_teardown(test_server_round_trip,
