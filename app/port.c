@@ -333,19 +333,21 @@ port_api_register(struct rpc_server *srv)
 		rpc_method_fn fn;
 	} methods[] = {
 		{ "port.add", port_add },
-		{ "port.del", port_del },
 		{ "port.list", port_list },
-		{ "port.set", port_set },
 		{ "port.stats", port_stats },
 	};
+	const struct topo_kind_info *k = topo_kind_get(TOPO_KIND_PORT);
+	int ret;
 
-	for (unsigned int i = 0; i < RTE_DIM(methods); i++) {
-		int ret = rpc_server_method_add(srv, methods[i].name,
-						methods[i].fn, NULL);
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
+	/* yardd programs the kind with the methods its row names. */
+	ret = rpc_server_method_add(srv, k->dp_set, port_set, NULL);
+	if (ret < 0)
+		return ret;
+	ret = rpc_server_method_add(srv, k->dp_del, port_del, NULL);
+	for (unsigned int i = 0; ret == 0 && i < RTE_DIM(methods); i++)
+		ret = rpc_server_method_add(srv, methods[i].name, methods[i].fn,
+					    NULL);
+	return ret;
 }
 
 static struct dp_module port_module = {

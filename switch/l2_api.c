@@ -304,17 +304,19 @@ sw_api_register(struct rpc_server *srv)
 		{ "fdb.flush", fdb_flush },
 		{ "fdb.list", fdb_list },
 		{ "network.add", network_add },
-		{ "network.del", network_del },
 		{ "network.list", network_list },
-		{ "network.set", network_set },
 		{ "stats.switch", stats_switch },
 	};
+	const struct topo_kind_info *k = topo_kind_get(TOPO_KIND_NETWORK);
+	int ret;
 
-	for (unsigned int i = 0; i < RTE_DIM(methods); i++) {
-		int ret = rpc_server_method_add(srv, methods[i].name,
-						methods[i].fn, NULL);
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
+	/* yardd programs the kind with the methods its row names. */
+	ret = rpc_server_method_add(srv, k->dp_set, network_set, NULL);
+	if (ret < 0)
+		return ret;
+	ret = rpc_server_method_add(srv, k->dp_del, network_del, NULL);
+	for (unsigned int i = 0; ret == 0 && i < RTE_DIM(methods); i++)
+		ret = rpc_server_method_add(srv, methods[i].name, methods[i].fn,
+					    NULL);
+	return ret;
 }
