@@ -129,7 +129,16 @@ sw_apply(const struct topo *t, char *why, size_t len)
 			return ret;
 	}
 	for (unsigned int i = 0; i < t->n_ports; i++) {
-		ret = port_apply(&t->ports[i], why, len);
+		const struct topo_port *tp = &t->ports[i];
+		int port = dp_port_find(tp->name);
+
+		/* A port in no network (the overlay's underlay) is not ours. */
+		if (tp->network[0] == '\0' && tp->n_trunk == 0) {
+			if (port >= 0)
+				sw_port_clear((uint16_t)port);
+			continue;
+		}
+		ret = port_apply(tp, why, len);
 		if (ret < 0)
 			return ret;
 	}

@@ -306,9 +306,14 @@ topo_port_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 		return topo_fail(c, m.key[PORT_TRUNK], kpath,
 				 "give either network (an access port) or trunk (an 802.1Q trunk), not both");
 	}
-	if (m.val[PORT_NETWORK] == NULL && m.val[PORT_TRUNK] == NULL)
-		return topo_fail(c, node, path,
-				 "missing required key 'network' (or 'trunk' for an 802.1Q trunk port)");
+	if (m.val[PORT_NETWORK] == NULL && m.val[PORT_TRUNK] == NULL) {
+		/* Only the overlay's underlay may be bare: checked after it. */
+		if (c->bare_node != NULL)
+			return topo_fail(c, node, path, TOPO_MSG_NO_NETWORK);
+		c->bare_node = node;
+		c->bare_idx = i;
+		snprintf(c->bare_path, sizeof(c->bare_path), "%s", path);
+	}
 	rc = topo_network_ref(&m, PORT_NETWORK, false, port->network, &net);
 	if (rc < 0)
 		return rc;
@@ -564,12 +569,19 @@ topo_overlay_parse(struct topo_ctx *c, yaml_node_t *node)
 		return rc;
 	port = &c->t->ports[idx];
 	if (port->kind != TOPO_PORT_PHY && port->kind != TOPO_PORT_TAP &&
-	    port->kind != TOPO_PORT_AFXDP) {
+	    port->kind != TOPO_PORT_AFXDP && port->kind != TOPO_PORT_PCAP) {
 		topo_map_path(&m, OV_PORT, ppath);
 		return topo_fail(c, m.val[OV_PORT], ppath,
-				 "port '%s' is a %s port; the underlay must be a phy, tap or afxdp port",
+				 "port '%s' is a %s port; the underlay must be a phy, tap, afxdp or pcap port",
 				 port->name, topo_port_kind_str(port->kind));
 	}
+	if (c->bare_node == NULL || c->bare_idx != idx) {
+		topo_map_path(&m, OV_PORT, ppath);
+		return topo_fail(c, m.val[OV_PORT], ppath,
+				 "port '%s' is in a tenant network; the underlay carries the host's own traffic: give it neither network nor trunk",
+				 port->name);
+	}
+	c->bare_node = NULL;
 	rc = topo_host_prefix(&m, OV_ADDRESS, &ov->address);
 	if (rc < 0)
 		return rc;
@@ -1014,6 +1026,9 @@ topo_root_parse(struct topo_ctx *c)
 	rc = topo_overlay_parse(c, m.val[TOPO_KIND_OVERLAY]);
 	if (rc < 0)
 		return rc;
+	if (c->bare_node != NULL)
+		return topo_fail(c, c->bare_node, c->bare_path,
+				 TOPO_MSG_NO_NETWORK " (only the port that overlay.port names has neither)");
 	rc = topo_list_parse(&m, TOPO_KIND_FLOW, false, &t->flows, &t->n_flows,
 			     sizeof(*t->flows), topo_flow_item, NULL);
 	if (rc < 0)

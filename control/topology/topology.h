@@ -351,7 +351,8 @@ int topo_name_check(const char *s);
 json_t *topo_network_to_json(const struct topo_network *n);
 
 /**
- * {name, kind, network | trunk: [{network, vlan}], mac?, ips?, security?,
+ * {name, kind, network | trunk: [{network, vlan}] (neither for the overlay's
+ * underlay), mac?, ips?, security?,
  * socket | devargs}. `security` is written only when it differs from the
  * kind's default; a vhost port always has its socket, a phy/tap/afxdp port
  * always its devargs (even ""), a pcap port its devargs when not "".

@@ -202,9 +202,10 @@ topo_port_to_json(const struct topo_port *p)
 	o = json_object();
 	rc |= topo_set(o, "name", TOPO_STR(p->name));
 	rc |= topo_set(o, "kind", json_string(topo_port_kind_str(p->kind)));
+	/* Neither for the overlay's underlay port. */
 	if (p->n_trunk > 0 && p->trunk != NULL)
 		rc |= topo_set(o, "trunk", topo_trunk_json(p));
-	else
+	else if (p->network[0] != '\0')
 		rc |= topo_set(o, "network", TOPO_STR(p->network));
 	if (p->has_mac)
 		rc |= topo_set(o, "mac", topo_mac_json(p->mac));

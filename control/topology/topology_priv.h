@@ -39,6 +39,9 @@ struct topo_index {
 	size_t n;
 };
 
+#define TOPO_MSG_NO_NETWORK \
+	"missing required key 'network' (or 'trunk' for an 802.1Q trunk port)"
+
 struct topo_ctx {
 	const char *file;	/* Shown in messages. */
 	struct topo_error *err;
@@ -58,6 +61,13 @@ struct topo_ctx {
 	uint32_t *net_aux;
 	uint32_t stamp;
 	int32_t *port_vm;	/* Per port: the index of the VM using it, or -1. */
+	/*
+	 * The port with neither network nor trunk, if any: allowed only as
+	 * the overlay's underlay, which is parsed after the ports.
+	 */
+	yaml_node_t *bare_node;
+	char bare_path[TOPO_KEYPATH_MAX];
+	unsigned int bare_idx;
 };
 
 /** A mapping checked against its known keys, with each key's value node. */

@@ -197,6 +197,7 @@ ports:
       - {network: red, vlan: 200}
   - {name: acc1, kind: phy, network: green, devargs: "net_null_acc$ID,no-rx=1",
      mac: "02:00:00:00:00:05", ips: [10.0.3.2], security: true}
+  - {name: ul1, kind: phy, devargs: "net_null_ul$ID,no-rx=1"}
 routers:
   - name: r1
     interfaces:
@@ -206,7 +207,7 @@ routers:
       - {prefix: 0.0.0.0/0, via: [10.0.1.254, 10.0.2.254]}
       - {prefix: 192.168.0.0/16, via: [10.0.2.253]}
 overlay:
-  port: up1
+  port: ul1
   address: 192.0.2.10/24
   gateway: 192.0.2.1
   peers:
@@ -222,7 +223,7 @@ vms:
   - {name: vm1, cpus: 2, memory: 1024M, nics: [vm1-eth0], accel: tcg,
      kernel: /var/lib/yard/vmlinuz, cmdline: "console=ttyS0 quiet"}
 EOF
-ALL="network/blue network/red network/green port/vm1-eth0 port/up1 port/acc1 router/r1 overlay flow/no-ssh flow/mirror-web flow/allow-all vm/vm1"
+ALL="network/blue network/red network/green port/vm1-eth0 port/up1 port/acc1 port/ul1 router/r1 overlay flow/no-ssh flow/mirror-web flow/allow-all vm/vm1"
 
 start_yardd "$TMP/yardd.db" "$YD_SOCK" "$DP_SOCK" "$TMP/yardd.log"
 
@@ -247,7 +248,7 @@ for fmt in yaml json; do
 	ctl --json apply -f "$TMP/rt1.$fmt" >"$TMP/rt.json" || { bad "apply of the $fmt export failed"; continue; }
 	expect "apply of the $fmt export: created/updated/deleted/unchanged" \
 		"$(j "'%d/%d/%d/%d' % (len(d['created']), len(d['updated']), len(d['deleted']), d['unchanged'])" <"$TMP/rt.json")" \
-		"0/0/0/12"
+		"0/0/0/13"
 	ctl export --format "$fmt" >"$TMP/rt2.$fmt"
 	if cmp -s "$TMP/rt1.$fmt" "$TMP/rt2.$fmt"; then
 		ok "second $fmt export is byte-identical ($(wc -c <"$TMP/rt1.$fmt") bytes)"
@@ -348,7 +349,7 @@ snap busy
 must_fail "delete network green (port acc1 uses it)" busy "port 'acc1'" "green" -- ctl delete network green
 must_fail "delete network blue (ports, router, flow use it)" busy "blue" -- ctl delete network blue
 must_fail "delete port vm1-eth0 (vm1's nic, a flow's in_port)" busy "vm1-eth0" -- ctl delete port vm1-eth0
-must_fail "delete port up1 (the overlay's underlay)" busy "up1" -- ctl delete port up1
+must_fail "delete port ul1 (the overlay's underlay)" busy "ul1" -- ctl delete port ul1
 expect "network.delete of a used network: JSON-RPC error code" \
 	"$(rpc "$YD_SOCK" network.delete '{"name": "green"}' | j "d['error']['code']")" -32602
 # An existing name, a missing one.
@@ -597,7 +598,7 @@ done
 
 echo
 echo "== summary"
-echo "  objects in the full topology           : 12 (every section); export | apply: 0 changes, identical bytes"
+echo "  objects in the full topology           : 13 (every section); export | apply: 0 changes, identical bytes"
 echo "  1,000 applies without a kill            : ${FULL_MS} ms"
 echo "  networks kept after kill -9 (k, 3 rounds):${KS}"
 echo "  with a dataplane                        : $DP_NOTE"

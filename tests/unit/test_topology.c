@@ -66,7 +66,7 @@ static const char full_yaml[] =
 	"    trunk: [{network: red, vlan: 200}, {network: blue, vlan: 100}]\n"
 	"  - name: uplink\n"
 	"    kind: phy\n"
-	"    network: underlay\n"
+	"    # the overlay's underlay: neither network nor trunk\n"
 	"    devargs: \"0000:03:00.0\"\n"
 	"  - {name: cap0, kind: pcap, network: green}\n"
 	"  - {name: xdp0, kind: afxdp, network: green, devargs: \"net_af_xdp0,iface=eth1\"}\n"
@@ -125,7 +125,7 @@ static const char full_json[] =
 	"     \"socket\": \"/run/yard/vm2-eth0.sock\"},\n"
 	"    {\"name\": \"trunk0\", \"kind\": \"tap\", \"devargs\": \"net_tap0,iface=yt0\", \"security\": true,\n"
 	"     \"trunk\": [{\"network\": \"red\", \"vlan\": 200}, {\"network\": \"blue\", \"vlan\": 100}]},\n"
-	"    {\"name\": \"uplink\", \"kind\": \"phy\", \"network\": \"underlay\", \"devargs\": \"0000:03:00.0\"},\n"
+	"    {\"name\": \"uplink\", \"kind\": \"phy\", \"devargs\": \"0000:03:00.0\"},\n"
 	"    {\"name\": \"cap0\", \"kind\": \"pcap\", \"network\": \"green\"},\n"
 	"    {\"name\":\"xdp0\",\"kind\":\"afxdp\",\"network\":\"green\",\"devargs\":\"net_af_xdp0,iface=eth1\"}\n"
 	"  ],\n"
@@ -658,20 +658,20 @@ ERROR_TEST(test_err_too_many_via,
 ERROR_TEST(test_err_overlay_port_kind,
 	   NETS "ports:\n" VHOST("p1", "blue")
 	   "overlay:\n  port: p1\n  address: 192.0.2.1/24\n", 7,
-	   "overlay.port: port 'p1' is a vhost port", "phy, tap or afxdp")
+	   "overlay.port: port 'p1' is a vhost port", "phy, tap, afxdp or pcap")
 ERROR_TEST(test_err_overlay_dangling_port,
 	   NETS "overlay:\n  port: up0\n  address: 192.0.2.1/24\n", 5,
 	   "overlay.port: port 'up0' is not defined", NULL)
 ERROR_TEST(test_err_peer_vni,
 	   "networks: [{name: blue, vni: 10}]\n"
-	   "ports: [{name: up, kind: phy, devargs: x, network: blue}]\n"
+	   "ports: [{name: up, kind: phy, devargs: x}]\n"
 	   "overlay:\n  port: up\n  address: 192.0.2.1/24\n"
 	   "  peers:\n    - {vni: 10, vteps: [192.0.2.2]}\n"
 	   "    - {vni: 11, vteps: [192.0.2.3]}\n", 8,
 	   "overlay.peers[1].vni: vni 11 is not the vni of any network", NULL)
 ERROR_TEST(test_err_gateway_subnet,
 	   "networks: [{name: blue, vni: 10}]\n"
-	   "ports: [{name: up, kind: phy, devargs: x, network: blue}]\n"
+	   "ports: [{name: up, kind: phy, devargs: x}]\n"
 	   "overlay:\n  port: up\n  address: 192.0.2.1/24\n  gateway: 198.51.100.1\n",
 	   6, "overlay.gateway", "not in the overlay's subnet 192.0.2.0/24")
 ERROR_TEST(test_err_flow_in_port,

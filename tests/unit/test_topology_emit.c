@@ -282,7 +282,7 @@ static const char full_yaml[] =
 	"    security: true\n"
 	"    trunk: [{vlan: 200, network: red}, {network: blue, vlan: 100}]\n"
 	"    kind: tap\n"
-	"  - {name: uplink, kind: phy, network: underlay, devargs: \"0000:03:00.0\", security: false}\n"
+	"  - {name: uplink, kind: phy, devargs: \"0000:03:00.0\", security: false}\n"
 	"  - {name: cap0, kind: pcap, network: green, devargs: \"rx_pcap=in.pcap\"}\n"
 	"  - {name: cap1, kind: pcap, network: green, mac: \"52:54:00:00:01:01\"}\n"
 	"  - {name: xdp0, kind: afxdp, network: green, devargs: \"net_af_xdp0,iface=eth1\"}\n"
@@ -363,7 +363,8 @@ test_full(void **state)
 		    "network,vlan");
 	assert_int_at(json_array_get(json_object_get(o, "trunk"), 0), "vlan",
 		      200);
-	assert_keys(at(j, "ports", 3), "name,kind,network,devargs");
+	/* The underlay: neither network nor trunk. */
+	assert_keys(at(j, "ports", 3), "name,kind,devargs");
 	assert_keys(at(j, "ports", 4), "name,kind,network,devargs");
 	assert_keys(at(j, "ports", 5), "name,kind,network,mac");
 	assert_keys(at(j, "ports", 6), "name,kind,network,devargs");
@@ -458,7 +459,7 @@ test_defaults(void **state)
 		"  - {name: lan, mac_limit: 65536, ageing: 300, arp_suppress: false}\n"
 		"ports:\n"
 		"  - {name: v, kind: vhost, network: lan, security: true, socket: /v.sock, ips: []}\n"
-		"  - {name: p, kind: phy, network: lan, security: false, devargs: \"0000:01:00.0\"}\n"
+		"  - {name: p, kind: phy, security: false, devargs: \"0000:01:00.0\"}\n"
 		"  - {name: c, kind: pcap, network: lan, security: false}\n"
 		"routers:\n"
 		"  - {name: r, interfaces: [{network: lan, address: 10.0.0.1/24}], routes: []}\n"
@@ -472,7 +473,7 @@ test_defaults(void **state)
 		"\"networks\":[{\"name\":\"lan\"}],"
 		"\"overlay\":{\"address\":\"10.0.0.2/24\",\"port\":\"p\"},"
 		"\"ports\":[{\"kind\":\"vhost\",\"name\":\"v\",\"network\":\"lan\",\"socket\":\"/v.sock\"},"
-		"{\"devargs\":\"0000:01:00.0\",\"kind\":\"phy\",\"name\":\"p\",\"network\":\"lan\"},"
+		"{\"devargs\":\"0000:01:00.0\",\"kind\":\"phy\",\"name\":\"p\"},"
 		"{\"kind\":\"pcap\",\"name\":\"c\",\"network\":\"lan\"}],"
 		"\"routers\":[{\"interfaces\":[{\"address\":\"10.0.0.1/24\",\"network\":\"lan\"}],\"name\":\"r\"}],"
 		"\"vms\":[{\"disk\":\"d.img\",\"name\":\"vm\",\"nics\":[\"v\"]}]}";
@@ -486,7 +487,6 @@ test_defaults(void **state)
 		"  socket: /v.sock\n"
 		"- name: p\n"
 		"  kind: phy\n"
-		"  network: lan\n"
 		"  devargs: '0000:01:00.0'\n"
 		"- name: c\n"
 		"  kind: pcap\n"
@@ -543,7 +543,7 @@ test_edges(void **state)
 		"  - {name: \"0\"}\n"
 		"ports:\n"
 		"  - {name: \"y\", kind: vhost, network: \"null\", socket: \"\"}\n"
-		"  - {name: \"no\", kind: phy, network: \"yes\", devargs: \"\"}\n"
+		"  - {name: \"no\", kind: phy, devargs: \"\"}\n"
 		"  - {name: \"1\", kind: tap, network: \"0\", devargs: \"1001\",\n"
 		"     ips: [0.0.0.0, 255.255.255.255], mac: 02:00:00:00:00:01}\n"
 		"  - {name: allow, kind: pcap, network: \"1001\", devargs: \"\"}\n"
