@@ -135,3 +135,17 @@ class RouterCase:
         outs = " ".join(f"{p}={len(self.outputs[p])}" for p in self.ports)
         dr = " ".join(f"{r}={n}" for r, n in sorted(self.drop_counts.items())) or "none"
         print(f"{self.name}: in={n_in} out: {outs} drops: {dr}")
+
+
+def flow_hash(src, dst, proto, sport, dport):
+    """The router's ECMP hash of a 5-tuple (router/rt_priv.h rt_flow_hash);
+    addresses as dotted strings, ports 0 when the packet has none."""
+    m = 0xFFFFFFFF
+    s = int.from_bytes(bytes(int(x) for x in src.split(".")), "big")
+    d = int.from_bytes(bytes(int(x) for x in dst.split(".")), "big")
+    h = (s * 0x9E3779B1) & m
+    h ^= (d * 0x85EBCA77) & m
+    h ^= (((sport << 16) | dport) * 0xC2B2AE3D) & m
+    h ^= proto
+    h ^= h >> 16
+    return h
