@@ -268,6 +268,10 @@ arp_request_send(struct rte_graph *graph, struct rte_node *node,
 		return;
 	}
 	d = (uint8_t *)rte_pktmbuf_append(m, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
+	if (unlikely(d == NULL)) {
+		rte_pktmbuf_free(m);
+		return;
+	}
 	memset(d, 0, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
 	memset(d, 0xff, RTE_ETHER_ADDR_LEN);
 	memcpy(d + 6, ifc->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
@@ -544,7 +548,7 @@ ip4_lookup_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 
 	for (uint16_t base = 0; base < n; base += LPM_CHUNK) {
 		uint16_t cnt = RTE_MIN((uint16_t)LPM_CHUNK, (uint16_t)(n - base));
-		const struct rte_lpm *lpm[LPM_CHUNK];
+		const struct rte_lpm *lpm[LPM_CHUNK], *lpm0 = NULL;
 		uint32_t dst[LPM_CHUNK], hop[LPM_CHUNK];
 		bool one_vrf = true;
 
@@ -558,11 +562,13 @@ ip4_lookup_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 			lpm[i] = r != NULL ? r->lpm : NULL;
 			dst[i] = rte_be_to_cpu_32(load32(rte_pktmbuf_mtod_offset(
 				m, const uint8_t *, ETH_IP_OFF + 16)));
-			one_vrf &= lpm[i] == lpm[0];
+			if (i == 0)
+				lpm0 = lpm[0];
+			one_vrf &= lpm[i] == lpm0;
 		}
 		/* A vector mostly belongs to one router: one bulk look-up. */
-		if (one_vrf && lpm[0] != NULL) {
-			rte_lpm_lookup_bulk(lpm[0], dst, hop, cnt);
+		if (one_vrf && lpm0 != NULL) {
+			rte_lpm_lookup_bulk(lpm0, dst, hop, cnt);
 		} else {
 			for (uint16_t i = 0; i < cnt; i++) {
 				uint32_t h;
