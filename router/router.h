@@ -84,6 +84,22 @@ struct rt_router_info {
 /** Fill `info` for router `index`; -ENOENT when there is none. */
 int rt_router_get(unsigned int index, struct rt_router_info *info);
 
+/** What a router's FIB says about one destination. */
+struct rt_route_hit {
+	bool local;		/**< One of the router's own addresses. */
+	bool connected;		/**< On-link: no gateway. */
+	unsigned int n_via;	/**< Gateways of the route (ECMP members). */
+	uint32_t via[RT_ECMP_MAX];	/**< Network byte order. */
+	char network[RT_NAME_MAX];	/**< Egress network (first member). */
+};
+
+/**
+ * Look `ip` (network byte order) up in router `index`'s FIB, as ip4-lookup
+ * does. 0 with `hit` filled, -ENOENT (no such router) or -ENETUNREACH (no
+ * route).
+ */
+int rt_route_lookup(unsigned int index, uint32_t ip, struct rt_route_hit *hit);
+
 struct rt_neigh_row {
 	char router[RT_NAME_MAX];
 	char network[RT_NAME_MAX];

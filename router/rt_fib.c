@@ -651,8 +651,29 @@ rt_router_export(unsigned int index, struct topo_router *t)
 }
 
 int
-rt_fib_init(void)
+rt_route_lookup(unsigned int index, uint32_t ip, struct rt_route_hit *hit)
 {
+	const struct rt_router *r;
+	const struct rt_iface *ifc;
+	const struct rt_nhg *g;
+	uint32_t id;
+
+	if (index >= RT_ROUTERS_MAX || (r = rt_routers[index]) == NULL)
+		return -ENOENT;
+	if (rte_lpm_lookup(r->lpm, rte_be_to_cpu_32(ip), &id) != 0 ||
+	    (g = rt_nhgs[id]) == NULL)
+		return -ENETUNREACH;
+	memset(hit, 0, sizeof(*hit));
+	hit->local = g->kind == RT_NH_LOCAL;
+	hit->connected = g->kind == RT_NH_CONNECTED;
+	if (g->kind == RT_NH_VIA) {
+		hit->n_via = g->n;
+		for (unsigned int i = 0; i < g->n; i++)
+			hit->via[i] = g->nh[i].gw;
+	}
+	ifc = rt_ifaces[g->nh[0].iface];
+	if (ifc != NULL)
+		snprintf(hit->network, sizeof(hit->network), "%s", ifc->network);
 	return 0;
 }
 

@@ -228,7 +228,6 @@ extern uint16_t rt_owner_edge;
 
 /* ---- Control-thread internals shared by the files ---- */
 
-int rt_fib_init(void);
 void rt_fib_fini(void);
 int rt_neigh_init(void);
 void rt_neigh_fini(void);
