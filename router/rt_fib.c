@@ -618,10 +618,13 @@ rt_router_export(unsigned int index, struct topo_router *t)
 	if (index >= RT_ROUTERS_MAX || (r = rt_routers[index]) == NULL)
 		return -ENOENT;
 	snprintf(t->name, sizeof(t->name), "%s", r->name);
-	t->ifaces = calloc(RT_IFACES_MAX, sizeof(*t->ifaces));
+	for (unsigned int i = 0; i < RT_IFACES_MAX; i++)
+		n += rt_ifaces[i] != NULL && rt_ifaces[i]->router == index;
+	t->ifaces = calloc(n ? n : 1, sizeof(*t->ifaces));
 	t->routes = calloc(r->n_routes ? r->n_routes : 1, sizeof(*t->routes));
 	if (t->ifaces == NULL || t->routes == NULL)
 		return -ENOMEM;
+	n = 0;
 	for (unsigned int i = 0; i < RT_IFACES_MAX; i++) {
 		const struct rt_iface *ifc = rt_ifaces[i];
 		struct topo_router_iface *ti = &t->ifaces[n];
