@@ -149,6 +149,9 @@ fi
 wait "$IPERF_PID" 2>/dev/null || true
 IPERF_PID=
 
+echo "drops after iperf3: $(rpc stats.drops | py 'print({k: v for k, v in d.items() if v})')"
+echo "router: $(rpc router.stats)"
+
 # ---- 4. Green is another tenant ----
 L3R=$(ping_loss 2 10.77.1.1)
 L31=$(ping_loss 2 "${ADDR[0]}")
