@@ -25,6 +25,27 @@ from fixturelib import T0_US, FixtureError, pcap_write, scapy_pad  # noqa: E402
 
 BROADCAST = "ff:ff:ff:ff:ff:ff"
 
+# The plan most router cases share: r1 joins blue (host A on port a) and
+# red (host B on port b).
+R1_MAC, R1_IP = "02:00:00:00:01:01", "10.0.1.1"
+R2_MAC, R2_IP = "02:00:00:00:02:01", "10.0.2.1"
+A_MAC, A_IP = "02:00:00:00:0a:01", "10.0.1.10"
+B_MAC, B_IP = "02:00:00:00:0b:01", "10.0.2.20"
+
+TWO_NETWORKS = """
+networks:
+  - name: blue
+  - name: red
+ports:
+  - {name: a, kind: pcap, network: blue}
+  - {name: b, kind: pcap, network: red}
+routers:
+  - name: r1
+    interfaces:
+      - {network: blue, address: 10.0.1.1/24, mac: "02:00:00:00:01:01"}
+      - {network: red, address: 10.0.2.1/24, mac: "02:00:00:00:02:01"}
+"""
+
 
 def arp_request(src_mac, src_ip, target_ip):
     """A broadcast ARP request, padded to 60 bytes."""

@@ -36,6 +36,21 @@ struct rt_worker rt_workers[DP_WORKERS_MAX];
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 
+/*
+ * The process callback of node `name`: its inline body name##_inline(),
+ * instantiated with tracing on and off so that tracing costs nothing when
+ * it is off.
+ */
+#define RT_NODE_PROCESS(name)						\
+static uint16_t								\
+name##_process(struct rte_graph *graph, struct rte_node *node,		\
+	       void **objs, uint16_t n)					\
+{									\
+	if (unlikely(dp_trace_on))					\
+		return name##_inline(graph, node, objs, n, true);	\
+	return name##_inline(graph, node, objs, n, false);		\
+}
+
 static __rte_always_inline const struct rt_iface *
 iface_get(uint16_t index)
 {
@@ -471,14 +486,7 @@ ip4_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-static uint16_t
-ip4_input_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-		  uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return ip4_input_inline(graph, node, objs, n, true);
-	return ip4_input_inline(graph, node, objs, n, false);
-}
+RT_NODE_PROCESS(ip4_input)
 
 static struct rte_node_register ip4_input_node = {
 	.name = "ip4-input",
@@ -592,14 +600,7 @@ ip4_lookup_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-static uint16_t
-ip4_lookup_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-		   uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return ip4_lookup_inline(graph, node, objs, n, true);
-	return ip4_lookup_inline(graph, node, objs, n, false);
-}
+RT_NODE_PROCESS(ip4_lookup)
 
 static struct rte_node_register ip4_lookup_node = {
 	.name = "ip4-lookup",
@@ -708,14 +709,7 @@ ip4_rewrite_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-static uint16_t
-ip4_rewrite_process(struct rte_graph *graph, struct rte_node *node,
-		    void **objs, uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return ip4_rewrite_inline(graph, node, objs, n, true);
-	return ip4_rewrite_inline(graph, node, objs, n, false);
-}
+RT_NODE_PROCESS(ip4_rewrite)
 
 static struct rte_node_register ip4_rewrite_node = {
 	.name = "ip4-rewrite",
@@ -822,14 +816,7 @@ arp_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-static uint16_t
-arp_input_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-		  uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return arp_input_inline(graph, node, objs, n, true);
-	return arp_input_inline(graph, node, objs, n, false);
-}
+RT_NODE_PROCESS(arp_input)
 
 static struct rte_node_register arp_input_node = {
 	.name = "arp-input",
@@ -901,14 +888,7 @@ icmp_local_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-static uint16_t
-icmp_local_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-		   uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return icmp_local_inline(graph, node, objs, n, true);
-	return icmp_local_inline(graph, node, objs, n, false);
-}
+RT_NODE_PROCESS(icmp_local)
 
 static struct rte_node_register icmp_local_node = {
 	.name = "icmp-local",

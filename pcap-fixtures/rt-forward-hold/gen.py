@@ -6,27 +6,12 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from rtlib import RouterCase, arp_reply, arp_request, ip_udp, routed  # noqa: E402
+from rtlib import (A_IP, A_MAC, B_IP, B_MAC, R1_MAC, R2_IP, R2_MAC,  # noqa: E402
+                   TWO_NETWORKS, RouterCase, arp_reply, arp_request, ip_udp,
+                   routed)
 
-TOPOLOGY = """
-# rt-forward-hold: r1 joins blue (port a) and red (port b).
-networks:
-  - name: blue
-  - name: red
-ports:
-  - {name: a, kind: pcap, network: blue}
-  - {name: b, kind: pcap, network: red}
-routers:
-  - name: r1
-    interfaces:
-      - {network: blue, address: 10.0.1.1/24, mac: "02:00:00:00:01:01"}
-      - {network: red, address: 10.0.2.1/24, mac: "02:00:00:00:02:01"}
-"""
+TOPOLOGY = "# rt-forward-hold: r1 joins blue (port a) and red (port b)." + TWO_NETWORKS
 
-R1_MAC = "02:00:00:00:01:01"
-R2_MAC, R2_IP = "02:00:00:00:02:01", "10.0.2.1"
-A_MAC, A_IP = "02:00:00:00:0a:01", "10.0.1.10"
-B_MAC, B_IP = "02:00:00:00:0b:01", "10.0.2.20"
 
 c = RouterCase(__file__, TOPOLOGY)
 held = []

@@ -5,27 +5,12 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from rtlib import ICMP, IP, Ether, Raw, RouterCase  # noqa: E402
+from rtlib import (A_IP, A_MAC, ICMP, IP, R1_IP, R1_MAC, R2_IP,  # noqa: E402
+                   TWO_NETWORKS, Ether, Raw, RouterCase)
 from fixturelib import scapy_pad  # noqa: E402
 
-TOPOLOGY = """
-# rt-icmp-echo: r1 joins blue and red.
-networks:
-  - name: blue
-  - name: red
-ports:
-  - {name: a, kind: pcap, network: blue}
-  - {name: b, kind: pcap, network: red}
-routers:
-  - name: r1
-    interfaces:
-      - {network: blue, address: 10.0.1.1/24, mac: "02:00:00:00:01:01"}
-      - {network: red, address: 10.0.2.1/24, mac: "02:00:00:00:02:01"}
-"""
+TOPOLOGY = "# rt-icmp-echo: r1 joins blue and red." + TWO_NETWORKS
 
-R1_MAC, R1_IP = "02:00:00:00:01:01", "10.0.1.1"
-R2_IP = "10.0.2.1"
-A_MAC, A_IP = "02:00:00:00:0a:01", "10.0.1.10"
 
 
 def echo(src_mac, dst_mac, sip, dip, seq, payload, ttl=64, pad=True):

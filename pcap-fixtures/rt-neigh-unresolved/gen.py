@@ -6,27 +6,12 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from rtlib import RouterCase, arp_request, icmp_error, ip_udp  # noqa: E402
+from rtlib import (A_IP, A_MAC, R1_IP, R1_MAC, R2_IP, R2_MAC,  # noqa: E402
+                   TWO_NETWORKS, RouterCase, arp_request, icmp_error, ip_udp)
 
-TOPOLOGY = """
-# rt-neigh-unresolved: r1 joins blue (port a) and red (port b); nobody
-# answers for 10.0.2.99.
-networks:
-  - name: blue
-  - name: red
-ports:
-  - {name: a, kind: pcap, network: blue}
-  - {name: b, kind: pcap, network: red}
-routers:
-  - name: r1
-    interfaces:
-      - {network: blue, address: 10.0.1.1/24, mac: "02:00:00:00:01:01"}
-      - {network: red, address: 10.0.2.1/24, mac: "02:00:00:00:02:01"}
-"""
+TOPOLOGY = ("# rt-neigh-unresolved: r1 joins blue (port a) and red (port b);"
+            " nobody answers for 10.0.2.99." + TWO_NETWORKS)
 
-R1_MAC, R1_IP = "02:00:00:00:01:01", "10.0.1.1"
-R2_MAC, R2_IP = "02:00:00:00:02:01", "10.0.2.1"
-A_MAC, A_IP = "02:00:00:00:0a:01", "10.0.1.10"
 C_IP = "10.0.2.99"
 
 c = RouterCase(__file__, TOPOLOGY)
