@@ -168,6 +168,14 @@ echo "r1 neighbors: $NEIGH"
 N2=$(rpc neigh.list '{"router": "r2"}' | py 'print(" ".join(sorted(n["ip"] for n in d)))')
 [ "$N2" = "${ADDR[2]}" ] || fail "r2's neighbors are '$N2' (want '${ADDR[2]}')"
 
+# ---- 6. Export: the routers as applied, generated MACs included ----
+EXP=$(rpc topology.export | py '
+print(" ".join("%s:%s" % (r["name"], ",".join(i["network"] + "=" + i["address"]
+      for i in r["interfaces"])) for r in d.get("routers", [])))')
+echo "exported routers: $EXP"
+[ "$EXP" = "r1:blue=10.77.1.1/24,red=10.77.2.1/24 r2:green=10.77.1.1/24" ] ||
+	fail "topology.export gives routers '$EXP'"
+
 [ "$FAILED" -eq 0 ] || { diagnose; echo "RESULT: FAIL"; exit 1; }
 echo "== summary: 0% loss through r1, time exceeded seen, iperf3 ${RATE:-?}, green isolated"
 echo "RESULT: PASS"
