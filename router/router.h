@@ -130,6 +130,7 @@ struct rt_stats {
 	uint64_t held;			/**< Packets put in a hold queue. */
 	uint64_t released;		/**< Held packets sent after a reply. */
 	uint64_t icmp_sent;		/**< ICMP replies and errors sent. */
+	uint64_t icmp_suppressed;	/**< ICMP errors over the rate limit. */
 };
 
 /** Sum of the workers' router counters. */

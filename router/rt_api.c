@@ -163,7 +163,7 @@ router_stats(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	RTE_SET_USED(params);
 	RTE_SET_USED(err);
 	rt_stats_get(&s);
-	*result = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	*result = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"neigh_queue_full", (json_int_t)s.neigh_queue_full,
 		"neigh_learned", (json_int_t)s.neigh_learned,
 		"neigh_updated", (json_int_t)s.neigh_updated,
@@ -171,7 +171,8 @@ router_stats(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 		"arp_requests", (json_int_t)s.arp_requests,
 		"held", (json_int_t)s.held,
 		"released", (json_int_t)s.released,
-		"icmp_sent", (json_int_t)s.icmp_sent);
+		"icmp_sent", (json_int_t)s.icmp_sent,
+		"icmp_suppressed", (json_int_t)s.icmp_suppressed);
 	return 0;
 }
 

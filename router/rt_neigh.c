@@ -248,5 +248,6 @@ rt_stats_get(struct rt_stats *out)
 		out->held += s->held;
 		out->released += s->released;
 		out->icmp_sent += s->icmp_sent;
+		out->icmp_suppressed += s->icmp_suppressed;
 	}
 }

@@ -171,7 +171,7 @@ icmp_error_make(struct rt_worker *rw, struct rte_mbuf *m, uint8_t type,
 		rw->icmp_bucket[ifc->router].tokens = RT_ICMP_BURST;
 	}
 	if (rw->icmp_bucket[ifc->router].tokens == 0) {
-		rw->icmp_suppressed++;
+		rw->stats.icmp_suppressed++;
 		return false;
 	}
 	rw->icmp_bucket[ifc->router].tokens--;

@@ -200,7 +200,6 @@ struct rt_worker {
 		uint32_t sec;
 		uint32_t tokens;
 	} icmp_bucket[RT_ROUTERS_MAX];
-	uint64_t icmp_suppressed;
 } __rte_cache_aligned;
 
 extern struct rt_worker rt_workers[DP_WORKERS_MAX];
