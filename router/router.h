@@ -59,6 +59,25 @@ struct topo_router;
  */
 int rt_router_set(const struct topo_router *r, char *why, size_t len);
 
+struct topo_route;
+
+/**
+ * Add static route `rt` to router `name`, or replace the next hops of its
+ * prefix: one rule changes, the rest of the FIB is untouched.
+ *
+ * @return
+ *   0; -ENOENT (no such router), -EINVAL (a next hop is on none of its
+ *   networks, or the prefix is connected), -ENOSPC; `why` says which.
+ */
+int rt_route_add(const char *name, const struct topo_route *rt, char *why,
+		 size_t len);
+
+/**
+ * Delete the static route of prefix `prefix`/`plen` (network byte order)
+ * from router `name`. 0 or -ENOENT (no such router or route).
+ */
+int rt_route_del(const char *name, uint32_t prefix, uint8_t plen);
+
 /** Delete a router, its interfaces, routes and neighbors. 0 or -ENOENT. */
 int rt_router_del(const char *name);
 

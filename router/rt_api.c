@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * JSON-RPC handlers of the router: router.set, router.del, router.list,
- * neigh.list, router.stats. Thin adapters: router.set reads its parameters
+ * route.add, route.del, neigh.list, router.stats. Thin adapters: router.set reads its parameters
  * as a router of the topology schema and calls rt_router_set(), the
  * function the module's apply calls.
  */
@@ -80,6 +80,76 @@ router_del(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	if (rt_router_del(name) < 0)
 		return rpc_error_set(err, RPC_ERR_NOT_FOUND,
 				     "params.name: no router called '%s'", name);
+	return 0;
+}
+
+/* params.router and params.prefix, for route.add and route.del. */
+static int
+route_args(json_t *params, const char **router, struct topo_prefix *pfx,
+	   struct rpc_error *err)
+{
+	const char *s;
+
+	if (rpc_param_str(params, "router", router, err) < 0 ||
+	    rpc_param_str(params, "prefix", &s, err) < 0)
+		return -EINVAL;
+	if (topo_prefix_parse(s, pfx) < 0 ||
+	    (pfx->plen < 32 && (rte_be_to_cpu_32(pfx->addr) &
+				(UINT32_MAX >> pfx->plen)) != 0))
+		return rpc_error_set(err, RPC_ERR_PARAMS, "params.prefix: '%s' "
+				     "is not a prefix with its host bits zero "
+				     "(want e.g. 10.0.0.0/8)", s);
+	return 0;
+}
+
+static int
+route_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct topo_route rt = { .n_via = 0 };
+	const char *router;
+	char why[256] = "";
+	json_t *via, *v;
+	size_t i;
+	int ret;
+
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(result);
+	if (route_args(params, &router, &rt.prefix, err) < 0)
+		return -EINVAL;
+	via = json_object_get(params, "via");
+	if (!json_is_array(via) || json_array_size(via) == 0 ||
+	    json_array_size(via) > TOPO_ECMP_MAX)
+		return rpc_error_set(err, RPC_ERR_PARAMS, "params.via: want a "
+				     "list of 1 to %d next-hop addresses",
+				     TOPO_ECMP_MAX);
+	json_array_foreach(via, i, v) {
+		if (!json_is_string(v) ||
+		    topo_ipv4_parse(json_string_value(v), &rt.via[i]) < 0)
+			return rpc_error_set(err, RPC_ERR_PARAMS, "params.via[%zu]: "
+					     "not an IPv4 address", i);
+		rt.n_via++;
+	}
+	ret = rt_route_add(router, &rt, why, sizeof(why));
+	if (ret < 0)
+		return rpc_error_set(err, ret == -ENOENT ? RPC_ERR_NOT_FOUND :
+				     RPC_ERR_FAILED, "%s", why);
+	return 0;
+}
+
+static int
+route_del(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct topo_prefix pfx;
+	const char *router;
+
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(result);
+	if (route_args(params, &router, &pfx, err) < 0)
+		return -EINVAL;
+	if (rt_route_del(router, pfx.addr, pfx.plen) < 0)
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "router '%s' has no "
+				     "static route %s", router,
+				     json_string_value(json_object_get(params, "prefix")));
 	return 0;
 }
 
@@ -184,6 +254,8 @@ rt_api_register(struct rpc_server *srv)
 		rpc_method_fn fn;
 	} methods[] = {
 		{ "neigh.list", neigh_list },
+		{ "route.add", route_add },
+		{ "route.del", route_del },
 		{ "router.del", router_del },
 		{ "router.list", router_list },
 		{ "router.set", router_set },

@@ -566,6 +566,38 @@ rt_router_set(const struct topo_router *t, char *why, size_t len)
 }
 
 int
+rt_route_add(const char *name, const struct topo_route *rt, char *why,
+	     size_t len)
+{
+	int idx = rt_router_find(name), ret;
+
+	if (idx < 0) {
+		snprintf(why, len, "no router called '%s'", name);
+		return -ENOENT;
+	}
+	ret = route_set(rt_routers[idx], rt, why, len);
+	rt_reclaim();
+	return ret;
+}
+
+int
+rt_route_del(const char *name, uint32_t prefix, uint8_t plen)
+{
+	struct rt_router *r;
+	int idx = rt_router_find(name), i;
+
+	if (idx < 0)
+		return -ENOENT;
+	r = rt_routers[idx];
+	i = route_find(r, rte_be_to_cpu_32(prefix), plen);
+	if (i < 0)
+		return -ENOENT;
+	route_remove(r, (unsigned int)i);
+	rt_reclaim();
+	return 0;
+}
+
+int
 rt_router_del(const char *name)
 {
 	struct rt_router *r;

@@ -14,7 +14,10 @@
 #   - iperf3 h1 -> h2 through r1 runs (its rate is printed);
 #   - green stays apart: h3 pings r2 (10.77.1.1 there) but reaches neither
 #     h1 (its subnet, another network) nor h2 (r2 has no route);
-#   - neigh.list shows what r1 learned.
+#   - neigh.list shows what r1 learned;
+#   - a route added with route.add through h2 reaches an address on h2's
+#     loopback, and stops doing so after route.del;
+#   - topology.export gives the routers back.
 # Needs root, iproute2, ping and iperf3; otherwise it exits 77. Everything
 # it creates carries this run's pid and is removed on exit.
 
@@ -168,7 +171,17 @@ echo "r1 neighbors: $NEIGH"
 N2=$(rpc neigh.list '{"router": "r2"}' | py 'print(" ".join(sorted(n["ip"] for n in d)))')
 [ "$N2" = "${ADDR[2]}" ] || fail "r2's neighbors are '$N2' (want '${ADDR[2]}')"
 
-# ---- 6. Export: the routers as applied, generated MACs included ----
+# ---- 6. A namespace as a route's next hop, added and removed live ----
+nsx 1 ip addr add 10.99.0.1/32 dev lo
+rpc route.add '{"router": "r1", "prefix": "10.99.0.0/16", "via": ["10.77.2.2"]}' >/dev/null
+LV=$(ping_loss 0 10.99.0.1)
+rpc route.del '{"router": "r1", "prefix": "10.99.0.0/16"}' >/dev/null
+LD=$(ping_loss 0 10.99.0.1)
+echo "ping h1 -> 10.99.0.1 via h2: $LV% loss; after route.del: $LD%"
+[ "$LV" -eq 0 ] || fail "route 10.99.0.0/16 via h2: $LV% loss (want 0%)"
+[ "$LD" -eq 100 ] || fail "after route.del 10.99.0.1 still answers ($LD% loss, want 100%)"
+
+# ---- 7. Export: the routers as applied, generated MACs included ----
 EXP=$(rpc topology.export | py '
 print(" ".join("%s:%s" % (r["name"], ",".join(i["network"] + "=" + i["address"]
       for i in r["interfaces"])) for r in d.get("routers", [])))')
