@@ -51,6 +51,12 @@ port_rx_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 		for (uint16_t k = 0; k < n; k++) {
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[k], void *));
 			pkts[k]->port = port;
+			/*
+			 * A recycled mbuf keeps the origin tag a module set
+			 * when it injected it; a received frame has none
+			 * (l2-flood would keep it from that module).
+			 */
+			dp_meta(pkts[k])->origin = 0;
 			bytes += pkts[k]->pkt_len;
 			if (trace) {
 				dp_priv(pkts[k])->trace_n = 0;
