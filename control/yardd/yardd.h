@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "policy.h"
 #include "rpc.h"
 #include "store.h"
 
@@ -28,6 +29,7 @@ struct yardd {
 	unsigned int last_sync_ops;	/* Operations the last sync sent. */
 	json_t *errors;			/* "kind/name" -> message of a failed push. */
 
+	const struct policy *policy;	/* What clients may make root do. */
 	const char *vm_dir;		/* VM state directories live here. */
 	int vm_accel;			/* enum hv_accel for VMs that say auto. */
 };
