@@ -46,6 +46,8 @@ command -v timeout >/dev/null 2>&1 || skip "'timeout' is missing"
 
 ID=$$
 TMP=$(mktemp -d /tmp/yard-objects.XXXXXX)
+# The host policy: net_null devices and vhost sockets in $TMP.
+printf 'phy_driver = net_null\nvhost_dir = %s\n' "$TMP" >"$TMP/yardd.conf"
 YD_SOCK=$TMP/yardd.sock
 DP_SOCK=$TMP/dp.sock
 PREFIX="yard-objects-$ID"
@@ -115,7 +117,8 @@ rpc() { "$PY" "$TMP/rpc.py" "$@"; }
 # start_yardd DB SOCK DATAPLANE LOG: sets YD_PID; waits until it answers.
 start_yardd() {
 	rm -f "$2"
-	"$YARDD" --socket "$2" --db "$1" --dataplane "$3" --vm-dir "$TMP/vms" >>"$4" 2>&1 &
+	"$YARDD" --socket "$2" --db "$1" --dataplane "$3" --vm-dir "$TMP/vms" \
+		--config "$TMP/yardd.conf" >>"$4" 2>&1 &
 	YD_PID=$!
 	for _ in $(seq 200); do
 		"$YARDCTL" --socket "$2" status >/dev/null 2>&1 && return
