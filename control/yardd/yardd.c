@@ -205,6 +205,10 @@ main(int argc, char **argv)
 		yardd_log("cannot serve %s: %s", socket_path, strerror(-rc));
 		goto out;
 	}
+	rpc_server_limits_set(d.srv, &(struct rpc_server_limits){
+		.idle_ms = policy.idle_timeout * 1000,
+		.per_uid = policy.max_per_uid,
+	});
 	if (yardd_api_register(&d) < 0 || yardd_vm_api_register(&d) < 0)
 		goto out;
 
