@@ -64,7 +64,7 @@ yard_dp_up() {
 # yardd_up: yardd on yard-dp's socket, VM states in $TMP/vms.
 yardd_up() {
 	# The host policy: vhost sockets in $TMP, images from the guest dir.
-	[ -f "$TMP/yardd.conf" ] || printf 'vhost_dir = %s\nimage_dir = %s\n' \
+	[ -f "$TMP/yardd.conf" ] || printf 'vhost_dir = %s\nimage_dir = %s\nqemu_user = nobody\n' \
 		"$TMP" "$(realpath "$GUEST_DIR")" >"$TMP/yardd.conf"
 	"$YARDD" --socket "$TMP/yardd.sock" --db "$TMP/yardd.db" \
 		--dataplane "$TMP/dp.sock" --vm-dir "$TMP/vms" \
