@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dataplane.h"
 #include "vnic.h"
@@ -21,15 +22,149 @@ static struct {
 	char socket[TOPO_PATH_MAX];
 } made[RTE_MAX_ETHPORTS];
 
-static int
-port_devargs(const struct topo_port *tp, char *buf, size_t len)
+/*
+ * Drivers that belong to a kind, under their names and DPDK's aliases: a
+ * port of that kind takes only its own, and a phy port none of them (a phy
+ * port made a vhost or pcap device would escape what those kinds check).
+ */
+static const struct {
+	enum topo_port_kind kind;
+	const char *driver, *alias;
+} kind_drivers[] = {
+	{ TOPO_PORT_AFXDP, "net_af_xdp", "eth_af_xdp" },
+	{ TOPO_PORT_PCAP, "net_pcap", "eth_pcap" },
+	{ TOPO_PORT_TAP, "net_tap", "eth_tap" },
+	{ TOPO_PORT_VHOST, "net_vhost", "eth_vhost" },
+};
+
+/*
+ * A device name as yard-dp accepts it: a vdev name of [a-z0-9_], or a PCI
+ * address of hex digits, ':' and '.'. Nothing else, so no "bus:" prefix
+ * or "key=" form reaches the EAL's parser.
+ */
+static bool
+devname_ok(const char *name, size_t len)
 {
-	if (tp->kind == TOPO_PORT_VHOST)
-		return vnic_devargs(tp->name, tp->socket, tp->vhost_server,
-				    dp_n_workers, buf, len);
+	bool vdev = len > 0, pci = len > 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+
+		vdev &= (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+		pci &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		       (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+	}
+	return vdev || pci;
+}
+
+/* Do the devargs name a device of the port's kind? */
+static int
+devargs_fit(const struct topo_port *tp, char *why, size_t len)
+{
+	const char *kind = topo_port_kind_str(tp->kind);
+	size_t n = strcspn(tp->devargs, ",");
+
 	/* Empty devargs are the port layer's to refuse (or its factory's). */
-	snprintf(buf, len, "%s", tp->devargs);
+	if (tp->devargs[0] == '\0')
+		return 0;
+	if (!devname_ok(tp->devargs, n)) {
+		snprintf(why, len, "port %s: devargs '%s' do not start with a "
+			 "device name ([a-z0-9_] or a PCI address)", tp->name,
+			 tp->devargs);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < RTE_DIM(kind_drivers); i++) {
+		bool named = strncmp(tp->devargs, kind_drivers[i].driver,
+				     strlen(kind_drivers[i].driver)) == 0 ||
+			     strncmp(tp->devargs, kind_drivers[i].alias,
+				     strlen(kind_drivers[i].alias)) == 0;
+
+		if (kind_drivers[i].kind == tp->kind && !named) {
+			snprintf(why, len, "port %s: a %s port takes a %s device "
+				 "(devargs %sNAME,...), not '%.*s'", tp->name, kind,
+				 kind_drivers[i].driver, kind_drivers[i].driver,
+				 (int)n, tp->devargs);
+			return -EINVAL;
+		}
+		if (kind_drivers[i].kind != tp->kind && named) {
+			snprintf(why, len, "port %s: '%.*s' is a %s device; make it "
+				 "a port of kind %s, not %s", tp->name, (int)n,
+				 tp->devargs, kind_drivers[i].driver,
+				 topo_port_kind_str(kind_drivers[i].kind), kind);
+			return -EINVAL;
+		}
+	}
 	return 0;
+}
+
+/*
+ * The devargs of a port, checked: yard-dp may be driven by scripts
+ * without yardd's policy in front, so it refuses itself what would make a
+ * port more than its kind.
+ */
+static int
+port_devargs(const struct topo_port *tp, char *buf, size_t len, char *why,
+	     size_t why_len)
+{
+	int ret;
+
+	if (tp->kind != TOPO_PORT_VHOST) {
+		ret = devargs_fit(tp, why, why_len);
+		if (ret == 0)
+			snprintf(buf, len, "%s", tp->devargs);
+		return ret;
+	}
+	ret = vnic_devargs(tp->name, tp->socket, tp->vhost_server, dp_n_workers,
+			   buf, len);
+	if (ret == -EINVAL)
+		snprintf(why, why_len, "port %s: socket '%s' is not an absolute "
+			 "path free of devargs separators (',', '=', ';', "
+			 "brackets, white space); choose another path", tp->name,
+			 tp->socket);
+	else if (ret < 0)
+		snprintf(why, why_len, "port %s: socket path too long: %s",
+			 tp->name, tp->socket);
+	return ret;
+}
+
+/*
+ * A vhost socket is one port's: another port on the same path would
+ * connect a second tenant to the same VM (or listener).
+ */
+static int
+socket_owner(const struct topo_port *tp)
+{
+	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (dp_ports[p].used && made[p].kind == TOPO_PORT_VHOST &&
+		    strcmp(made[p].socket, tp->socket) == 0 &&
+		    strcmp(dp_ports[p].name, tp->name) != 0)
+			return p;
+	return -ENOENT;
+}
+
+/*
+ * In server mode net_vhost binds the path, and when the port goes (a
+ * failed bind included) unlinks it: whatever file was there is gone. So
+ * yard-dp listens only where nothing is: a path it did not create is not
+ * its to remove.
+ */
+static int
+socket_free_check(const struct topo_port *tp, int port, char *why, size_t len)
+{
+	struct stat st;
+
+	if (!tp->vhost_server)
+		return 0;
+	if (port >= 0 && made[port].vhost_server &&
+	    strcmp(made[port].socket, tp->socket) == 0)
+		return 0;	/* Ours, from this port. */
+	if (lstat(tp->socket, &st) < 0)
+		return 0;
+	snprintf(why, len, "port %s: socket '%s' exists already (%s); in "
+		 "server mode yard-dp listens only on a path it creates: remove "
+		 "it if it is a stale socket, or choose another path", tp->name,
+		 tp->socket, S_ISSOCK(st.st_mode) ? "a socket" : "not a socket");
+	return -EEXIST;
 }
 
 /* Make the port unless it exists with the same devargs. */
@@ -37,28 +172,36 @@ static int
 port_make(const struct topo_port *tp, char *why, size_t len)
 {
 	char devargs[512];
-	int port;
+	int port, ret, owner;
 
-	if (port_devargs(tp, devargs, sizeof(devargs)) < 0) {
-		snprintf(why, len, "port %s: socket path too long: %s", tp->name,
-			 tp->socket);
-		return -ENAMETOOLONG;
+	ret = port_devargs(tp, devargs, sizeof(devargs), why, len);
+	if (ret < 0)
+		return ret;
+	owner = tp->kind == TOPO_PORT_VHOST ? socket_owner(tp) : -ENOENT;
+	if (owner >= 0) {
+		snprintf(why, len, "port %s: socket '%s' belongs to port %s "
+			 "already; give each vhost port its own socket", tp->name,
+			 tp->socket, dp_ports[owner].name);
+		return -EADDRINUSE;
 	}
 	port = dp_port_find(tp->name);
-	if (port >= 0 && strcmp(dp_ports[port].devargs, devargs) != 0) {
-		/* Another device under the same name: make it anew. */
+	if (port >= 0 && strcmp(dp_ports[port].devargs, devargs) == 0)
+		goto made;
+	if (tp->kind == TOPO_PORT_VHOST) {
+		ret = socket_free_check(tp, port, why, len);
+		if (ret < 0)
+			return ret;
+	}
+	/* Another device under the same name: make it anew. */
+	if (port >= 0)
 		dp_port_del((uint16_t)port);
-		port = -ENOENT;
-	}
+	port = dp_port_add(tp->name, devargs);
 	if (port < 0) {
-		port = dp_port_add(tp->name, devargs);
-		if (port < 0) {
-			snprintf(why, len, "port %s: cannot create from '%s': %s "
-				 "(see the log above)", tp->name, devargs,
-				 strerror(-port));
-			return port;
-		}
+		snprintf(why, len, "port %s: cannot create from '%s': %s (see the "
+			 "log above)", tp->name, devargs, strerror(-port));
+		return port;
 	}
+made:
 	made[port].kind = tp->kind;
 	made[port].vhost_server = tp->vhost_server;
 	snprintf(made[port].socket, sizeof(made[port].socket), "%s", tp->socket);

@@ -59,6 +59,11 @@ usage(FILE *f)
 "                         machine. Default: derived from the socket path,\n"
 "                         so dpdk-proc-info and dpdk-dumpcap can attach with\n"
 "                         --file-prefix yard-XXXXXXXX (logged at start).\n"
+"  -i, --idle-timeout S   Close an API connection silent for S seconds, a\n"
+"                         half-sent line included (0: never). yardd keeps\n"
+"                         its own connection alive. Default: 60.\n"
+"  -u, --max-per-uid N    API connections one user other than root may\n"
+"                         hold (0: no limit). Default: 16.\n"
 "  -h, --help             This text.\n"
 "  -V, --version          Print the version.\n"
 "\n"
@@ -109,6 +114,8 @@ main(int argc, char **argv)
 		{ "fdb-size", required_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "file-prefix", required_argument, NULL, 'p' },
+		{ "idle-timeout", required_argument, NULL, 'i' },
+		{ "max-per-uid", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -122,6 +129,11 @@ main(int argc, char **argv)
 	struct rpc_server *srv = NULL;
 	struct topo_error terr;
 	struct dp_config cfg = { 0 };
+	struct rpc_server_limits limits = {
+		.idle_ms = RPC_IDLE_MS_DEFAULT,
+		.per_uid = RPC_PER_UID_DEFAULT,
+	};
+	unsigned long v;
 	bool no_huge;
 
 	/* Split our options from the EAL's at "--". */
@@ -133,7 +145,7 @@ main(int argc, char **argv)
 			break;
 		}
 
-	while ((opt = getopt_long(argc, argv, "s:w:t:f:l:p:hV", longopts,
+	while ((opt = getopt_long(argc, argv, "s:w:t:f:l:p:i:u:hV", longopts,
 				  NULL)) != -1) {
 		char *end;
 
@@ -179,6 +191,21 @@ main(int argc, char **argv)
 			break;
 		case 'p':
 			prefix_opt = optarg;
+			break;
+		case 'i':
+		case 'u':
+			v = strtoul(optarg, &end, 10);
+			if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' ||
+			    v > 86400) {
+				fprintf(stderr, "yard-dp: --%s: '%s' is not a number "
+					"from 0 to 86400\n", opt == 'i' ?
+					"idle-timeout" : "max-per-uid", optarg);
+				return 2;
+			}
+			if (opt == 'i')
+				limits.idle_ms = (unsigned int)v * 1000;
+			else
+				limits.per_uid = (unsigned int)v;
 			break;
 		case 'h':
 			usage(stdout);
@@ -235,6 +262,7 @@ main(int argc, char **argv)
 			strerror(-ret));
 		goto out_dp;
 	}
+	rpc_server_limits_set(srv, &limits);
 	ret = yard_api_register(srv);
 	if (ret < 0)
 		goto out_srv;

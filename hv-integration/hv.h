@@ -142,6 +142,11 @@ struct hv_vm_config {
 	const struct hv_nic *nics;
 	unsigned int n_nics;	/**< At most HV_NICS_MAX. */
 	unsigned int start_timeout_ms; /**< hv_vm_start(): 0: HV_START_TIMEOUT_DEFAULT_MS. */
+	const char *runas;	/**< QEMU's -runas: the user it becomes once its
+				  * files and sockets are open; NULL: it keeps
+				  * the caller's. QEMU always runs under
+				  * -sandbox on (seccomp: no obsolete calls, no
+				  * fork/exec, no resource control). */
 };
 
 /** "auto", "kvm", "tcg". */

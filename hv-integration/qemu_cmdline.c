@@ -413,6 +413,18 @@ hv_qemu_argv(const struct hv_vm_config *cfg, enum hv_accel accel,
 	argv_push(&a, "-pidfile");
 	argv_pushf(&a, "%s/%s", cfg->state_dir, HV_FILE_PID);
 	free(dir);
+	/*
+	 * A guest that escapes into QEMU finds a process without root and
+	 * without most system calls. elevateprivileges stays allowed: the
+	 * filter is installed before -runas drops privileges, which needs
+	 * setuid().
+	 */
+	argv_push(&a, "-sandbox");
+	argv_push(&a, "on,obsolete=deny,spawn=deny,resourcecontrol=deny");
+	if (cfg->runas != NULL) {
+		argv_push(&a, "-runas");
+		argv_push(&a, cfg->runas);
+	}
 
 	if (a.failed) {
 		hv_argv_free(a.v);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "vnic.h"
 
@@ -10,6 +11,12 @@ vnic_devargs(const char *name, const char *socket, bool server,
 {
 	int n;
 
+	/*
+	 * The path goes into the device arguments as is: a ',' or '=' in it
+	 * would add arguments of the caller's choosing (iommu-support=1, ...).
+	 */
+	if (socket[0] != '/' || strpbrk(socket, ",=;[] \t\n\r") != NULL)
+		return -EINVAL;
 	/*
 	 * The device name must start with the driver's; the port name makes
 	 * it unique in the process. A client reconnects by itself.

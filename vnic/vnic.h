@@ -30,14 +30,16 @@
  * Device arguments of the net_vhost device behind vhost port `name`.
  *
  * @param socket
- *   The vhost-user socket path.
+ *   The vhost-user socket path: absolute, without devargs separators
+ *   (',', '=', ';', brackets) or white space.
  * @param server
  *   true: the switch listens on `socket`; false: it connects (and
  *   reconnects) to it.
  * @param queues
  *   Queue pairs to offer (one per worker).
  * @return
- *   0, or -ENAMETOOLONG when `buf` is too small.
+ *   0, -EINVAL when `socket` is not such a path, or -ENAMETOOLONG when
+ *   `buf` is too small.
  */
 int vnic_devargs(const char *name, const char *socket, bool server,
 		 unsigned int queues, char *buf, size_t len);

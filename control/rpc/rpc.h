@@ -182,6 +182,34 @@ typedef int (*rpc_method_fn)(void *ctx, json_t *params, json_t **result,
  */
 struct rpc_server *rpc_server_create(const char *path, int *errp);
 
+/** Defaults of struct rpc_server_limits. */
+#define RPC_IDLE_MS_DEFAULT 60000
+#define RPC_PER_UID_DEFAULT 16
+/** Idle time after which a connection may be closed to admit a new one. */
+#define RPC_EVICT_IDLE_MS 1000
+
+/**
+ * What one client may hold of a server. Whatever they are, 200 idle
+ * clients cannot lock others out: when all RPC_MAX_CLIENTS slots are
+ * taken, a new connection closes the one silent for longest (at least
+ * RPC_EVICT_IDLE_MS, nothing half-sent, nothing pending); a client that
+ * is not root may only displace clients that are not root either.
+ */
+struct rpc_server_limits {
+	unsigned int idle_ms;	/**< Close a connection silent this long, a
+				  * partial line included (0: never). */
+	unsigned int per_uid;	/**< Connections one uid other than root may
+				  * hold at once (0: no limit). */
+};
+
+/**
+ * Set the limits of `srv` (by default RPC_IDLE_MS_DEFAULT and
+ * RPC_PER_UID_DEFAULT). Connections already open keep theirs until the
+ * next poll. Returns 0 or -EINVAL.
+ */
+int rpc_server_limits_set(struct rpc_server *srv,
+			  const struct rpc_server_limits *limits);
+
 /** Register `name`. Returns 0, -EEXIST or -ENOMEM. */
 int rpc_server_method_add(struct rpc_server *srv, const char *name,
 			  rpc_method_fn fn, void *ctx);

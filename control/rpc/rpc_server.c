@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rpc.h"
@@ -38,6 +39,8 @@ struct rpc_conn {
 	uint32_t events;	/* What epoll watches now. */
 	bool closing;		/* Read no more; close once output is flushed. */
 	bool dead;		/* Close now, dropping pending output. */
+	uid_t uid;		/* The peer's, from SO_PEERCRED. */
+	uint64_t last_ms;	/* Accepted or last received a byte. */
 	char *in;
 	size_t in_len, in_cap;
 	size_t in_scan;		/* in[0..in_scan) holds no '\n'. */
@@ -63,7 +66,17 @@ struct rpc_server {
 	size_t n_methods, cap_methods;
 	struct rpc_conn *conns[RPC_MAX_CLIENTS];
 	unsigned int n_conns;
+	struct rpc_server_limits limits;
 };
+
+static uint64_t
+rpc_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 /* ---- Access control ---- */
 
@@ -157,8 +170,8 @@ out:
 }
 
 static bool
-rpc_peer_is_allowed(const struct rpc_server *srv, int fd, char *why,
-		    size_t size)
+rpc_peer_is_allowed(const struct rpc_server *srv, int fd, uid_t *uid,
+		    char *why, size_t size)
 {
 	struct ucred cr;
 	socklen_t len = sizeof(cr);
@@ -169,6 +182,7 @@ rpc_peer_is_allowed(const struct rpc_server *srv, int fd, char *why,
 			 strerror(errno));
 		return false;
 	}
+	*uid = cr.uid;
 	if (cr.uid == 0 || cr.uid == srv->euid)
 		return true;
 	/* Look the group up on every connection: membership can change. */
@@ -496,6 +510,7 @@ rpc_conn_read(struct rpc_server *srv, struct rpc_conn *conn)
 		}
 		n = recv(conn->fd, conn->in + conn->in_len, want, MSG_DONTWAIT);
 		if (n > 0) {
+			conn->last_ms = rpc_now_ms();
 			conn->in_len += (size_t)n;
 			budget -= (size_t)n < budget ? (size_t)n : budget;
 			handled += rpc_conn_lines_handle(srv, conn, false);
@@ -533,6 +548,70 @@ rpc_conn_event(struct rpc_server *srv, struct rpc_conn *conn, uint32_t events)
 	return handled;
 }
 
+/*
+ * The connection to close so that one of `uid` can come in: the one silent
+ * for longest, past RPC_EVICT_IDLE_MS, with nothing half-read or unsent. A
+ * client that is not root displaces only clients that are not root.
+ */
+static struct rpc_conn *
+rpc_conn_evictable(struct rpc_server *srv, uid_t uid, uint64_t now)
+{
+	struct rpc_conn *best = NULL;
+
+	for (unsigned int i = 0; i < RPC_MAX_CLIENTS; i++) {
+		struct rpc_conn *c = srv->conns[i];
+
+		if (c == NULL || c->in_len > 0 || c->out_len > c->out_off ||
+		    now - c->last_ms < RPC_EVICT_IDLE_MS ||
+		    (uid != 0 && c->uid == 0))
+			continue;
+		if (best == NULL || c->last_ms < best->last_ms ||
+		    (c->last_ms == best->last_ms && best->uid == 0))
+			best = c;
+	}
+	return best;
+}
+
+/* Close a connection with one error line saying why. */
+static void
+rpc_conn_close_why(struct rpc_server *srv, struct rpc_conn *conn,
+		   const char *why)
+{
+	int fd = dup(conn->fd);
+
+	rpc_conn_free(srv, conn);
+	if (fd >= 0)
+		rpc_fd_refuse(fd, RPC_ERR_REFUSED, why);
+}
+
+/* 0 when a connection of `uid` fits the limits, else -EUSERS and `why`. */
+static int
+rpc_conn_admit(struct rpc_server *srv, uid_t uid, char *why, size_t len)
+{
+	unsigned int mine = 0;
+	struct rpc_conn *victim;
+
+	for (unsigned int i = 0; i < RPC_MAX_CLIENTS; i++)
+		mine += srv->conns[i] != NULL && srv->conns[i]->uid == uid;
+	if (uid != 0 && srv->limits.per_uid && mine >= srv->limits.per_uid) {
+		snprintf(why, len, "too many connections from uid %u (the limit "
+			 "is %u per user); close some and try again",
+			 (unsigned int)uid, srv->limits.per_uid);
+		return -EUSERS;
+	}
+	if (srv->n_conns < RPC_MAX_CLIENTS)
+		return 0;
+	victim = rpc_conn_evictable(srv, uid, rpc_now_ms());
+	if (victim == NULL) {
+		snprintf(why, len, "too many connections (the limit is %d, all "
+			 "busy); try again later", RPC_MAX_CLIENTS);
+		return -EUSERS;
+	}
+	rpc_conn_close_why(srv, victim, "closed: idle while the server was "
+			   "full and another client came; reconnect");
+	return 0;
+}
+
 static void
 rpc_server_accept(struct rpc_server *srv)
 {
@@ -540,6 +619,7 @@ rpc_server_accept(struct rpc_server *srv)
 	struct rpc_conn *conn;
 	unsigned int slot;
 	char why[160];
+	uid_t uid;
 	int fd;
 
 	for (;;) {
@@ -551,14 +631,8 @@ rpc_server_accept(struct rpc_server *srv)
 			/* EAGAIN ends the backlog; EMFILE and such wait. */
 			return;
 		}
-		if (!rpc_peer_is_allowed(srv, fd, why, sizeof(why))) {
-			rpc_fd_refuse(fd, RPC_ERR_REFUSED, why);
-			continue;
-		}
-		if (srv->n_conns >= RPC_MAX_CLIENTS) {
-			snprintf(why, sizeof(why),
-				 "too many connections (the limit is %d); try again later",
-				 RPC_MAX_CLIENTS);
+		if (!rpc_peer_is_allowed(srv, fd, &uid, why, sizeof(why)) ||
+		    rpc_conn_admit(srv, uid, why, sizeof(why)) < 0) {
 			rpc_fd_refuse(fd, RPC_ERR_REFUSED, why);
 			continue;
 		}
@@ -571,6 +645,8 @@ rpc_server_accept(struct rpc_server *srv)
 			;
 		conn->fd = fd;
 		conn->slot = slot;
+		conn->uid = uid;
+		conn->last_ms = rpc_now_ms();
 		conn->events = EPOLLIN;
 		ev.events = EPOLLIN;
 		ev.data.ptr = conn;
@@ -584,10 +660,43 @@ rpc_server_accept(struct rpc_server *srv)
 	}
 }
 
+/*
+ * Close connections silent for longer than the idle limit: a client that
+ * sends half a line and waits, or holds a slot doing nothing.
+ */
+static void
+rpc_server_idle_sweep(struct rpc_server *srv)
+{
+	uint64_t now = rpc_now_ms();
+	char why[96];
+
+	if (srv->limits.idle_ms == 0)
+		return;
+	snprintf(why, sizeof(why), "closed: idle for %u s; reconnect when there "
+		 "is something to ask", srv->limits.idle_ms / 1000);
+	for (unsigned int i = 0; i < RPC_MAX_CLIENTS; i++) {
+		struct rpc_conn *c = srv->conns[i];
+
+		if (c != NULL && now - c->last_ms >= srv->limits.idle_ms)
+			rpc_conn_close_why(srv, c, why);
+	}
+}
+
+int
+rpc_server_limits_set(struct rpc_server *srv,
+		      const struct rpc_server_limits *limits)
+{
+	if (srv == NULL || limits == NULL)
+		return -EINVAL;
+	srv->limits = *limits;
+	return 0;
+}
+
 int
 rpc_server_poll(struct rpc_server *srv, int timeout_ms)
 {
 	struct epoll_event ev[RPC_MAX_CLIENTS + 1];
+	bool accept_ready = false;
 	int n, i, handled = 0;
 
 	if (srv == NULL)
@@ -597,11 +706,18 @@ rpc_server_poll(struct rpc_server *srv, int timeout_ms)
 		return errno == EINTR ? 0 : -errno;
 	for (i = 0; i < n; i++) {
 		if (ev[i].data.ptr == srv)
-			rpc_server_accept(srv);
+			accept_ready = true;
 		else
 			handled += rpc_conn_event(srv, ev[i].data.ptr,
 						  ev[i].events);
 	}
+	/*
+	 * Accepting and sweeping may close connections: only once no event
+	 * of this round still points at one.
+	 */
+	if (accept_ready)
+		rpc_server_accept(srv);
+	rpc_server_idle_sweep(srv);
 	return handled;
 }
 
@@ -669,6 +785,8 @@ rpc_server_create(const char *path, int *errp)
 	srv->lfd = -1;
 	srv->epfd = -1;
 	srv->euid = geteuid();
+	srv->limits.idle_ms = RPC_IDLE_MS_DEFAULT;
+	srv->limits.per_uid = RPC_PER_UID_DEFAULT;
 	srv->path = strdup(path);
 	if (srv->path == NULL) {
 		rc = -ENOMEM;

@@ -75,6 +75,12 @@ usage(FILE *f)
 "                        itself; it runs without a dataplane too.\n"
 "  -m, --vm-dir DIR      State of each VM (QMP socket, pid file, console\n"
 "                        log) in DIR/NAME. Default: " DEFAULT_VM_DIR ".\n"
+"  -c, --config FILE    The host policy: what clients may make yardd and\n"
+"                        yard-dp do as root (vhost socket directory, pcap\n"
+"                        directories, host interfaces, phy drivers, VM image\n"
+"                        directories, QEMU's user, connection limits).\n"
+"                        Default: " POLICY_CONF_DEFAULT " (safe defaults when\n"
+"                        missing; see README.md, Security).\n"
 "  -a, --accel MODE      Accelerator of VMs that say 'auto': auto (KVM when\n"
 "                        a probe boots a guest with it, checked once and\n"
 "                        cached in the VM dir; else TCG), kvm or tcg.\n"
@@ -105,6 +111,7 @@ main(int argc, char **argv)
 		{ "dataplane", required_argument, NULL, 'p' },
 		{ "vm-dir", required_argument, NULL, 'm' },
 		{ "accel", required_argument, NULL, 'a' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -115,10 +122,12 @@ main(int argc, char **argv)
 		.vm_dir = DEFAULT_VM_DIR,
 		.vm_accel = HV_ACCEL_AUTO,
 	};
-	const char *socket_path = DEFAULT_SOCKET;
+	const char *socket_path = DEFAULT_SOCKET, *config = NULL;
+	static struct policy policy;
+	char why[1024];
 	int opt, rc, status = 1;
 
-	while ((opt = getopt_long(argc, argv, "s:d:p:m:a:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:d:p:m:a:c:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			socket_path = optarg;
@@ -131,6 +140,9 @@ main(int argc, char **argv)
 			break;
 		case 'm':
 			d.vm_dir = optarg;
+			break;
+		case 'c':
+			config = optarg;
 			break;
 		case 'a':
 			if (strcmp(optarg, "auto") == 0)
@@ -161,6 +173,13 @@ main(int argc, char **argv)
 		return 2;
 	}
 
+	if (policy_load(&policy, config ? config : POLICY_CONF_DEFAULT,
+			config == NULL, why, sizeof(why)) < 0) {
+		yardd_log("cannot read the policy: %s", why);
+		return 1;
+	}
+	d.policy = &policy;
+
 	/*
 	 * QEMUs adopted after a restart are not our children; as a subreaper
 	 * we still reap them when they exit, instead of leaving zombies.
@@ -186,6 +205,10 @@ main(int argc, char **argv)
 		yardd_log("cannot serve %s: %s", socket_path, strerror(-rc));
 		goto out;
 	}
+	rpc_server_limits_set(d.srv, &(struct rpc_server_limits){
+		.idle_ms = policy.idle_timeout * 1000,
+		.per_uid = policy.max_per_uid,
+	});
 	if (yardd_api_register(&d) < 0 || yardd_vm_api_register(&d) < 0)
 		goto out;
 

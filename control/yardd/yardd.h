@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "policy.h"
 #include "rpc.h"
 #include "store.h"
 #include "topology.h"
@@ -25,10 +26,12 @@ struct yardd {
 	const char *dp_path;		/* yard-dp's API socket. */
 	struct rpc_client *dp;		/* NULL while yard-dp is away. */
 	uint64_t dp_last_try;		/* Last connection attempt, ms. */
+	uint64_t dp_last_call;		/* Last call to yard-dp, ms (keepalive). */
 	uint64_t dp_connects;		/* Successful connections so far. */
 	unsigned int last_sync_ops;	/* Operations the last sync sent. */
 	json_t *errors;			/* "kind/name" -> message of a failed push. */
 
+	const struct policy *policy;	/* What clients may make root do. */
 	const char *vm_dir;		/* VM state directories live here. */
 	int vm_accel;			/* enum hv_accel for VMs that say auto. */
 };

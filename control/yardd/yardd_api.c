@@ -38,9 +38,17 @@ static int
 state_commit_topo(struct yardd *d, struct topo *t, bool dry_run,
 		  struct store_delta *delta, struct rpc_error *err)
 {
-	json_t *canon = topo_to_json(t);
+	char why[sizeof(err->message)];
+	json_t *canon;
 	int rc;
 
+	/* The host's policy, before anything is stored or reaches yard-dp. */
+	rc = policy_check(d->policy, t, why, sizeof(why));
+	if (rc < 0) {
+		topo_free(t);
+		return rpc_error_set(err, RPC_ERR_PARAMS, "%s", why);
+	}
+	canon = topo_to_json(t);
 	topo_free(t);
 	if (canon == NULL)
 		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");

@@ -17,6 +17,9 @@
 
 #define RECONNECT_MS 500
 #define DP_TIMEOUT_MS 30000
+/* Well inside yard-dp's idle timeout (60 s by default), which closes a
+ * connection that says nothing. */
+#define KEEPALIVE_MS 15000
 
 static uint64_t
 now_ms(void)
@@ -49,10 +52,22 @@ yardd_dp_call(struct yardd *d, const char *method, json_t *params,
 			      "is yard-dp running?", d->dp_path);
 		return -ENOTCONN;
 	}
+	d->dp_last_call = now_ms();
 	rc = rpc_client_call(d->dp, method, params, result, err);
 	if (rc < 0 && rc != -EREMOTEIO)
 		dp_drop(d, strerror(-rc));
 	return rc;
+}
+
+/* A small call, so that yard-dp does not close an idle connection. */
+static void
+yardd_dp_keepalive(struct yardd *d)
+{
+	struct rpc_error err;
+	json_t *result = NULL;
+
+	yardd_dp_call(d, "stats.drops", NULL, &result, &err);
+	json_decref(result);
 }
 
 void
@@ -67,6 +82,8 @@ yardd_dp_poll(struct yardd *d)
 		/* Between calls yard-dp never writes: readable means gone. */
 		if (poll(&pfd, 1, 0) > 0)
 			dp_drop(d, "connection closed");
+		else if (now - d->dp_last_call >= KEEPALIVE_MS)
+			yardd_dp_keepalive(d);
 		return;
 	}
 	if (now - d->dp_last_try < RECONNECT_MS)
@@ -76,6 +93,7 @@ yardd_dp_poll(struct yardd *d)
 	if (d->dp == NULL)
 		return;
 	rpc_client_set_timeout(d->dp, DP_TIMEOUT_MS);
+	d->dp_last_call = now;
 	d->dp_connects++;
 	yardd_log("dataplane %s: connected", d->dp_path);
 	yardd_sync(d);

@@ -209,6 +209,7 @@ vm_start(struct yardd *d, struct vm_rt *rt, const struct topo_vm *tv,
 	cfg.nics = nics;
 	cfg.n_nics = tv->n_nics;
 	cfg.start_timeout_ms = START_TIMEOUT_MS;
+	cfg.runas = d->policy->qemu_user[0] ? d->policy->qemu_user : NULL;
 	rpc_parents_make(dir, 0750);
 	rt->starts++;
 	rc = hv_vm_start(&cfg, &rt->vm, &err);

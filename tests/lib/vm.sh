@@ -63,8 +63,12 @@ yard_dp_up() {
 
 # yardd_up: yardd on yard-dp's socket, VM states in $TMP/vms.
 yardd_up() {
+	# The host policy: vhost sockets in $TMP, images from the guest dir.
+	[ -f "$TMP/yardd.conf" ] || printf 'vhost_dir = %s\nimage_dir = %s\nqemu_user = nobody\n' \
+		"$TMP" "$(realpath "$GUEST_DIR")" >"$TMP/yardd.conf"
 	"$YARDD" --socket "$TMP/yardd.sock" --db "$TMP/yardd.db" \
-		--dataplane "$TMP/dp.sock" --vm-dir "$TMP/vms" >>"$TMP/yardd.log" 2>&1 &
+		--dataplane "$TMP/dp.sock" --vm-dir "$TMP/vms" \
+		--config "$TMP/yardd.conf" >>"$TMP/yardd.log" 2>&1 &
 	YD_PID=$!
 	for _ in $(seq 100); do [ -S "$TMP/yardd.sock" ] && return 0; sleep 0.05; done
 	fail "yardd did not start"

@@ -225,16 +225,20 @@ def main():
         topo = os.path.join(tmp, "topo.yaml")
         with open(topo, "w") as f:
             f.write("networks: [{name: blue}]\nports:\n"
-                    f"  - {{name: src, kind: phy, network: blue, devargs: \"net_pcap_br{os.getpid()},rx_pcap={pcap},infinite_rx=1\"}}\n"
+                    f"  - {{name: src, kind: pcap, network: blue, devargs: \"net_pcap_br{os.getpid()},rx_pcap={pcap},infinite_rx=1\"}}\n"
                     f"  - {{name: sink, kind: phy, network: blue, devargs: \"net_null_br{os.getpid()},no-rx=1\"}}\n")
         dp_sock, yd_sock = os.path.join(tmp, "dp.sock"), os.path.join(tmp, "yardd.sock")
+        conf = os.path.join(tmp, "yardd.conf")
+        with open(conf, "w") as f:
+            f.write(f"pcap_dir = {tmp}\nphy_driver = net_null\n")
         log = open(os.path.join(tmp, "log"), "w")
         procs.append(subprocess.Popen([yard_dp, "--socket", dp_sock, "--file-prefix",
                                        f"yard-badreq-{os.getpid()}", "--log-level", "warning",
                                        "--", "--no-pci"], stdout=log, stderr=log))
         procs.append(subprocess.Popen([yardd, "--socket", yd_sock, "--db",
                                        os.path.join(tmp, "yardd.db"), "--dataplane", dp_sock,
-                                       "--vm-dir", os.path.join(tmp, "vms")],
+                                       "--vm-dir", os.path.join(tmp, "vms"),
+                                       "--config", conf],
                                       stdout=log, stderr=log))
         for _ in range(100):
             if os.path.exists(dp_sock) and os.path.exists(yd_sock):

@@ -46,6 +46,12 @@ command -v timeout >/dev/null 2>&1 || skip "'timeout' is missing"
 
 ID=$$
 TMP=$(mktemp -d /tmp/yard-objects.XXXXXX)
+# The host policy: net_null devices, vhost sockets in $TMP, VM images (empty
+# files: no VM boots here) in $TMP/images.
+mkdir "$TMP/images"
+touch "$TMP/images/vmlinuz" "$TMP/images/fvm.qcow2" "$TMP/images/fvm2.qcow2"
+printf 'phy_driver = net_null\nvhost_dir = %s\nimage_dir = %s/images\n' "$TMP" "$TMP" \
+	>"$TMP/yardd.conf"
 YD_SOCK=$TMP/yardd.sock
 DP_SOCK=$TMP/dp.sock
 PREFIX="yard-objects-$ID"
@@ -115,7 +121,8 @@ rpc() { "$PY" "$TMP/rpc.py" "$@"; }
 # start_yardd DB SOCK DATAPLANE LOG: sets YD_PID; waits until it answers.
 start_yardd() {
 	rm -f "$2"
-	"$YARDD" --socket "$2" --db "$1" --dataplane "$3" --vm-dir "$TMP/vms" >>"$4" 2>&1 &
+	"$YARDD" --socket "$2" --db "$1" --dataplane "$3" --vm-dir "$TMP/vms" \
+		--config "$TMP/yardd.conf" >>"$4" 2>&1 &
 	YD_PID=$!
 	for _ in $(seq 200); do
 		"$YARDCTL" --socket "$2" status >/dev/null 2>&1 && return
@@ -221,7 +228,7 @@ flows:
   - {name: allow-all, priority: 0, action: allow}
 vms:
   - {name: vm1, cpus: 2, memory: 1024M, nics: [vm1-eth0], accel: tcg,
-     kernel: /var/lib/yard/vmlinuz, cmdline: "console=ttyS0 quiet"}
+     kernel: $TMP/images/vmlinuz, cmdline: "console=ttyS0 quiet"}
 EOF
 ALL="network/blue network/red network/green port/vm1-eth0 port/up1 port/acc1 port/ul1 router/r1 overlay flow/no-ssh flow/mirror-web flow/allow-all vm/vm1"
 
@@ -329,11 +336,11 @@ ctl create port name=fnic kind=vhost network=fnet socket="$TMP/fnic.sock" >/dev/
 kv_cycle vm kvvm \
 	"'%s/%s/%s/%s/%s' % (o.get('cpus'), o.get('memory'), ','.join(o['nics']), o.get('accel'), s)" \
 	"None/512M/kvnic/None/unprogrammed" "4/512M/kvnic/kvm/unprogrammed" \
-	nics=kvnic kernel=/var/lib/yard/vmlinuz memory=512M -- cpus=4 accel=kvm
-file_cycle vm fvm "{name: fvm, nics: [fnic], disk: /var/lib/yard/fvm.qcow2}" \
-	"{name: fvm, nics: [fnic], disk: /var/lib/yard/fvm2.qcow2, memory: 2G}" \
+	nics=kvnic kernel=$TMP/images/vmlinuz memory=512M -- cpus=4 accel=kvm
+file_cycle vm fvm "{name: fvm, nics: [fnic], disk: $TMP/images/fvm.qcow2}" \
+	"{name: fvm, nics: [fnic], disk: $TMP/images/fvm2.qcow2, memory: 2G}" \
 	"'%s/%s' % (o.get('disk'), o.get('memory'))" \
-	"/var/lib/yard/fvm.qcow2/None" "/var/lib/yard/fvm2.qcow2/2G"
+	"$TMP/images/fvm.qcow2/None" "$TMP/images/fvm2.qcow2/2G"
 
 # The overlay has no yardctl kind: overlay.get/set/delete over the socket.
 ov=$(rpc "$YD_SOCK" overlay.get)

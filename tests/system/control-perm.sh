@@ -28,6 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$YARDD" --socket "$TMP/yardd.sock" --db "$TMP/yardd.db" --vm-dir "$TMP/vms" \
+	--config /dev/null \
 	--dataplane "$TMP/none.sock" >"$TMP/log" 2>&1 &
 PID=$!
 for _ in $(seq 100); do [ -S "$TMP/yardd.sock" ] && break; sleep 0.05; done

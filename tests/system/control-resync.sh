@@ -81,8 +81,11 @@ start_dp() {
 		-- --no-pci >>"$TMP/yard-dp.log" 2>&1 &
 	DP_PID=$!
 }
+# The host policy lets the ports open the two veths, and nothing else.
+printf 'phy_driver = net_af_packet\niface = %s\niface = %s\n' "${VETH[@]}" >"$TMP/yardd.conf"
 start_yardd() {
 	"$YARDD" --socket "$YD_SOCK" --db "$TMP/yardd.db" --dataplane "$DP_SOCK" --vm-dir "$TMP/vms" \
+		--config "$TMP/yardd.conf" \
 		>>"$TMP/yardd.log" 2>&1 &
 	YD_PID=$!
 	for _ in $(seq 100); do [ -S "$YD_SOCK" ] && return; sleep 0.05; done

@@ -60,7 +60,7 @@ PY
 cat > "$TMP/topo.yaml" <<YAML
 networks: [{name: n}]
 ports:
-  - {name: src, kind: phy, network: n,
+  - {name: src, kind: pcap, network: n,
      devargs: "net_pcap_q$ID,rx_pcap=$TMP/src.pcap,infinite_rx=1"}
   - {name: a, kind: phy, network: n, devargs: "net_null_a$ID,no-rx=1"}
   - {name: b, kind: phy, network: n, devargs: "net_null_b$ID,no-rx=1"}

@@ -278,6 +278,7 @@ test_argv_kernel_tcg_two_nics(void **state)
 		"-serial", "chardev:serial0",
 		"-qmp", "unix:/var/lib/yard/vms/vm1/qmp.sock,server=on,wait=off",
 		"-pidfile", "/var/lib/yard/vms/vm1/qemu.pid",
+		"-sandbox", "on,obsolete=deny,spawn=deny,resourcecontrol=deny",
 		NULL,
 	};
 	struct hv_error err = { "" };
@@ -442,7 +443,29 @@ test_argv_defaults(void **state)
 	cfg.n_nics = 0;
 	assert_int_equal(hv_qemu_argv(&cfg, HV_ACCEL_TCG, &argv, NULL), 0);
 	assert_string_equal(argv[opt_value(argv, "-append", 0)], "console=ttyS0");
-	assert_int_equal(argc_of(argv), 30);
+	assert_int_equal(argc_of(argv), 32);
+	hv_argv_free(argv);
+}
+
+/* QEMU under seccomp always, and as the given user once its files are open. */
+static void
+test_argv_sandbox_runas(void **state)
+{
+	struct hv_vm_config cfg = {
+		.name = "vm1", .state_dir = "/s", .kernel = "/k",
+	};
+	char **argv = NULL;
+
+	(void)state;
+	assert_int_equal(hv_qemu_argv(&cfg, HV_ACCEL_TCG, &argv, NULL), 0);
+	assert_string_equal(argv[opt_value(argv, "-sandbox", 0)],
+			    "on,obsolete=deny,spawn=deny,resourcecontrol=deny");
+	for (char **a = argv; *a != NULL; a++)
+		assert_string_not_equal(*a, "-runas");
+	hv_argv_free(argv);
+	cfg.runas = "yard-qemu";
+	assert_int_equal(hv_qemu_argv(&cfg, HV_ACCEL_TCG, &argv, NULL), 0);
+	assert_string_equal(argv[opt_value(argv, "-runas", 0)], "yard-qemu");
 	hv_argv_free(argv);
 }
 
@@ -1188,6 +1211,7 @@ main(void)
 		cmocka_unit_test(test_argv_share_on_always),
 		cmocka_unit_test(test_argv_commas_escaped),
 		cmocka_unit_test(test_argv_defaults),
+		cmocka_unit_test(test_argv_sandbox_runas),
 		cmocka_unit_test(test_argv_errors),
 		cmocka_unit_test(test_argv_str_quoting),
 		cmocka_unit_test_setup_teardown(test_disk_format_probe, setup, teardown),

@@ -90,6 +90,14 @@ PY
 # ---- Restart of yard-dp under running guests ----
 P1=$(qemu_pid vm1)
 P2=$(qemu_pid vm2)
+# QEMU runs as the policy's qemu_user (nobody here) under seccomp.
+for pid in "$P1" "$P2"; do
+	uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
+	sec=$(awk '/^Seccomp:/ {print $2}' "/proc/$pid/status")
+	[ "$uid" = "$(id -u nobody)" ] && [ "$sec" = 2 ] ||
+		fail "QEMU $pid runs as uid $uid with Seccomp $sec, want $(id -u nobody) and 2"
+done
+echo "ok: QEMU runs as nobody (uid $(id -u nobody)) with seccomp filtering (Seccomp: 2)"
 BEFORE=$(seqs | tail -1)
 kill -KILL "$DP_PID"
 wait "$DP_PID" 2>/dev/null || true
