@@ -20,7 +20,29 @@ static struct {
 	enum topo_port_kind kind;
 	bool vhost_server;
 	char socket[TOPO_PATH_MAX];
+	bool has_mac;		/**< A port in no network: its own MAC given. */
+	uint8_t mac[6];
 } made[RTE_MAX_ETHPORTS];
+
+/*
+ * A port in no network (the overlay's underlay) is a host on its own:
+ * `mac` is its address (the VTEP's), not a port-security rule.
+ */
+static void
+port_mac_set(uint16_t port, const struct topo_port *tp)
+{
+	struct rte_ether_addr mac;
+
+	made[port].has_mac = false;
+	if (tp->network[0] != '\0' || tp->n_trunk != 0 || !tp->has_mac)
+		return;
+	memcpy(mac.addr_bytes, tp->mac, sizeof(mac.addr_bytes));
+	/* Drivers without the call (net_ring) keep it in software. */
+	rte_eth_dev_default_mac_addr_set(dp_ports[port].port_id, &mac);
+	dp_ports[port].mac = mac;
+	made[port].has_mac = true;
+	memcpy(made[port].mac, tp->mac, sizeof(made[port].mac));
+}
 
 /*
  * Drivers that belong to a kind, under their names and DPDK's aliases: a
@@ -205,6 +227,7 @@ made:
 	made[port].kind = tp->kind;
 	made[port].vhost_server = tp->vhost_server;
 	snprintf(made[port].socket, sizeof(made[port].socket), "%s", tp->socket);
+	port_mac_set((uint16_t)port, tp);
 	return 0;
 }
 
@@ -247,6 +270,8 @@ port_export(struct topo *t)
 		snprintf(tp->name, sizeof(tp->name), "%s", dp_ports[p].name);
 		tp->kind = made[p].kind;
 		tp->vhost_server = made[p].vhost_server;
+		tp->has_mac = made[p].has_mac;
+		memcpy(tp->mac, made[p].mac, sizeof(tp->mac));
 		if (tp->kind == TOPO_PORT_VHOST)
 			snprintf(tp->socket, sizeof(tp->socket), "%s",
 				 made[p].socket);

@@ -334,6 +334,22 @@ mbuf_from(const struct in_pkt *ip)
 	return head;
 }
 
+/* Walk the graph until `rx` (or nothing) is empty and no node has work. */
+static int
+walk(struct rte_ring *rx, const struct timeval *ts)
+{
+	struct dp_worker *wk = &dp_workers[0];
+
+	do {
+		rte_graph_walk(wk->graph);
+		rte_rcu_qsbr_quiescent(dp_rcu, 0);
+		if (drain_tx(ts) < 0)
+			return -ENOMEM;
+	} while ((rx != NULL && rte_ring_count(rx) != 0) ||
+		 (wk->last_rx | wk->last_inject) != 0 || dp_inject_pending());
+	return 0;
+}
+
 /* Inject one batch, walk the graph until it is through. */
 static int
 run_batch(size_t first, size_t n)
@@ -341,7 +357,6 @@ run_batch(size_t first, size_t n)
 	const struct in_pkt *ip0 = &pkts[first];
 	struct replay_port *rp = &rports[ip0->port];
 	struct rte_ring *rx = dp_ports[rp->dp_port].rx_ring;
-	struct dp_worker *wk = &dp_workers[0];
 
 	for (size_t i = first; i < first + n; i++) {
 		struct rte_mbuf *m = mbuf_from(&pkts[i]);
@@ -356,13 +371,24 @@ run_batch(size_t first, size_t n)
 		rp->in_count++;
 	}
 	/* The trace id is set before port-rx, which resets the rest. */
-	do {
-		rte_graph_walk(wk->graph);
-		rte_rcu_qsbr_quiescent(dp_rcu, 0);
-		if (drain_tx(&ip0->ts) < 0)
+	return walk(rx, &ip0->ts);
+}
+
+/*
+ * The modules' housekeeping after a batch (learning; a module may send
+ * packets of its own then, such as ARP requests or frames it held), and
+ * walks until what they sent is out, a bounded number of rounds.
+ */
+static int
+after_batch(const struct timeval *ts)
+{
+	for (unsigned int round = 0; round < 8; round++) {
+		dp_modules_tick();
+		if (!dp_inject_pending())
+			return 0;
+		if (walk(NULL, ts) < 0)
 			return -ENOMEM;
-	} while (rte_ring_count(rx) != 0 || wk->last_rx != 0 ||
-		 dp_inject_pending());
+	}
 	return 0;
 }
 
@@ -654,9 +680,8 @@ main(int argc, char **argv)
 		 */
 		dp_clock_set((uint64_t)pkts[i].ts.tv_sec);
 		dp_modules_tick();
-		if (run_batch(i, n) < 0)
+		if (run_batch(i, n) < 0 || after_batch(&pkts[i].ts) < 0)
 			goto out_ports;
-		dp_modules_tick();
 		i += n;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);

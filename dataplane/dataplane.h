@@ -511,20 +511,17 @@ dp_nexts_uniform(const uint16_t *nexts, uint16_t n)
 }
 
 /**
- * Move objs[0..n) to the next nodes given in nexts[], in runs: one
- * rte_node_enqueue() per run of equal next edges, and the whole vector at
- * once when every packet goes the same way.
+ * Enqueue objs[0..n) to the next nodes given in nexts[], one
+ * rte_node_enqueue() per run of equal next edges. For packets that are not
+ * the node's whole input vector (a source node's, or a vector some of which
+ * the node kept).
  */
 static inline void
-dp_node_enqueue_nexts(struct rte_graph *graph, struct rte_node *node,
-		      void **objs, const uint16_t *nexts, uint16_t n)
+dp_node_enqueue_runs(struct rte_graph *graph, struct rte_node *node,
+		     void **objs, const uint16_t *nexts, uint16_t n)
 {
 	uint16_t i = 0;
 
-	if (likely(n != 0) && dp_nexts_uniform(nexts, n)) {
-		rte_node_next_stream_move(graph, node, nexts[0]);
-		return;
-	}
 	while (i < n) {
 		uint16_t start = i, next = nexts[i];
 
@@ -532,6 +529,23 @@ dp_node_enqueue_nexts(struct rte_graph *graph, struct rte_node *node,
 			;
 		rte_node_enqueue(graph, node, next, &objs[start], i - start);
 	}
+}
+
+/**
+ * Move objs[0..n) to the next nodes given in nexts[], in runs: one
+ * rte_node_enqueue() per run of equal next edges, and the whole vector at
+ * once when every packet goes the same way. `objs` and `n` must be the
+ * node's whole input vector.
+ */
+static inline void
+dp_node_enqueue_nexts(struct rte_graph *graph, struct rte_node *node,
+		      void **objs, const uint16_t *nexts, uint16_t n)
+{
+	if (likely(n != 0) && dp_nexts_uniform(nexts, n)) {
+		rte_node_next_stream_move(graph, node, nexts[0]);
+		return;
+	}
+	dp_node_enqueue_runs(graph, node, objs, nexts, n);
 }
 
 /** Count a drop for which there is no packet to send to "drop". */

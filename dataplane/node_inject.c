@@ -39,18 +39,8 @@ inject_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 			dp_trace_add(pkts[i], node);
 		}
 	}
-	/*
-	 * Not dp_node_enqueue_nexts(): it moves the node's own stream, and a
-	 * source node's packets are in this local array.
-	 */
-	for (unsigned int i = 0; i < n;) {
-		unsigned int start = i;
-
-		while (++i < n && nexts[i] == nexts[start])
-			;
-		rte_node_enqueue(graph, node, nexts[start],
-				 (void **)&pkts[start], (uint16_t)(i - start));
-	}
+	/* This source node's packets are in a local array, not its stream. */
+	dp_node_enqueue_runs(graph, node, (void **)pkts, nexts, (uint16_t)n);
 	return (uint16_t)n;
 }
 

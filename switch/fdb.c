@@ -159,6 +159,9 @@ entry_lookup(const struct sw_fdb_key *k)
 	return data;
 }
 
+/* The cookie of the next entry_insert() (0 unless a remote entry). */
+static uint16_t next_cookie;
+
 static int
 entry_insert(const struct sw_fdb_key *k, uint16_t port, uint8_t is_static)
 {
@@ -173,6 +176,8 @@ entry_insert(const struct sw_fdb_key *k, uint16_t port, uint8_t is_static)
 	e->is_static = is_static;
 	e->last_seen = dp_clock_now();
 	e->key = *k;
+	e->cookie = next_cookie;
+	next_cookie = 0;
 	/* The hash publishes the entry with release semantics. */
 	ret = rte_hash_add_key_data(sw_fdb, k, e);
 	if (ret < 0) {
@@ -370,6 +375,76 @@ sw_mac_owner_add(uint16_t network, const struct rte_ether_addr *mac,
 	return entry_insert(&k, SW_FDB_OWNED + edge, SW_FDB_IS_OWNED);
 }
 
+/* Per l2-input edge: how its remote entries are named in listings. */
+static void (*remote_describe[UINT8_MAX + 1])(uint16_t cookie, char *buf,
+					      size_t len);
+
+void
+sw_remote_describe_set(uint16_t edge,
+		       void (*fn)(uint16_t cookie, char *buf, size_t len))
+{
+	if (edge <= UINT8_MAX)
+		remote_describe[edge] = fn;
+}
+
+int
+sw_fdb_remote_learn(uint16_t network, const struct rte_ether_addr *mac,
+		    uint16_t edge, uint16_t cookie)
+{
+	const struct sw_network *net;
+	struct sw_fdb_key k;
+	struct sw_fdb_entry *e;
+	uint16_t port = (uint16_t)(SW_FDB_OWNED + edge);
+
+	if (network >= SW_NETWORKS_MAX || (net = sw_networks[network]) == NULL)
+		return -ENOENT;
+	if (rte_is_multicast_ether_addr(mac) || edge < SW_L2_INPUT_OWN_EDGES ||
+	    edge > UINT8_MAX)
+		return -EINVAL;
+	key_make(&k, network, mac);
+	e = entry_lookup(&k);
+	if (e != NULL) {
+		if (e->is_static)
+			return -EEXIST;
+		__atomic_store_n(&e->last_seen, dp_clock_now(), __ATOMIC_RELAXED);
+		if (e->port == port && e->cookie == cookie)
+			return 0;
+		/* A move: from a port, or from another VTEP. */
+		__atomic_store_n(&e->cookie, cookie, __ATOMIC_RELAXED);
+		__atomic_store_n(&e->port, port, __ATOMIC_RELEASE);
+		sw_gen_bump();
+		net_state[network].moves++;
+		stats.moves++;
+		return 0;
+	}
+	if (net_state[network].learned >= net->conf.mac_limit) {
+		net_state[network].refused++;
+		stats.learn_refused++;
+		return -ENOSPC;
+	}
+	/* The cookie is set before the hash publishes the entry. */
+	next_cookie = cookie;
+	if (entry_insert(&k, port, 0) < 0)
+		return -ENOSPC;
+	net_state[network].learned++;
+	stats.learned++;
+	return 0;
+}
+
+static bool
+remote_match(const struct sw_fdb_entry *e, const void *arg)
+{
+	return e->is_static == 0 && e->port == *(const uint16_t *)arg;
+}
+
+unsigned int
+sw_fdb_remote_flush(uint16_t edge)
+{
+	uint16_t port = (uint16_t)(SW_FDB_OWNED + edge);
+
+	return fdb_remove_if(remote_match, &port);
+}
+
 int
 sw_mac_owner_del(uint16_t network, const struct rte_ether_addr *mac)
 {
@@ -423,6 +498,18 @@ sw_fdb_walk(int network, int (*fn)(const struct sw_fdb_row *row, void *arg),
 		row.port = e->port;
 		row.is_static = e->is_static;
 		row.age = e->is_static ? 0 : now - e->last_seen;
+		row.remote[0] = '\0';
+		if (e->port >= SW_FDB_OWNED) {
+			uint16_t edge = (uint16_t)(e->port - SW_FDB_OWNED);
+
+			row.port = DP_PORT_NONE;
+			if (edge <= UINT8_MAX && remote_describe[edge] != NULL)
+				remote_describe[edge](e->cookie, row.remote,
+						      sizeof(row.remote));
+			else
+				snprintf(row.remote, sizeof(row.remote), "edge %u",
+					 edge);
+		}
 		if (fn(&row, arg) != 0)
 			break;
 	}

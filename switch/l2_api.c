@@ -191,7 +191,8 @@ fdb_row_json(const struct sw_fdb_row *row, void *arg)
 	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:b, s:I}",
 		"network", net != NULL ? net->conf.name : "?",
 		"mac", mac,
-		"port", row->port < RTE_MAX_ETHPORTS ? dp_ports[row->port].name : "?",
+		"port", row->remote[0] != '\0' ? row->remote :
+			row->port < RTE_MAX_ETHPORTS ? dp_ports[row->port].name : "?",
 		"static", row->is_static,
 		"age", (json_int_t)row->age));
 	return 0;

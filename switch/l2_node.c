@@ -259,7 +259,8 @@ learn_queue(struct dp_worker *wk, const struct sw_fdb_key *k, uint16_t port,
  * (L2_INPUT_NEXT_DROP). A frame for an access port of its own network
  * needs nothing from l2-output (no tag, and the egress check is the one
  * made here), so it goes straight to port-tx. A frame for a MAC a module
- * owns goes to that module's edge. A frame a module injected (in port
+ * owns, or a remote MAC it learned, goes to that module's edge with the
+ * entry's cookie in *value. A frame a module injected (in port
  * DP_PORT_NONE) teaches nothing.
  */
 static __rte_always_inline uint16_t
@@ -294,8 +295,10 @@ l2_input_one(struct dp_worker *wk, const uint8_t *d, uint16_t in_port,
 	if (unlikely(d[0] & 1) || dst == NULL)
 		return L2_INPUT_NEXT_FLOOD;
 	out_port = __atomic_load_n(&dst->port, __ATOMIC_ACQUIRE);
-	if (unlikely(out_port >= SW_FDB_OWNED))
+	if (unlikely(out_port >= SW_FDB_OWNED)) {
+		*value = __atomic_load_n(&dst->cookie, __ATOMIC_RELAXED);
 		return out_port - SW_FDB_OWNED;
+	}
 	if (unlikely(out_port == in_port)) {
 		*value = (uint16_t)sw_drop_id(SW_DROP_SAME_PORT);
 		return L2_INPUT_NEXT_DROP;
@@ -419,10 +422,11 @@ l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 				nk += 2;
 			}
 			nexts[base + i] = next;
-			if (next == L2_INPUT_NEXT_OUTPUT || next == L2_INPUT_NEXT_TX)
-				dp_meta(m)->out_port = value;
-			else if (next == L2_INPUT_NEXT_DROP)
+			/* Out port, or the cookie for a module's edge. */
+			if (next == L2_INPUT_NEXT_DROP)
 				dp_drop_set(m, value);
+			else if (next != L2_INPUT_NEXT_FLOOD)
+				dp_meta(m)->out_port = value;
 		}
 	}
 	cache->gen = gen;
@@ -491,18 +495,23 @@ flood_one(struct rte_graph *graph, struct rte_node *node, struct rte_mbuf *m,
 	struct dp_meta *meta = dp_meta(m);
 	const struct sw_network *net =
 		__atomic_load_n(&sw_networks[meta->bd], __ATOMIC_ACQUIRE);
-	uint16_t last = DP_PORT_NONE;
+	uint16_t last = DP_PORT_NONE, listener = 0;
 
 	if (likely(net != NULL)) {
-		/* Listeners (router, VTEP) get copies, except of their own frames. */
+		/*
+		 * Listeners (router, VTEP) get copies, except of their own
+		 * frames; the last one is kept back in case no port takes the
+		 * original.
+		 */
 		for (uint16_t i = 0; unlikely(i < net->n_listeners); i++) {
 			struct rte_mbuf *c;
 
 			if (net->listeners[i] == meta->origin)
 				continue;
-			c = flood_copy(node, m, trace);
-			if (c != NULL)
-				rte_node_enqueue_x1(graph, node, net->listeners[i], c);
+			if (listener != 0 &&
+			    (c = flood_copy(node, m, trace)) != NULL)
+				rte_node_enqueue_x1(graph, node, listener, c);
+			listener = net->listeners[i];
 		}
 		/* Copies go to every member but the last; it gets the original. */
 		for (uint16_t i = 0; i < net->n_members; i++) {
@@ -522,9 +531,19 @@ flood_one(struct rte_graph *graph, struct rte_node *node, struct rte_mbuf *m,
 		}
 	}
 	if (unlikely(last == DP_PORT_NONE)) {
+		if (listener != 0) {
+			rte_node_enqueue_x1(graph, node, listener, m);
+			return;
+		}
 		dp_drop_set(m, sw_drop_id(SW_DROP_FLOOD_EMPTY));
 		rte_node_enqueue_x1(graph, node, L2_FLOOD_NEXT_DROP, m);
 		return;
+	}
+	if (unlikely(listener != 0)) {
+		struct rte_mbuf *c = flood_copy(node, m, trace);
+
+		if (c != NULL)
+			rte_node_enqueue_x1(graph, node, listener, c);
 	}
 	meta->out_port = last;
 	rte_node_enqueue_x1(graph, node, L2_FLOOD_NEXT_OUTPUT, m);

@@ -152,6 +152,12 @@ struct sw_fdb_entry {
 	uint8_t in_use;
 	uint32_t last_seen;
 	struct sw_fdb_key key;
+	/**
+	 * For an entry through a module's edge: the value that goes to the
+	 * module in dp_meta(m)->out_port (a remote MAC's VTEP). Stored before
+	 * `port` when either changes.
+	 */
+	uint16_t cookie;
 };
 
 extern struct rte_hash *sw_fdb;

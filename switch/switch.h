@@ -118,9 +118,11 @@ void sw_port_describe(uint16_t port, char *buf, size_t len);
 struct sw_fdb_row {
 	uint16_t network;
 	struct rte_ether_addr mac;
-	uint16_t port;
+	uint16_t port;		/**< DP_PORT_NONE for a remote entry. */
 	bool is_static;
 	uint32_t age;		/**< Seconds since last seen. */
+	/** A remote entry (sw_fdb_remote_learn): who, as its module says. */
+	char remote[48];
 };
 
 /** Add (or replace) a static entry. -ENOENT, -EINVAL (port not in network), -ENOSPC. */
@@ -180,6 +182,30 @@ int sw_l2_input_next_add(const char *node_name);
  */
 int sw_mac_owner_add(uint16_t network, const struct rte_ether_addr *mac,
 		     uint16_t edge);
+
+/**
+ * Learn, refresh or move `mac` of network `network` as a remote MAC reached
+ * through l2-input edge `edge` (from sw_l2_input_next_add()), such as a
+ * host behind a VTEP: frames to it go to that edge with
+ * dp_meta(m)->out_port = `cookie`. Unlike an owned MAC it ages, counts
+ * against mac_limit, and moves to a port that later shows the MAC.
+ *
+ * @return
+ *   0, -ENOENT (no such network), -EEXIST (a static or owned entry has the
+ *   MAC), -ENOSPC (the FDB or the network's mac_limit is full), -EINVAL.
+ */
+int sw_fdb_remote_learn(uint16_t network, const struct rte_ether_addr *mac,
+			uint16_t edge, uint16_t cookie);
+
+/** Delete every remote entry through `edge`. Returns the count removed. */
+unsigned int sw_fdb_remote_flush(uint16_t edge);
+
+/**
+ * How fdb listings name the remote entries of `edge`: `fn` writes a short
+ * text for a cookie ("vtep 192.0.2.2").
+ */
+void sw_remote_describe_set(uint16_t edge,
+			    void (*fn)(uint16_t cookie, char *buf, size_t len));
 
 /** Undo sw_mac_owner_add(). 0 or -ENOENT. */
 int sw_mac_owner_del(uint16_t network, const struct rte_ether_addr *mac);

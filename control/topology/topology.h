@@ -61,7 +61,8 @@
 	X(ROUTER, "router", "routers", false, TOPO_KIND_BIT(NETWORK),	\
 	  NULL, NULL)							\
 	X(OVERLAY, "overlay", "overlay", true,				\
-	  TOPO_KIND_BIT(NETWORK) | TOPO_KIND_BIT(PORT), NULL, NULL)	\
+	  TOPO_KIND_BIT(NETWORK) | TOPO_KIND_BIT(PORT),			\
+	  "overlay.set", "overlay.del")					\
 	X(FLOW, "flow", "flows", false,					\
 	  TOPO_KIND_BIT(NETWORK) | TOPO_KIND_BIT(PORT), NULL, NULL)	\
 	X(VM, "vm", "vms", false, TOPO_KIND_BIT(PORT), NULL, NULL)
