@@ -96,7 +96,7 @@ flow_classify_inline(struct rte_graph *graph, struct rte_node *node,
 	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
 	uint16_t i;
 
-	if (unlikely(t == NULL || t->acl == NULL)) {
+	if (unlikely(t == NULL || t->n_acl == 0)) {
 		/* Switched on before the first rule was in: allow. */
 		for (i = 0; trace && i < n; i++)
 			dp_trace_add(objs[i], node);
@@ -111,7 +111,7 @@ flow_classify_inline(struct rte_graph *graph, struct rte_node *node,
 			      rte_pktmbuf_data_len(m), m->port, dp_meta(m)->bd);
 		data[i] = (const uint8_t *)&keys[i];
 	}
-	rte_acl_classify(t->acl, data, results, n, 1);
+	flow_table_classify(t, data, results, n);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 

@@ -11,6 +11,7 @@
 #include <rte_acl.h>
 #include <rte_byteorder.h>
 #include <rte_ether.h>
+#include <rte_graph.h>
 
 #include "dataplane.h"
 #include "flow.h"
@@ -103,10 +104,18 @@ struct flow_rule;
  * store, freed after an RCU grace period; never edited while published,
  * except for the counters each worker writes in its own row.
  */
+/** Most ACL contexts of one table (see acl_build_range()). */
+#define FLOW_ACL_MAX 16
+
 struct flow_table {
-	struct rte_acl_ctx *acl;	/**< NULL when no rule is active. */
+	/**
+	 * Contexts, each holding a run of slots; a frame takes the lowest
+	 * slot any of them gives. None when no rule is active.
+	 */
+	struct rte_acl_ctx *acl[FLOW_ACL_MAX];
+	unsigned int n_acl;
 	unsigned int n;			/**< Slots: rules given to the ACL. */
-	struct flow_action *act;	/**< [n]; ACL userdata is slot + 1. */
+	struct flow_action *act;	/**< [n], by rank; ACL userdata is slot + 1. */
 	struct flow_counter *cnt;	/**< [DP_WORKERS_MAX][n]. */
 	struct flow_rule **rule;	/**< [n]: whose counters a slot holds. */
 };
@@ -202,6 +211,27 @@ flow_key_make(struct flow_key *k, const uint8_t *d, uint32_t len,
 		}
 	}
 	k->vlan_flags = rte_cpu_to_be_16(flags);
+}
+
+/**
+ * Classify keys data[0..n) (n <= RTE_GRAPH_BURST_SIZE) with table `t`
+ * (n_acl > 0): results[i] is the winning slot + 1, 0 for no match.
+ * Worker-safe.
+ */
+static __rte_always_inline void
+flow_table_classify(const struct flow_table *t, const uint8_t **data,
+		    uint32_t *results, uint32_t n)
+{
+	uint32_t more[RTE_GRAPH_BURST_SIZE];
+
+	rte_acl_classify(t->acl[0], data, results, n, 1);
+	for (unsigned int j = 1; j < t->n_acl; j++) {
+		rte_acl_classify(t->acl[j], data, more, n, 1);
+		/* Slots are ranks: the lower one wins. */
+		for (uint32_t i = 0; i < n; i++)
+			if (more[i] != 0 && (results[i] == 0 || more[i] < results[i]))
+				results[i] = more[i];
+	}
 }
 
 #endif /* YARD_FLOW_PRIV_H */

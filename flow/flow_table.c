@@ -158,7 +158,8 @@ table_free(struct flow_table *t)
 {
 	if (t == NULL)
 		return;
-	rte_acl_free(t->acl);
+	for (unsigned int i = 0; i < t->n_acl; i++)
+		rte_acl_free(t->acl[i]);
 	rte_free(t->act);
 	rte_free(t->cnt);
 	free(t->rule);
@@ -227,24 +228,83 @@ rank_cmp(const void *a, const void *b)
 	return i < j ? -1 : (i > j);
 }
 
+/* One ACL context of rules[lo..hi). */
+static int
+acl_build_one(struct rte_acl_ctx **out, const struct flow_acl_rule *rules,
+	      unsigned int lo, unsigned int hi)
+{
+	struct rte_acl_param param = {
+		.socket_id = SOCKET_ID_ANY,
+		.rule_size = RTE_ACL_RULE_SZ(FLOW_F_N_),
+		.max_rule_num = hi - lo,
+	};
+	struct rte_acl_config cfg;
+	char name[RTE_ACL_NAMESIZE];
+	struct rte_acl_ctx *ctx;
+	int ret;
+
+	snprintf(name, sizeof(name), "flow-%u", acl_gen++);
+	param.name = name;
+	ctx = rte_acl_create(&param);
+	if (ctx == NULL)
+		return -ENOMEM;
+	ret = rte_acl_add_rules(ctx, (const struct rte_acl_rule *)&rules[lo],
+				hi - lo);
+	if (ret == 0) {
+		flow_acl_config(&cfg);
+		ret = rte_acl_build(ctx, &cfg);
+	}
+	if (ret < 0) {
+		rte_acl_free(ctx);
+		return ret;
+	}
+	*out = ctx;
+	return 0;
+}
+
+/*
+ * Contexts for rules[lo..hi). rte_acl gives up on a rule set whose keys
+ * vary too much (it needs more than RTE_ACL_MAX_TRIES tries: random MAC,
+ * IP and port keys mixed do that with a few hundred rules); the rules are
+ * then split in two halves of the rank order, each classified on its own,
+ * and the frame takes the better (lower) slot of the contexts' results.
+ */
+static int
+acl_build_range(struct flow_table *t, const struct flow_acl_rule *rules,
+		unsigned int lo, unsigned int hi)
+{
+	int ret;
+
+	if (t->n_acl == FLOW_ACL_MAX)
+		return -E2BIG;
+	ret = acl_build_one(&t->acl[t->n_acl], rules, lo, hi);
+	if (ret == 0) {
+		t->n_acl++;
+		return 0;
+	}
+	if (hi - lo < 2)
+		return ret;
+	FLOW_LOG(DEBUG, "rules %u..%u: %s; splitting them", lo, hi - 1,
+		 strerror(-ret));
+	ret = acl_build_range(t, rules, lo, lo + (hi - lo) / 2);
+	if (ret == 0)
+		ret = acl_build_range(t, rules, lo + (hi - lo) / 2, hi);
+	return ret;
+}
+
 /*
  * A table for list[0..n). Rules naming something that no longer exists, or
  * port `gone` (about to be removed), are left out. rte_acl breaks no ties,
- * so every rule gets its own ACL priority: n minus its rank.
+ * so every rule gets its own ACL priority: n minus its rank; its slot is
+ * its rank among the rules kept.
  */
 static int
 table_build(struct flow_rule *const *list, unsigned int n, int gone,
 	    struct flow_table **out)
 {
-	struct rte_acl_param param = {
-		.socket_id = SOCKET_ID_ANY,
-		.rule_size = RTE_ACL_RULE_SZ(FLOW_F_N_),
-	};
 	struct flow_acl_rule *acl_rules = NULL;
 	unsigned int *order = NULL, i, slot = 0;
-	struct rte_acl_config cfg;
 	struct flow_table *t;
-	char name[RTE_ACL_NAMESIZE];
 	int ret = -ENOMEM;
 
 	t = calloc(1, sizeof(*t));
@@ -300,25 +360,9 @@ table_build(struct flow_rule *const *list, unsigned int n, int gone,
 		goto done;
 	}
 
-	snprintf(name, sizeof(name), "flow-%u", acl_gen++);
-	param.name = name;
-	param.max_rule_num = slot;
-	t->acl = rte_acl_create(&param);
-	if (t->acl == NULL) {
-		FLOW_LOG(ERR, "rte_acl_create: %s", rte_strerror(rte_errno));
+	ret = acl_build_range(t, acl_rules, 0, slot);
+	if (ret < 0)
 		goto fail;
-	}
-	ret = rte_acl_add_rules(t->acl, (const struct rte_acl_rule *)acl_rules,
-				slot);
-	if (ret == 0) {
-		flow_acl_config(&cfg);
-		ret = rte_acl_build(t->acl, &cfg);
-	}
-	if (ret < 0) {
-		FLOW_LOG(ERR, "building the ACL of %u rules: %s", slot,
-			 strerror(-ret));
-		goto fail;
-	}
 	goto done;
 fail:
 	for (i = 0; i < n; i++)
