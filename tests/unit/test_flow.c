@@ -23,6 +23,10 @@
 
 #define N_PORTS 4
 
+/* The switch comes after the port module, which lives in the programs. */
+static struct dp_module port_stub = { .name = "port" };
+DP_MODULE_REGISTER(port_stub);
+
 static int blue, red;
 
 /* A frame as the reference matcher sees it; addresses in host order. */
@@ -480,7 +484,7 @@ main(int argc, char **argv)
 	struct dp_config cfg = { .n_workers = 1, .launch = false, .n_mbufs = 1023 };
 	char *extra[] = { (char *)"--log-level=*:error" };
 	struct sw_network_conf nc = { .mac_limit = 100 };
-	char prefix[64];
+	char prefix[64], why[256];
 	bool no_huge;
 	int ret;
 
@@ -489,7 +493,9 @@ main(int argc, char **argv)
 	if (dp_eal_init(argv[0], prefix, 0, NULL, true, 1, extra,
 			&no_huge) < 0)
 		return 1;
-	if (dp_init(&cfg) < 0 || sw_init(4096) < 0)
+	/* dp_init() runs the modules' init: the switch's and the flow table's. */
+	if (dp_modules_param("fdb-size", "4096", why, sizeof(why)) < 0 ||
+	    dp_init(&cfg) < 0)
 		return 1;
 	snprintf(nc.name, sizeof(nc.name), "blue");
 	blue = sw_network_set(&nc);
@@ -502,8 +508,6 @@ main(int argc, char **argv)
 	ret = cmocka_run_group_tests(tests, NULL, NULL);
 	for (unsigned int p = 0; p < N_PORTS; p++)
 		dp_ports[p].used = false;
-	flow_rules_free();
-	sw_fini();
 	dp_fini();
 	dp_eal_fini();
 	return ret;
