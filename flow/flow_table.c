@@ -344,7 +344,8 @@ table_build(struct flow_rule *const *list, unsigned int n, int gone,
 		if (port >= 0) {
 			uint16_t mtu = RTE_ETHER_MTU;
 
-			rte_eth_dev_get_mtu((uint16_t)port, &mtu);
+			if (rte_eth_dev_is_valid_port((uint16_t)port))
+				rte_eth_dev_get_mtu((uint16_t)port, &mtu);
 			t->act[slot].port = (uint16_t)port;
 			t->act[slot].max_len = mtu + RTE_ETHER_HDR_LEN;
 		}

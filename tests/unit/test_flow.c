@@ -19,7 +19,9 @@
 #include <rte_eal.h>
 
 #include "flow_priv.h"
+#include "rpc.h"
 #include "switch.h"
+#include "unit.h"
 
 #define N_PORTS 4
 
@@ -310,6 +312,118 @@ test_counters_and_limit(void **state)
 	assert_string_equal(info.conf.name, "c");
 }
 
+/* Call `method` with params `json`; the error message, or NULL on success. */
+static const char *
+call(struct rpc_server *srv, const char *method, const char *json,
+     json_t **result)
+{
+	static struct rpc_error err;
+	json_t *params = json_loads(json, 0, NULL), *res = NULL;
+	int ret;
+
+	assert_non_null(params);
+	memset(&err, 0, sizeof(err));
+	ret = rpc_server_call(srv, method, params, &res, &err);
+	json_decref(params);
+	if (result != NULL)
+		*result = res;
+	else
+		json_decref(res);
+	return ret == 0 ? NULL : err.message;
+}
+
+/* Packets counted for rule `name` by flow.list. */
+static json_int_t
+listed_packets(struct rpc_server *srv, const char *name)
+{
+	json_int_t packets = -1;
+	json_t *list, *o;
+	size_t i;
+
+	assert_null(call(srv, FLOW_METHOD_LIST, "{}", &list));
+	json_array_foreach(list, i, o)
+		if (strcmp(json_string_value(json_object_get(o, "name")), name) == 0)
+			packets = json_integer_value(json_object_get(o, "packets"));
+	json_decref(list);
+	return packets;
+}
+
+/* What workers do when rule `name` matches: count in their own row. */
+static void
+count_hits(const char *name, unsigned int worker, uint64_t n)
+{
+	struct flow_table *t = flow_table_cur;
+
+	for (unsigned int s = 0; s < t->n; s++)
+		if (strcmp(t->rule[s]->conf.name, name) == 0)
+			t->cnt[worker * t->n + s].packets += n;
+}
+
+static void
+test_api_and_counters(void **state)
+{
+	char path[64];
+	struct rpc_server *srv;
+	int err;
+	(void)state;
+
+	snprintf(path, sizeof(path), "/tmp/yard-test-flow-%d.sock", (int)getpid());
+	srv = rpc_server_create(path, &err);
+	assert_non_null(srv);
+	assert_int_equal(flow_module.api_register(srv), 0);
+
+	assert_null(call(srv, FLOW_METHOD_SET, "{\"name\": \"no-ssh\", "
+			 "\"priority\": 100, \"network\": \"blue\", \"match\": "
+			 "{\"ip_proto\": \"tcp\", \"tp_dst\": 22}, \"action\": "
+			 "\"drop\"}", NULL));
+	assert_null(call(srv, FLOW_METHOD_SET, "{\"name\": \"copy\", "
+			 "\"priority\": 1, \"match\": {\"in_port\": \"p1\"}, "
+			 "\"action\": {\"mirror\": \"p2\"}}", NULL));
+	assert_int_equal(listed_packets(srv, "no-ssh"), 0);
+
+	/* Summed over workers, and kept when another rule changes. */
+	count_hits("no-ssh", 0, 3);
+	count_hits("no-ssh", 1, 4);
+	assert_int_equal(listed_packets(srv, "no-ssh"), 7);
+	assert_null(call(srv, FLOW_METHOD_SET, "{\"name\": \"other\", "
+			 "\"priority\": 5, \"action\": \"allow\"}", NULL));
+	assert_int_equal(listed_packets(srv, "no-ssh"), 7);
+	/* Set again unchanged: still counting. */
+	assert_null(call(srv, FLOW_METHOD_SET, "{\"name\": \"no-ssh\", "
+			 "\"priority\": 100, \"network\": \"blue\", \"match\": "
+			 "{\"ip_proto\": \"tcp\", \"tp_dst\": 22}, \"action\": "
+			 "\"drop\"}", NULL));
+	assert_int_equal(listed_packets(srv, "no-ssh"), 7);
+	/* Changed: a new rule, new counters, same place. */
+	assert_null(call(srv, FLOW_METHOD_SET, "{\"name\": \"no-ssh\", "
+			 "\"priority\": 100, \"match\": {\"ip_proto\": \"tcp\", "
+			 "\"tp_dst\": \"22-23\"}, \"action\": \"drop\"}", NULL));
+	assert_int_equal(listed_packets(srv, "no-ssh"), 0);
+	assert_int_equal(flow_rule_count(), 3);
+
+	/* Errors name what is wrong; the table stays. */
+	assert_contains(call(srv, FLOW_METHOD_SET, "{\"name\": \"x\", "
+			     "\"priority\": 1, \"network\": \"green\", "
+			     "\"action\": \"drop\"}", NULL), "green");
+	assert_contains(call(srv, FLOW_METHOD_SET, "{\"name\": \"x\", "
+			     "\"priority\": 1, \"action\": {\"output\": \"p9\"}}",
+			     NULL), "p9");
+	assert_contains(call(srv, FLOW_METHOD_SET, "{\"name\": \"x\", "
+			     "\"priority\": 1, \"colour\": 1, \"action\": \"drop\"}",
+			     NULL), "colour");
+	assert_contains(call(srv, FLOW_METHOD_SET, "{\"name\": \"x\", "
+			     "\"priority\": 1, \"match\": {\"vlan\": 5}, "
+			     "\"action\": \"drop\"}", NULL), "vlan");
+	assert_int_equal(flow_rule_count(), 3);
+
+	assert_null(call(srv, FLOW_METHOD_DEL, "{\"name\": \"copy\"}", NULL));
+	assert_contains(call(srv, FLOW_METHOD_DEL, "{\"name\": \"copy\"}", NULL),
+			"copy");
+	assert_int_equal(listed_packets(srv, "copy"), -1);
+	assert_int_equal(flow_rule_count(), 2);
+	rpc_server_free(srv);
+}
+
 static uint32_t rnd_state = 12345;
 
 static uint32_t
@@ -479,6 +593,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_keys_and_order, teardown),
 		cmocka_unit_test_teardown(test_counters_and_limit, teardown),
+		cmocka_unit_test_teardown(test_api_and_counters, teardown),
 		cmocka_unit_test_teardown(test_random_vs_reference, teardown),
 	};
 	struct dp_config cfg = { .n_workers = 1, .launch = false, .n_mbufs = 1023 };
