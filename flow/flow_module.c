@@ -96,12 +96,19 @@ flow_fini(void)
 	memset(ingress_on, 0, sizeof(ingress_on));
 }
 
-/* A network made through the API gets a global rule's step within a second. */
+/*
+ * Once a second while there are rules: a network made through the API gets
+ * a global rule's step, and `vlan` rules follow changed trunks.
+ */
 static void
 flow_tick(void)
 {
-	if (flow_rule_count() != 0 && dp_clock_now() != scanned_at)
-		ingress_sync();
+	if (flow_rule_count() == 0 || dp_clock_now() == scanned_at)
+		return;
+	ingress_sync();
+	if (flow_vlan_refresh() < 0)
+		FLOW_LOG(ERR, "a trunk changed: rebuilding the table failed; "
+			 "vlan rules keep the old ports until the next change");
 }
 
 static int

@@ -48,7 +48,7 @@ struct flow_key {
 	uint16_t in_port;
 	uint16_t bd;
 	uint16_t eth_type;
-	uint16_t vlan_flags;	/**< VID (bits 0-11) and FLOW_KEY_F_* flags. */
+	uint16_t flags;		/**< FLOW_KEY_F_*. */
 	uint8_t eth_src[6];
 	uint8_t eth_dst[6];
 	uint32_t ip_src;
@@ -68,7 +68,7 @@ enum flow_field {
 	FLOW_F_IN_PORT,
 	FLOW_F_BD,
 	FLOW_F_ETH_TYPE,
-	FLOW_F_VLAN_FLAGS,
+	FLOW_F_FLAGS,
 	FLOW_F_SRC_HI,		/* eth_src bytes 0-3 */
 	FLOW_F_SRC_LO,		/* eth_src bytes 4-5 */
 	FLOW_F_DST_HI,		/* eth_dst bytes 0-1 */
@@ -118,6 +118,7 @@ struct flow_table {
 	struct flow_action *act;	/**< [n], by rank; ACL userdata is slot + 1. */
 	struct flow_counter *cnt;	/**< [DP_WORKERS_MAX][n]. */
 	struct flow_rule **rule;	/**< [n]: whose counters a slot holds. */
+	uint64_t vlan_sig;		/**< Of the VID mappings it was built with. */
 };
 
 /** A rule as the control thread keeps it. */
@@ -158,12 +159,19 @@ int flow_port_gone(uint16_t port);
 /** Add the flow.* methods (flow_api.c). 0 or -errno. */
 int flow_api_register(struct rpc_server *srv);
 
+/**
+ * Rebuild the table when the VID -> (port, network) mappings that its
+ * `vlan` rules were expanded with have changed. 0 or -errno.
+ */
+int flow_vlan_refresh(void);
+
 /** Unpublish the table and free it and every rule. */
 void flow_rules_free(void);
 
 /**
  * Translate rule `f` into an ACL rule. Names are resolved by the caller:
- * `in_port` and `bd` are indexes, or -1 when the rule has none.
+ * `in_port` and `bd` are indexes, or -1 when the rule has none. `vlan` is
+ * the caller's too: it makes one rule per (trunk port, network) pair.
  */
 void flow_acl_rule_make(const struct topo_flow *f, int in_port, int bd,
 			int32_t priority, uint32_t userdata,
@@ -174,8 +182,9 @@ void flow_acl_config(struct rte_acl_config *cfg);
 
 /**
  * Fill `k` from frame `d` of `len` bytes (VLAN tag already popped) that
- * entered port `in_port` into network `bd`. Worker-safe. The VID bits
- * stay 0: rules with `vlan` are refused (flow_rule_set()).
+ * entered port `in_port` into network `bd`. Worker-safe. The VID a frame
+ * arrived with is not in the key: a `vlan` rule becomes one ACL rule per
+ * (trunk port, network) pair that carries the VID.
  */
 static __rte_always_inline void
 flow_key_make(struct flow_key *k, const uint8_t *d, uint32_t len,
@@ -210,7 +219,7 @@ flow_key_make(struct flow_key *k, const uint8_t *d, uint32_t len,
 			memcpy(&k->tp_dst, ip + ihl + 2, 2);
 		}
 	}
-	k->vlan_flags = rte_cpu_to_be_16(flags);
+	k->flags = rte_cpu_to_be_16(flags);
 }
 
 /**

@@ -46,7 +46,7 @@ flow_acl_config(struct rte_acl_config *cfg)
 	F(FLOW_F_IN_PORT, BITMASK, 2, 1, in_port, 0);
 	F(FLOW_F_BD, BITMASK, 2, 1, bd, 0);
 	F(FLOW_F_ETH_TYPE, BITMASK, 2, 2, eth_type, 0);
-	F(FLOW_F_VLAN_FLAGS, BITMASK, 2, 2, vlan_flags, 0);
+	F(FLOW_F_FLAGS, BITMASK, 2, 2, flags, 0);
 	F(FLOW_F_SRC_HI, BITMASK, 4, 3, eth_src, 0);
 	F(FLOW_F_SRC_LO, BITMASK, 2, 4, eth_src, 4);
 	F(FLOW_F_DST_HI, BITMASK, 2, 4, eth_dst, 0);
@@ -104,10 +104,6 @@ flow_acl_rule_make(const struct topo_flow *f, int in_port, int bd,
 		bits16(&fl[FLOW_F_BD], (uint16_t)bd, UINT16_MAX);
 	if (m->fields & TOPO_M_ETH_TYPE)
 		bits16(&fl[FLOW_F_ETH_TYPE], m->eth_type, UINT16_MAX);
-	if (m->fields & TOPO_M_VLAN) {
-		flags |= m->vlan;
-		flags_mask |= 0x0fff;
-	}
 	if (m->fields & TOPO_M_ETH_SRC) {
 		bits32(&fl[FLOW_F_SRC_HI], be_bytes(m->eth_src, 4), UINT32_MAX);
 		bits16(&fl[FLOW_F_SRC_LO], (uint16_t)be_bytes(m->eth_src + 4, 2),
@@ -147,7 +143,7 @@ flow_acl_rule_make(const struct topo_flow *f, int in_port, int bd,
 		fl[FLOW_F_TP_DST].value.u16 = m->tp_dst_lo;
 		fl[FLOW_F_TP_DST].mask_range.u16 = m->tp_dst_hi;
 	}
-	bits16(&fl[FLOW_F_VLAN_FLAGS], flags, flags_mask);
+	bits16(&fl[FLOW_F_FLAGS], flags, flags_mask);
 }
 
 /* ------------------------------------------------------------------ */
@@ -174,12 +170,6 @@ rule_resolve(const struct topo_flow *f, int *in_port, int *bd, int *port,
 	*bd = -1;
 	*in_port = -1;
 	*port = -1;
-	if (f->match.fields & TOPO_M_VLAN) {
-		/* The tag is gone by now; the VID would come from the port. */
-		snprintf(why, len, "flow %s: match.vlan is not supported yet; "
-			 "match in_port and network instead", f->name);
-		return -ENOTSUP;
-	}
 	if (f->network[0] != '\0') {
 		*bd = sw_network_find(f->network);
 		if (*bd < 0) {
@@ -292,6 +282,46 @@ acl_build_range(struct flow_table *t, const struct flow_acl_rule *rules,
 	return ret;
 }
 
+static int
+acl_rules_grow(struct flow_acl_rule **rules, unsigned int *cap)
+{
+	struct flow_acl_rule *bigger = realloc(*rules, 2 * *cap * sizeof(**rules));
+
+	if (bigger == NULL)
+		return -ENOMEM;
+	*rules = bigger;
+	*cap *= 2;
+	return 0;
+}
+
+/*
+ * What the `vlan` rules of list[0..n) expand to depends on the trunks'
+ * VID -> network maps; a table remembers this digest of them (FNV-1a over
+ * rule, port and network) so that a change of a trunk rebuilds it.
+ */
+static uint64_t
+vlan_sig(struct flow_rule *const *list, unsigned int n)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (!(list[i]->conf.match.fields & TOPO_M_VLAN))
+			continue;
+		for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
+			int b = sw_port_vlan_network(p, list[i]->conf.match.vlan);
+			uint64_t v = (uint64_t)i << 32 | (uint64_t)p << 16 |
+				(uint16_t)b;
+
+			if (b < 0)
+				continue;
+			for (unsigned int k = 0; k < 8; k++)
+				h = (h ^ ((v >> (8 * k)) & 0xff)) *
+					UINT64_C(0x100000001b3);
+		}
+	}
+	return h;
+}
+
 /*
  * A table for list[0..n). Rules naming something that no longer exists, or
  * port `gone` (about to be removed), are left out. rte_acl breaks no ties,
@@ -303,7 +333,7 @@ table_build(struct flow_rule *const *list, unsigned int n, int gone,
 	    struct flow_table **out)
 {
 	struct flow_acl_rule *acl_rules = NULL;
-	unsigned int *order = NULL, i, slot = 0;
+	unsigned int *order = NULL, i, slot = 0, na = 0, cap = n;
 	struct flow_table *t;
 	int ret = -ENOMEM;
 
@@ -311,10 +341,11 @@ table_build(struct flow_rule *const *list, unsigned int n, int gone,
 	if (t == NULL)
 		return -ENOMEM;
 	*out = t;
+	t->vlan_sig = vlan_sig(list, n);
 	if (n == 0)
 		return 0;
 	order = malloc(n * sizeof(*order));
-	acl_rules = calloc(n, sizeof(*acl_rules));
+	acl_rules = malloc(cap * sizeof(*acl_rules));
 	t->rule = calloc(n, sizeof(*t->rule));
 	t->act = rte_zmalloc("flow-act", n * sizeof(*t->act), RTE_CACHE_LINE_SIZE);
 	t->cnt = rte_zmalloc("flow-cnt", (size_t)DP_WORKERS_MAX * n * sizeof(*t->cnt),
@@ -351,17 +382,35 @@ table_build(struct flow_rule *const *list, unsigned int n, int gone,
 		}
 		t->rule[slot] = r;
 		r->slot = (int)slot;
-		flow_acl_rule_make(&r->conf, in_port, bd, (int32_t)(n - i),
-				   slot + 1, &acl_rules[slot]);
+		if (!(r->conf.match.fields & TOPO_M_VLAN)) {
+			if (na == cap && acl_rules_grow(&acl_rules, &cap) < 0)
+				goto fail;
+			flow_acl_rule_make(&r->conf, in_port, bd, (int32_t)(n - i),
+					   slot + 1, &acl_rules[na++]);
+			slot++;
+			continue;
+		}
+		/* One ACL rule per (trunk port, network) carrying the VID. */
+		for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
+			int b = sw_port_vlan_network(p, r->conf.match.vlan);
+
+			if (b < 0 || p == gone || (in_port >= 0 && p != in_port) ||
+			    (bd >= 0 && b != bd))
+				continue;
+			if (na == cap && acl_rules_grow(&acl_rules, &cap) < 0)
+				goto fail;
+			flow_acl_rule_make(&r->conf, p, b, (int32_t)(n - i),
+					   slot + 1, &acl_rules[na++]);
+		}
 		slot++;
 	}
 	t->n = slot;
-	if (slot == 0) {
+	if (na == 0) {
 		ret = 0;
 		goto done;
 	}
 
-	ret = acl_build_range(t, acl_rules, 0, slot);
+	ret = acl_build_range(t, acl_rules, 0, na);
 	if (ret < 0)
 		goto fail;
 	goto done;
@@ -591,6 +640,16 @@ flow_rules_remove(bool (*gone)(const struct flow_rule *r, const void *arg),
 	rules = list;
 	n_rules = n_list;
 	return 0;
+}
+
+int
+flow_vlan_refresh(void)
+{
+	const struct flow_table *t = flow_table_cur;
+
+	if (t == NULL || vlan_sig(rules, n_rules) == t->vlan_sig)
+		return 0;
+	return table_commit(rules, n_rules, -1);
 }
 
 /* Rebuild the table without the rules that name port `port`. */

@@ -181,8 +181,8 @@ def untag(frame):
 
 NET_KEYS = {"name", "mac_limit", "ageing"}
 FLOW_KEYS = {"name", "priority", "network", "match", "action"}
-MATCH_KEYS = {"in_port", "eth_src", "eth_dst", "eth_type", "ip_src", "ip_dst",
-              "ip_proto", "tp_src", "tp_dst"}
+MATCH_KEYS = {"in_port", "eth_src", "eth_dst", "eth_type", "vlan", "ip_src",
+              "ip_dst", "ip_proto", "tp_src", "tp_dst"}
 IP_PROTOS = {"icmp": 1, "tcp": 6, "udp": 17}
 PORT_KEYS = {"name", "kind", "network", "trunk", "mac", "ips", "security"}
 
@@ -377,13 +377,16 @@ def _ingress(topo, port_name, frame):
     return net, inner
 
 
-def _flow_matches(flow, in_port, net, inner):
-    """The flow semantics of DESIGN.md: IP keys need an IPv4 frame, port
-    keys a TCP/UDP header (never in a non-first fragment)."""
+def _flow_matches(flow, in_port, net, vid, inner):
+    """The flow semantics of DESIGN.md: `vlan` is the VID the frame came
+    with (None: untagged), IP keys need an IPv4 frame, port keys a TCP/UDP
+    header (never in a non-first fragment)."""
     m = flow["match"]
     if flow["network"] is not None and flow["network"] != net:
         return False
     if "in_port" in m and m["in_port"] != in_port:
+        return False
+    if "vlan" in m and m["vlan"] != vid:
         return False
     if "eth_dst" in m and m["eth_dst"] != inner[0:6]:
         return False
@@ -422,8 +425,9 @@ def _flow_matches(flow, in_port, net, inner):
 def _classify(topo, in_port, net, inner):
     """The winning flow: highest priority, then first listed; or None."""
     best = None
+    vid = topo.ports[in_port]["vid_of"].get(net)
     for flow in topo.flows:
-        if _flow_matches(flow, in_port, net, inner) and \
+        if _flow_matches(flow, in_port, net, vid, inner) and \
                 (best is None or flow["priority"] > best["priority"]):
             best = flow
     return best

@@ -272,6 +272,48 @@ test_keys_and_order(void **state)
 }
 
 static void
+trunk(uint16_t port, uint16_t vlan)
+{
+	struct sw_trunk_vlan tv = { .network = "red", .vlan = vlan };
+	struct sw_port_conf c = { .trunk = &tv, .n_trunk = 1 };
+	char why[128];
+
+	assert_int_equal(sw_port_set(port, &c, why, sizeof(why)), 0);
+}
+
+/* A VID is matched through the trunks that carry it, and follows them. */
+static void
+test_vlan(void **state)
+{
+	struct topo_flow f = rule("vid-200", 1, "");
+	struct pkt p = tcp(IP(10, 0, 0, 1), IP(10, 0, 0, 2), 1, 2);
+	(void)state;
+
+	trunk(3, 200);
+	f.match.fields = TOPO_M_VLAN;
+	f.match.vlan = 200;
+	rules_set(&f, 1);
+	p.in_port = 3;
+	p.bd = (uint16_t)red;
+	assert_string_equal(classify(&p), "vid-200");
+	p.in_port = 2;				/* red, but not from the trunk */
+	assert_null(classify(&p));
+	p.in_port = 3;
+	p.bd = (uint16_t)blue;			/* the trunk carries no blue */
+	assert_null(classify(&p));
+	p.bd = (uint16_t)red;
+
+	/* The trunk now carries red on VID 300: the rule no longer matches. */
+	trunk(3, 300);
+	assert_int_equal(flow_vlan_refresh(), 0);
+	assert_null(classify(&p));
+	trunk(3, 200);
+	assert_int_equal(flow_vlan_refresh(), 0);
+	assert_string_equal(classify(&p), "vid-200");
+	sw_port_clear(3);
+}
+
+static void
 test_counters_and_limit(void **state)
 {
 	struct topo_flow fs[3], extra;
@@ -412,8 +454,8 @@ test_api_and_counters(void **state)
 			     "\"priority\": 1, \"colour\": 1, \"action\": \"drop\"}",
 			     NULL), "colour");
 	assert_contains(call(srv, FLOW_METHOD_SET, "{\"name\": \"x\", "
-			     "\"priority\": 1, \"match\": {\"vlan\": 5}, "
-			     "\"action\": \"drop\"}", NULL), "vlan");
+			     "\"priority\": 1, \"match\": {\"in_port\": \"p7\"}, "
+			     "\"action\": \"drop\"}", NULL), "p7");
 	assert_int_equal(flow_rule_count(), 3);
 
 	assert_null(call(srv, FLOW_METHOD_DEL, "{\"name\": \"copy\"}", NULL));
@@ -593,6 +635,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_keys_and_order, teardown),
 		cmocka_unit_test_teardown(test_counters_and_limit, teardown),
+		cmocka_unit_test_teardown(test_vlan, teardown),
 		cmocka_unit_test_teardown(test_api_and_counters, teardown),
 		cmocka_unit_test_teardown(test_random_vs_reference, teardown),
 	};
