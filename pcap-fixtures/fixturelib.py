@@ -34,11 +34,15 @@ from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, IPv6, Padding, Raw  # noqa
 T0_US = 1_700_000_000 * 1_000_000
 BATCH_MAX = 256
 MIN_FRAME = 60
+# Largest frame a replay port sends (MTU 1500 + Ethernet header), for the
+# flow table's output and mirror.
+PORT_MAX_FRAME = 1514
 
 DROP_REASONS = (
     "arp-spoof",
     "flood-empty",
     "flow-drop",
+    "flow-too-big",
     "runt",
     "same-port",
     "src-ip-spoof",
@@ -495,10 +499,17 @@ def simulate(topo, inputs):
                 continue
             if action[0] == "output":
                 # Instead of switching: not learned, sent untagged.
+                if len(inner) > PORT_MAX_FRAME:
+                    drops["flow-too-big"] += 1
+                    fates[(in_port, idx)] = ("drop", "flow-too-big")
+                    continue
                 outputs[action[1]].append((ts, inner))
                 fates[(in_port, idx)] = ("out", {action[1]: inner})
                 continue
-            if action[0] == "mirror":
+            if action[0] == "mirror" and len(inner) > PORT_MAX_FRAME:
+                # The copy is lost (and counted); the original goes on.
+                drops["flow-too-big"] += 1
+            elif action[0] == "mirror":
                 mirror = action[1]
                 outputs[mirror].append((ts, inner))
             dst, src = inner[0:6], inner[6:12]

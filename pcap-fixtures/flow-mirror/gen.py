@@ -35,4 +35,7 @@ c.send("b", udp(B, A, IP_B, IP_A, b"flooded"), to=["a", "c", "mon"])
 # A learned from the copied frame's original: unicast, and copied.
 c.send("a", udp(A, B, IP_A, IP_B, b"unicast"), to=["b", "mon"])
 c.send("b", udp(B, A, IP_B, IP_A, b"back"), to=["a", "mon"])
+# Too big for mon: the copy is lost (counted as flow-too-big), the original
+# goes on.
+c.send("b", udp(B, A, IP_B, IP_A, bytes(1473)), to=["a"])
 c.finish()

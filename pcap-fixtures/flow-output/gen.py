@@ -33,6 +33,9 @@ c.send("b", arp(B, BROADCAST, 1, B, IP_B, IP_A), to=["a", "c"])
 # Redirected as it is, also when its MAC is unknown or broadcast.
 c.send("a", udp(A, GW, IP_A, IP_GW, b"one"), to=["r1"])
 c.send("a", udp(A, BROADCAST, IP_A, IP_GW, b"two"), to=["r1"])
+# The largest frame r1 sends (1514 bytes) goes; one byte more is dropped.
+c.send("a", udp(A, GW, IP_A, IP_GW, bytes(1472)), to=["r1"])
+c.send("a", udp(A, GW, IP_A, IP_GW, bytes(1473)), drop="flow-too-big")
 # A was not learned: b's frame to A floods in blue.
 c.send("b", udp(B, A, IP_B, IP_A, b"to a"), to=["a", "c"])
 # Other traffic of a is switched, and learned.
