@@ -18,10 +18,11 @@
  * old one after an RCU grace period on dp_rcu, so a worker classifies every
  * frame with one whole generation of the rules, old or new.
  *
- * The ingress step is switched on for a network while a rule applies to it:
- * networks named by a rule, and every network while a rule without network
- * exists. Networks created later get it at the next apply or, at the
- * latest, one second (of the dataplane clock) later, from the module's tick.
+ * The ingress step is switched on only where a rule may match: on the ports
+ * that rules name in `in_port`, on the networks that rules without in_port
+ * name, on every network while a rule has neither. Networks and ports made
+ * later get it at the next apply or change of the rules or, at the latest,
+ * one second (of the dataplane clock) later, from the module's tick.
  */
 #ifndef YARD_FLOW_H
 #define YARD_FLOW_H

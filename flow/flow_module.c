@@ -13,50 +13,49 @@
 
 /* eth-input's edge to flow-classify. */
 static uint16_t ingress_edge;
-/* Networks whose ingress step we switched on. */
-static bool ingress_on[SW_NETWORKS_MAX];
-/* Clock second of the last scan for networks made since. */
+/* Clock second of the last scan for networks and ports made since. */
 static uint32_t scanned_at = UINT32_MAX;
 
 /*
- * Switch the step on exactly for the networks a rule applies to: those
- * named by a rule, and all of them while a rule without network exists.
- * Networks deleted since the last scan are forgotten, so one made later
- * at the same index gets the step again.
+ * Switch the step on exactly where a rule may match: on a port named by a
+ * rule's in_port, on a network named by a rule without in_port, on every
+ * network while a rule has neither. Set for every network and L2 port
+ * whatever it had (one store each): one deleted and made again since the
+ * last scan starts without the step.
  */
-static void
-ingress_sync(void)
+void
+flow_ingress_sync(void)
 {
-	static bool want[SW_NETWORKS_MAX];
+	static bool want_net[SW_NETWORKS_MAX], want_port[RTE_MAX_ETHPORTS];
 	struct flow_rule_info info;
 	bool global = false;
 	unsigned int i;
 
-	memset(want, 0, sizeof(want));
+	memset(want_net, 0, sizeof(want_net));
+	memset(want_port, 0, sizeof(want_port));
 	for (i = 0; flow_rule_get(i, &info) == 0; i++) {
-		int bd;
+		int bd = -1, port;
 
-		if (info.conf.network[0] == '\0') {
+		if (info.conf.match.fields & TOPO_M_IN_PORT) {
+			port = dp_port_find(info.conf.match.in_port);
+			if (port >= 0)
+				want_port[port] = true;
+			continue;
+		}
+		if (info.conf.network[0] == '\0')
 			global = true;
-			continue;
-		}
-		bd = sw_network_find(info.conf.network);
+		else
+			bd = sw_network_find(info.conf.network);
 		if (bd >= 0)
-			want[bd] = true;
+			want_net[bd] = true;
 	}
-	for (i = 0; i < SW_NETWORKS_MAX; i++) {
-		struct sw_network_info ni;
-		bool exists = sw_network_get((uint16_t)i, &ni) == 0;
-		bool on = exists && (want[i] || global);
-
-		if (!exists) {
-			ingress_on[i] = false;
-			continue;
-		}
-		if (on != ingress_on[i] &&
-		    sw_network_ingress_set((uint16_t)i, on ? ingress_edge : 0) == 0)
-			ingress_on[i] = on;
-	}
+	for (i = 0; i < SW_NETWORKS_MAX; i++)
+		sw_network_ingress_set((uint16_t)i, want_net[i] || global ?
+				       ingress_edge : 0);
+	for (i = 0; i < RTE_MAX_ETHPORTS; i++)
+		if (sw_port_attached((uint16_t)i))
+			sw_port_ingress_set((uint16_t)i, want_port[i] ?
+					    ingress_edge : 0);
 	scanned_at = dp_clock_now();
 }
 
@@ -93,7 +92,6 @@ static void
 flow_fini(void)
 {
 	flow_rules_free();
-	memset(ingress_on, 0, sizeof(ingress_on));
 }
 
 /*
@@ -105,7 +103,7 @@ flow_tick(void)
 {
 	if (flow_rule_count() == 0 || dp_clock_now() == scanned_at)
 		return;
-	ingress_sync();
+	flow_ingress_sync();
 	if (flow_vlan_refresh() < 0)
 		FLOW_LOG(ERR, "a trunk changed: rebuilding the table failed; "
 			 "vlan rules keep the old ports until the next change");
@@ -116,7 +114,8 @@ flow_apply(const struct topo *t, char *why, size_t len)
 {
 	int ret = flow_rules_update(t->flows, t->n_flows, true, why, len);
 
-	ingress_sync();
+	/* The rules may be the same, the networks and ports not. */
+	flow_ingress_sync();
 	return ret;
 }
 
@@ -156,7 +155,6 @@ flow_prune(const struct topo *t)
 	if (names.v == NULL || flow_rules_remove(not_named, &names) < 0)
 		FLOW_LOG(ERR, "prune: out of memory; the old rules stay");
 	free(names.v);
-	ingress_sync();
 }
 
 static int

@@ -160,6 +160,12 @@ int flow_port_gone(uint16_t port);
 int flow_api_register(struct rpc_server *srv);
 
 /**
+ * Switch the ingress step on where a rule may match and off elsewhere
+ * (flow.h). Called after every change of the rules, and once a second.
+ */
+void flow_ingress_sync(void);
+
+/**
  * Rebuild the table when the VID -> (port, network) mappings that its
  * `vlan` rules were expanded with have changed. 0 or -errno.
  */

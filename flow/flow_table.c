@@ -599,6 +599,8 @@ flow_rules_update(const struct topo_flow *fs, unsigned int n, bool doc_order,
 	n_rules = n_list;
 	list = NULL;
 	n_made = 0;
+	/* After the table: a frame sent to the step meets the new rules. */
+	flow_ingress_sync();
 out:
 	for (i = 0; i < n_made; i++)
 		free(made[i]);
@@ -639,6 +641,7 @@ flow_rules_remove(bool (*gone)(const struct flow_rule *r, const void *arg),
 	free(rules);
 	rules = list;
 	n_rules = n_list;
+	flow_ingress_sync();
 	return 0;
 }
 
