@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 
 #include "flow_priv.h"
@@ -593,9 +594,14 @@ test_random_vs_reference(void **state)
 	unsigned int mismatches = 0, hits = 0;
 	(void)state;
 
+	uint64_t t0;
+
 	for (unsigned int i = 0; i < N_RULES; i++)
 		rnd_rule(&fs[i], i);
+	t0 = rte_get_tsc_cycles();
 	rules_set(fs, N_RULES);
+	print_message("build: %.2f s\n", (double)(rte_get_tsc_cycles() - t0) /
+		      rte_get_tsc_hz());
 	for (unsigned int i = 0; i < N_PKTS; i++) {
 		struct pkt p;
 		const char *got, *want;
