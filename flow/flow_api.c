@@ -20,59 +20,76 @@ str_at(json_t *obj, const char *k1, const char *k2)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static void
-stub_port(json_t *ports, const char *name, const char *network)
+/*
+ * Decode rules in their schema form with the topology parser, so that a
+ * rule reads the same in a document and in a request. The parser checks
+ * references within the document: the networks and ports the rules name
+ * are given to it as stubs, and flow_rules_update() checks they exist here.
+ */
+static struct topo *
+flows_decode(json_t *rules, struct rpc_error *err)
 {
-	if (name != NULL)
-		json_array_append_new(ports, json_pack("{s:s, s:s, s:s}",
-			"name", name, "kind", "pcap", "network", network));
+	json_t *nets = json_object(), *ports = json_object(), *doc, *a, *b, *v;
+	static const char *const refs[][2] = {
+		{ "match", "in_port" }, { "action", "output" }, { "action", "mirror" },
+	};
+	struct topo_error terr;
+	const char *name;
+	struct topo *t;
+	size_t i;
+
+	json_object_set_new(nets, "any", json_null());
+	json_array_foreach(rules, i, v) {
+		if ((name = str_at(v, "network", NULL)) != NULL)
+			json_object_set_new(nets, name, json_null());
+		for (size_t k = 0; k < RTE_DIM(refs); k++)
+			if ((name = str_at(v, refs[k][0], refs[k][1])) != NULL)
+				json_object_set_new(ports, name, json_null());
+	}
+	a = json_array();
+	json_object_foreach(nets, name, v)
+		json_array_append_new(a, json_pack("{s:s}", "name", name));
+	b = json_array();
+	json_object_foreach(ports, name, v)
+		json_array_append_new(b, json_pack("{s:s, s:s, s:s}", "name", name,
+						   "kind", "pcap", "network", "any"));
+	doc = json_pack("{s:o, s:o, s:O}", "networks", a, "ports", b,
+			"flows", rules);
+	t = topo_parse_json(doc, "params", &terr);
+	json_decref(doc);
+	json_decref(nets);
+	json_decref(ports);
+	if (t == NULL)
+		rpc_error_set(err, RPC_ERR_PARAMS, "%s", terr.msg);
+	return t;
 }
 
 /*
- * Decode a rule in its schema form with the topology parser, so that a
- * rule reads the same in a document and in a request. The parser checks
- * references within the document: the network and ports the rule names
- * are given to it as stubs, and flow_rule_set() checks they exist here.
+ * params: one rule, or {"flows": [rule, ...]} to set many with one
+ * rebuild of the table (all or none).
  */
-static int
-flow_decode(json_t *params, struct topo_flow *f, struct rpc_error *err)
-{
-	const char *net = str_at(params, "network", NULL);
-	const char *stub_net = net != NULL ? net : "any";
-	json_t *doc, *ports = json_array();
-	struct topo_error terr;
-	struct topo *t;
-
-	stub_port(ports, str_at(params, "match", "in_port"), stub_net);
-	stub_port(ports, str_at(params, "action", "output"), stub_net);
-	stub_port(ports, str_at(params, "action", "mirror"), stub_net);
-	doc = json_pack("{s:[{s:s}], s:o, s:[O]}", "networks", "name", stub_net,
-			"ports", ports, "flows", params);
-	t = topo_parse_json(doc, "params", &terr);
-	json_decref(doc);
-	if (t == NULL)
-		return rpc_error_set(err, RPC_ERR_PARAMS, "%s", terr.msg);
-	*f = t->flows[0];
-	topo_free(t);
-	return 0;
-}
-
 static int
 flow_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
-	struct topo_flow f;
+	json_t *list = json_object_get(params, "flows");
+	struct topo *t;
 	char why[256];
 	int ret;
 
 	RTE_SET_USED(ctx);
 	RTE_SET_USED(result);
-	if (flow_decode(params, &f, err) < 0)
+	if (list != NULL && !json_is_array(list))
+		return rpc_error_set(err, RPC_ERR_PARAMS,
+				     "params.flows: expected a list of rules");
+	list = list != NULL ? json_incref(list) : json_pack("[O]", params);
+	t = flows_decode(list, err);
+	json_decref(list);
+	if (t == NULL)
 		return -EINVAL;
-	ret = flow_rule_set(&f, why, sizeof(why));
+	ret = flow_rules_update(t->flows, t->n_flows, false, why, sizeof(why));
+	topo_free(t);
 	if (ret == -ENOENT)
 		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "%s", why);
-	if (ret == -ENOTSUP)
-		return rpc_error_set(err, RPC_ERR_PARAMS, "%s", why);
 	if (ret < 0)
 		return rpc_error_set(err, RPC_ERR_FAILED, "%s", why);
 	return 0;

@@ -459,6 +459,21 @@ test_api_and_counters(void **state)
 			     "\"action\": \"drop\"}", NULL), "p7");
 	assert_int_equal(flow_rule_count(), 3);
 
+	/* Many rules in one call: all or none. */
+	assert_contains(call(srv, FLOW_METHOD_SET, "{\"flows\": ["
+			     "{\"name\": \"m1\", \"priority\": 1, \"action\": \"drop\"},"
+			     "{\"name\": \"m2\", \"priority\": 1, \"network\": \"nope\","
+			     " \"action\": \"drop\"}]}", NULL), "nope");
+	assert_int_equal(flow_rule_count(), 3);
+	assert_null(call(srv, FLOW_METHOD_SET, "{\"flows\": ["
+			 "{\"name\": \"m1\", \"priority\": 1, \"action\": \"drop\"},"
+			 "{\"name\": \"m2\", \"priority\": 1, \"network\": \"red\","
+			 " \"match\": {\"in_port\": \"p1\"}, \"action\": "
+			 "{\"output\": \"p2\"}}]}", NULL));
+	assert_int_equal(flow_rule_count(), 5);
+	assert_null(call(srv, FLOW_METHOD_DEL, "{\"name\": \"m1\"}", NULL));
+	assert_null(call(srv, FLOW_METHOD_DEL, "{\"name\": \"m2\"}", NULL));
+
 	assert_null(call(srv, FLOW_METHOD_DEL, "{\"name\": \"copy\"}", NULL));
 	assert_contains(call(srv, FLOW_METHOD_DEL, "{\"name\": \"copy\"}", NULL),
 			"copy");
