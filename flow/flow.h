@@ -36,9 +36,11 @@
 /** Default of the program parameter `flow-max-rules`. */
 #define FLOW_RULES_MAX_DEFAULT 65536
 
-/** JSON-RPC methods of the flow module. */
-#define FLOW_METHOD_SET "flow.set"
-#define FLOW_METHOD_DEL "flow.del"
+/**
+ * JSON-RPC methods of the flow module. It also answers the set and delete
+ * methods of the flow row of the list of kinds (topology.h, "flow.set" and
+ * "flow.del"): one rule or {"flows": [rules]}, and {"name": N}.
+ */
 #define FLOW_METHOD_LIST "flow.list"
 
 /**

@@ -138,11 +138,13 @@ flow_list(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 int
 flow_api_register(struct rpc_server *srv)
 {
+	const struct topo_kind_info *k = topo_kind_get(TOPO_KIND_FLOW);
 	int ret;
 
-	ret = rpc_server_method_add(srv, FLOW_METHOD_SET, flow_set, NULL);
+	/* yardd programs the kind with the methods its row names. */
+	ret = rpc_server_method_add(srv, k->dp_set, flow_set, NULL);
 	if (ret == 0)
-		ret = rpc_server_method_add(srv, FLOW_METHOD_DEL, flow_del, NULL);
+		ret = rpc_server_method_add(srv, k->dp_del, flow_del, NULL);
 	if (ret == 0)
 		ret = rpc_server_method_add(srv, FLOW_METHOD_LIST, flow_list, NULL);
 	return ret;

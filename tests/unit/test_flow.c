@@ -355,6 +355,19 @@ test_counters_and_limit(void **state)
 	assert_string_equal(info.conf.name, "c");
 }
 
+/* yard-dp's methods for the flow kind, from its row of the list of kinds. */
+static const char *
+flow_set_m(void)
+{
+	return topo_kind_get(TOPO_KIND_FLOW)->dp_set;
+}
+
+static const char *
+flow_del_m(void)
+{
+	return topo_kind_get(TOPO_KIND_FLOW)->dp_del;
+}
+
 /* Call `method` with params `json`; the error message, or NULL on success. */
 static const char *
 call(struct rpc_server *srv, const char *method, const char *json,
@@ -415,11 +428,11 @@ test_api_and_counters(void **state)
 	assert_non_null(srv);
 	assert_int_equal(flow_module.api_register(srv), 0);
 
-	assert_null(call(srv, FLOW_METHOD_SET, "{\"name\": \"no-ssh\", "
+	assert_null(call(srv, flow_set_m(), "{\"name\": \"no-ssh\", "
 			 "\"priority\": 100, \"network\": \"blue\", \"match\": "
 			 "{\"ip_proto\": \"tcp\", \"tp_dst\": 22}, \"action\": "
 			 "\"drop\"}", NULL));
-	assert_null(call(srv, FLOW_METHOD_SET, "{\"name\": \"copy\", "
+	assert_null(call(srv, flow_set_m(), "{\"name\": \"copy\", "
 			 "\"priority\": 1, \"match\": {\"in_port\": \"p1\"}, "
 			 "\"action\": {\"mirror\": \"p2\"}}", NULL));
 	assert_int_equal(listed_packets(srv, "no-ssh"), 0);
@@ -428,54 +441,54 @@ test_api_and_counters(void **state)
 	count_hits("no-ssh", 0, 3);
 	count_hits("no-ssh", 1, 4);
 	assert_int_equal(listed_packets(srv, "no-ssh"), 7);
-	assert_null(call(srv, FLOW_METHOD_SET, "{\"name\": \"other\", "
+	assert_null(call(srv, flow_set_m(), "{\"name\": \"other\", "
 			 "\"priority\": 5, \"action\": \"allow\"}", NULL));
 	assert_int_equal(listed_packets(srv, "no-ssh"), 7);
 	/* Set again unchanged: still counting. */
-	assert_null(call(srv, FLOW_METHOD_SET, "{\"name\": \"no-ssh\", "
+	assert_null(call(srv, flow_set_m(), "{\"name\": \"no-ssh\", "
 			 "\"priority\": 100, \"network\": \"blue\", \"match\": "
 			 "{\"ip_proto\": \"tcp\", \"tp_dst\": 22}, \"action\": "
 			 "\"drop\"}", NULL));
 	assert_int_equal(listed_packets(srv, "no-ssh"), 7);
 	/* Changed: a new rule, new counters, same place. */
-	assert_null(call(srv, FLOW_METHOD_SET, "{\"name\": \"no-ssh\", "
+	assert_null(call(srv, flow_set_m(), "{\"name\": \"no-ssh\", "
 			 "\"priority\": 100, \"match\": {\"ip_proto\": \"tcp\", "
 			 "\"tp_dst\": \"22-23\"}, \"action\": \"drop\"}", NULL));
 	assert_int_equal(listed_packets(srv, "no-ssh"), 0);
 	assert_int_equal(flow_rule_count(), 3);
 
 	/* Errors name what is wrong; the table stays. */
-	assert_contains(call(srv, FLOW_METHOD_SET, "{\"name\": \"x\", "
+	assert_contains(call(srv, flow_set_m(), "{\"name\": \"x\", "
 			     "\"priority\": 1, \"network\": \"green\", "
 			     "\"action\": \"drop\"}", NULL), "green");
-	assert_contains(call(srv, FLOW_METHOD_SET, "{\"name\": \"x\", "
+	assert_contains(call(srv, flow_set_m(), "{\"name\": \"x\", "
 			     "\"priority\": 1, \"action\": {\"output\": \"p9\"}}",
 			     NULL), "p9");
-	assert_contains(call(srv, FLOW_METHOD_SET, "{\"name\": \"x\", "
+	assert_contains(call(srv, flow_set_m(), "{\"name\": \"x\", "
 			     "\"priority\": 1, \"colour\": 1, \"action\": \"drop\"}",
 			     NULL), "colour");
-	assert_contains(call(srv, FLOW_METHOD_SET, "{\"name\": \"x\", "
+	assert_contains(call(srv, flow_set_m(), "{\"name\": \"x\", "
 			     "\"priority\": 1, \"match\": {\"in_port\": \"p7\"}, "
 			     "\"action\": \"drop\"}", NULL), "p7");
 	assert_int_equal(flow_rule_count(), 3);
 
 	/* Many rules in one call: all or none. */
-	assert_contains(call(srv, FLOW_METHOD_SET, "{\"flows\": ["
+	assert_contains(call(srv, flow_set_m(), "{\"flows\": ["
 			     "{\"name\": \"m1\", \"priority\": 1, \"action\": \"drop\"},"
 			     "{\"name\": \"m2\", \"priority\": 1, \"network\": \"nope\","
 			     " \"action\": \"drop\"}]}", NULL), "nope");
 	assert_int_equal(flow_rule_count(), 3);
-	assert_null(call(srv, FLOW_METHOD_SET, "{\"flows\": ["
+	assert_null(call(srv, flow_set_m(), "{\"flows\": ["
 			 "{\"name\": \"m1\", \"priority\": 1, \"action\": \"drop\"},"
 			 "{\"name\": \"m2\", \"priority\": 1, \"network\": \"red\","
 			 " \"match\": {\"in_port\": \"p1\"}, \"action\": "
 			 "{\"output\": \"p2\"}}]}", NULL));
 	assert_int_equal(flow_rule_count(), 5);
-	assert_null(call(srv, FLOW_METHOD_DEL, "{\"name\": \"m1\"}", NULL));
-	assert_null(call(srv, FLOW_METHOD_DEL, "{\"name\": \"m2\"}", NULL));
+	assert_null(call(srv, flow_del_m(), "{\"name\": \"m1\"}", NULL));
+	assert_null(call(srv, flow_del_m(), "{\"name\": \"m2\"}", NULL));
 
-	assert_null(call(srv, FLOW_METHOD_DEL, "{\"name\": \"copy\"}", NULL));
-	assert_contains(call(srv, FLOW_METHOD_DEL, "{\"name\": \"copy\"}", NULL),
+	assert_null(call(srv, flow_del_m(), "{\"name\": \"copy\"}", NULL));
+	assert_contains(call(srv, flow_del_m(), "{\"name\": \"copy\"}", NULL),
 			"copy");
 	assert_int_equal(listed_packets(srv, "copy"), -1);
 	assert_int_equal(flow_rule_count(), 2);
