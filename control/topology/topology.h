@@ -63,7 +63,8 @@
 	X(OVERLAY, "overlay", "overlay", true,				\
 	  TOPO_KIND_BIT(NETWORK) | TOPO_KIND_BIT(PORT), NULL, NULL)	\
 	X(FLOW, "flow", "flows", false,					\
-	  TOPO_KIND_BIT(NETWORK) | TOPO_KIND_BIT(PORT), NULL, NULL)	\
+	  TOPO_KIND_BIT(NETWORK) | TOPO_KIND_BIT(PORT),			\
+	  "flow.set", "flow.del")					\
 	X(VM, "vm", "vms", false, TOPO_KIND_BIT(PORT), NULL, NULL)
 
 enum topo_kind {

@@ -18,8 +18,8 @@
 #   - validation: an invalid document (unknown key, bad MAC, dangling
 #     network) given to apply fails with exit 1, names the key and the
 #     line, and leaves the store as it was;
-#   - statuses: networks and ports are 'unprogrammed' without a dataplane,
-#     routers, flows and the overlay 'pending', vms 'unprogrammed' (they
+#   - statuses: networks, ports and flows are 'unprogrammed' without a
+#     dataplane, routers and the overlay 'pending', vms 'unprogrammed' (they
 #     start once yard-dp holds their ports); with YARD_DP (and root)
 #     yard-dp is started with null ports and they become 'programmed';
 #   - crash safety: 1,000 applies (document i = networks n1..ni) from one
@@ -324,7 +324,7 @@ file_cycle router fr \
 	"len(o.get('routes', [{}])[0].get('via', []))" "0" "3"
 kv_cycle flow kvflow \
 	"'%s/%s/%s/%s' % (o['priority'], json.dumps(o['action']), o['match'].get('tp_dst'), s)" \
-	'10/"drop"/53/pending' '20/{"output": "kvport"}/53/pending' \
+	'10/"drop"/53/unprogrammed' '20/{"output": "kvport"}/53/unprogrammed' \
 	priority=10 network=kvnet action=drop 'match:={"ip_proto": "udp", "tp_dst": 53}' -- \
 	action=output:kvport priority=20
 file_cycle flow fflow "{name: fflow, priority: 5, action: allow}" \
@@ -430,7 +430,7 @@ statuses() { ctl --json list "$1" | j "' '.join(sorted(set(o['status'] for o in 
 expect "no dataplane: networks" "$(statuses networks)" unprogrammed
 expect "no dataplane: ports" "$(statuses ports)" unprogrammed
 expect "no dataplane: routers" "$(statuses routers)" pending
-expect "no dataplane: flows" "$(statuses flows)" pending
+expect "no dataplane: flows" "$(statuses flows)" unprogrammed
 expect "no dataplane: vms" "$(statuses vms)" unprogrammed
 expect "no dataplane: overlay" "$(rpc "$YD_SOCK" overlay.get | j "d['result']['status']")" pending
 expect "no dataplane: get port acc1" "$(get_field port acc1 s)" unprogrammed
@@ -459,7 +459,7 @@ else
 	expect "with yard-dp: networks" "$(statuses networks)" programmed
 	expect "with yard-dp: ports" "$(statuses ports)" programmed
 	expect "with yard-dp: routers" "$(statuses routers)" pending
-	expect "with yard-dp: flows" "$(statuses flows)" pending
+	expect "with yard-dp: flows" "$(statuses flows)" programmed
 	# Their kernel does not exist: the start fails and says why.
 	expect "with yard-dp: vms" "$(statuses vms)" error
 	expect "with yard-dp: overlay" "$(rpc "$YD_SOCK" overlay.get | j "d['result']['status']")" pending
