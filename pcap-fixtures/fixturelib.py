@@ -28,16 +28,21 @@ import struct
 import sys
 
 import yaml
-from scapy.all import ARP, ICMP, IP, UDP, Ether, IPv6, Padding, Raw  # noqa: F401
+from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, IPv6, Padding, Raw  # noqa: F401
 
 # Every case starts at the same instant: 2023-11-14 22:13:20 UTC.
 T0_US = 1_700_000_000 * 1_000_000
 BATCH_MAX = 256
 MIN_FRAME = 60
+# Largest frame a replay port sends (MTU 1500 + Ethernet header), for the
+# flow table's output and mirror.
+PORT_MAX_FRAME = 1514
 
 DROP_REASONS = (
     "arp-spoof",
     "flood-empty",
+    "flow-drop",
+    "flow-too-big",
     "runt",
     "same-port",
     "src-ip-spoof",
@@ -138,6 +143,13 @@ def udp(src, dst, sip, dip, payload=b"", sport=40000, dport=7):
                      / UDP(sport=sport, dport=dport) / Raw(load=payload))
 
 
+def tcp(src, dst, sip, dip, dport, sport=40000, payload=b"", **ip):
+    """Ether/IPv4/TCP SYN, padded to 60 bytes; `ip` goes to scapy's IP()."""
+    return scapy_pad(Ether(src=src, dst=dst) / IP(src=sip, dst=dip, ttl=64, **ip)
+                     / TCP(sport=sport, dport=dport, flags="S")
+                     / Raw(load=payload))
+
+
 def icmp_echo(src, dst, sip, dip, seq=1, payload=b"", pad_to=MIN_FRAME):
     """Ether/IPv4/ICMP echo request; padded to `pad_to` (0: no padding)."""
     pkt = (Ether(src=src, dst=dst) / IP(src=sip, dst=dip, ttl=64)
@@ -172,6 +184,10 @@ def untag(frame):
 # ----------------------------------------------------------------- topology
 
 NET_KEYS = {"name", "mac_limit", "ageing"}
+FLOW_KEYS = {"name", "priority", "network", "match", "action"}
+MATCH_KEYS = {"in_port", "eth_src", "eth_dst", "eth_type", "vlan", "ip_src",
+              "ip_dst", "ip_proto", "tp_src", "tp_dst"}
+IP_PROTOS = {"icmp": 1, "tcp": 6, "udp": 17}
 PORT_KEYS = {"name", "kind", "network", "trunk", "mac", "ips", "security"}
 
 
@@ -180,9 +196,9 @@ class Topology:
 
     def __init__(self, text):
         doc = yaml.safe_load(text)
-        if set(doc) - {"networks", "ports"}:
-            raise FixtureError(f"model covers networks and ports only, not "
-                               f"{sorted(set(doc) - {'networks', 'ports'})}")
+        if set(doc) - {"networks", "ports", "flows"}:
+            raise FixtureError(f"model covers networks, ports and flows only, "
+                               f"not {sorted(set(doc) - {'networks', 'ports', 'flows'})}")
         self.networks = {}
         for n in doc["networks"]:
             self._keys(n, NET_KEYS, "network")
@@ -226,6 +242,37 @@ class Topology:
                 port["vlans"][vid] = net
                 port["vid_of"][net] = vid
             self.ports[name] = port
+        self.flows = [self._flow(f) for f in doc.get("flows", [])]
+
+    def _flow(self, f):
+        self._keys(f, FLOW_KEYS, "flow")
+        match = dict(f.get("match") or {})
+        if set(match) - MATCH_KEYS:
+            raise FixtureError(f"flow {f['name']}: match keys "
+                               f"{sorted(set(match) - MATCH_KEYS)} are not covered")
+        for key in ("eth_src", "eth_dst"):
+            if key in match:
+                match[key] = mac_bytes(match[key])
+        for key in ("ip_src", "ip_dst"):
+            if key in match:
+                match[key] = ipaddress.IPv4Network(match[key], strict=False)
+        if "ip_proto" in match:
+            match["ip_proto"] = IP_PROTOS.get(match["ip_proto"], match["ip_proto"])
+        for key in ("tp_src", "tp_dst"):
+            if key in match:
+                lo, _, hi = str(match[key]).partition("-")
+                match[key] = (int(lo), int(hi or lo))
+        action = f["action"]
+        if isinstance(action, dict):
+            (kind, port), = action.items()
+            if port not in self.ports:
+                raise FixtureError(f"flow {f['name']}: no port {port}")
+            action = (kind, port)
+        net = f.get("network")
+        if net is not None and net not in self.networks:
+            raise FixtureError(f"flow {f['name']}: no network {net}")
+        return {"name": f["name"], "priority": int(f["priority"]),
+                "network": net, "match": match, "action": action}
 
     @staticmethod
     def _keys(obj, allowed, what):
@@ -334,6 +381,62 @@ def _ingress(topo, port_name, frame):
     return net, inner
 
 
+def _flow_matches(flow, in_port, net, vid, inner):
+    """The flow semantics of DESIGN.md: `vlan` is the VID the frame came
+    with (None: untagged), IP keys need an IPv4 frame, port keys a TCP/UDP
+    header (never in a non-first fragment)."""
+    m = flow["match"]
+    if flow["network"] is not None and flow["network"] != net:
+        return False
+    if "in_port" in m and m["in_port"] != in_port:
+        return False
+    if "vlan" in m and m["vlan"] != vid:
+        return False
+    if "eth_dst" in m and m["eth_dst"] != inner[0:6]:
+        return False
+    if "eth_src" in m and m["eth_src"] != inner[6:12]:
+        return False
+    eth_type = struct.unpack_from("!H", inner, 12)[0]
+    if "eth_type" in m and m["eth_type"] != eth_type:
+        return False
+    ip_keys = {"ip_src", "ip_dst", "ip_proto", "tp_src", "tp_dst"} & set(m)
+    if not ip_keys:
+        return True
+    if eth_type != ETH_IP4:
+        return False
+    l3 = inner[14:]
+    src, dst = ipaddress.IPv4Address(l3[12:16]), ipaddress.IPv4Address(l3[16:20])
+    proto = l3[9]
+    if "ip_src" in m and src not in m["ip_src"]:
+        return False
+    if "ip_dst" in m and dst not in m["ip_dst"]:
+        return False
+    if "ip_proto" in m and m["ip_proto"] != proto:
+        return False
+    if not {"tp_src", "tp_dst"} & set(m):
+        return True
+    ihl = (l3[0] & 0xF) * 4
+    offset = struct.unpack_from("!H", l3, 6)[0] & 0x1FFF
+    if offset != 0 or proto not in (6, 17, 132) or len(l3) < ihl + 4:
+        return False
+    sport, dport = struct.unpack_from("!HH", l3, ihl)
+    for key, value in (("tp_src", sport), ("tp_dst", dport)):
+        if key in m and not m[key][0] <= value <= m[key][1]:
+            return False
+    return True
+
+
+def _classify(topo, in_port, net, inner):
+    """The winning flow: highest priority, then first listed; or None."""
+    best = None
+    vid = topo.ports[in_port]["vid_of"].get(net)
+    for flow in topo.flows:
+        if _flow_matches(flow, in_port, net, vid, inner) and \
+                (best is None or flow["priority"] > best["priority"]):
+            best = flow
+    return best
+
+
 def _egress(topo, port_name, net, inner):
     vid = topo.ports[port_name]["vid_of"].get(net)
     return tag(inner, vid) if vid is not None else inner
@@ -386,6 +489,29 @@ def simulate(topo, inputs):
                 drops[inner] += 1
                 fates[(in_port, idx)] = ("drop", inner)
                 continue
+            flow = _classify(topo, in_port, net, inner)
+            action = flow["action"] if flow else "allow"
+            mirror = None
+            if action == "drop":
+                # Dropped before learning.
+                drops["flow-drop"] += 1
+                fates[(in_port, idx)] = ("drop", "flow-drop")
+                continue
+            if action[0] == "output":
+                # Instead of switching: not learned, sent untagged.
+                if len(inner) > PORT_MAX_FRAME:
+                    drops["flow-too-big"] += 1
+                    fates[(in_port, idx)] = ("drop", "flow-too-big")
+                    continue
+                outputs[action[1]].append((ts, inner))
+                fates[(in_port, idx)] = ("out", {action[1]: inner})
+                continue
+            if action[0] == "mirror" and len(inner) > PORT_MAX_FRAME:
+                # The copy is lost (and counted); the original goes on.
+                drops["flow-too-big"] += 1
+            elif action[0] == "mirror":
+                mirror = action[1]
+                outputs[mirror].append((ts, inner))
             dst, src = inner[0:6], inner[6:12]
             learn.append((net, src, in_port))
             entry = fdb.get((net, dst)) if not dst[0] & 1 else None
@@ -401,7 +527,10 @@ def simulate(topo, inputs):
                 continue
             else:
                 targets = [entry[0]]
-            sent = {}
+            sent = {mirror: inner} if mirror else {}
+            if mirror in targets:
+                raise FixtureError("mirror to a port the frame goes to anyway: "
+                                   "order not specified")
             for p in targets:
                 sent[p] = _egress(topo, p, net, inner)
                 outputs[p].append((ts, sent[p]))

@@ -336,6 +336,17 @@ sw_port_ingress_set(uint16_t port, uint16_t edge)
 }
 
 int
+sw_port_vlan_network(uint16_t port, uint16_t vlan)
+{
+	const struct sw_port *sp = port < RTE_MAX_ETHPORTS ? sw_ports[port] : NULL;
+
+	if (sp == NULL || !sp->trunk || vlan == 0 || vlan > 4094 ||
+	    sp->bd_of_vlan[vlan] == 0)
+		return -ENOENT;
+	return sp->bd_of_vlan[vlan] - 1;
+}
+
+int
 sw_flood_listener_add(uint16_t network, uint16_t edge)
 {
 	if (network >= SW_NETWORKS_MAX || sw_networks[network] == NULL)

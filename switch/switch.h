@@ -234,6 +234,17 @@ int sw_network_ingress_set(uint16_t network, uint16_t edge);
 int sw_port_ingress_set(uint16_t port, uint16_t edge);
 
 /**
+ * The network that VLAN `vlan` of trunk port `port` carries. An ingress
+ * step sees frames with their tag popped; a module that matches on the VID
+ * a frame arrived with (the flow table's `vlan` key) maps it to (port,
+ * network) pairs with this.
+ *
+ * @return
+ *   The network index, or -ENOENT (not a trunk port, or `vlan` not on it).
+ */
+int sw_port_vlan_network(uint16_t port, uint16_t vlan);
+
+/**
  * Add node `node_name` as a next node of l2-flood, for
  * sw_flood_listener_add().
  *

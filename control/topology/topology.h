@@ -59,12 +59,13 @@
 	X(PORT, "port", "ports", false, TOPO_KIND_BIT(NETWORK),		\
 	  "port.set", "port.del")					\
 	X(ROUTER, "router", "routers", false, TOPO_KIND_BIT(NETWORK),	\
-	  NULL, NULL)							\
+	  "router.set", "router.del")					\
 	X(OVERLAY, "overlay", "overlay", true,				\
 	  TOPO_KIND_BIT(NETWORK) | TOPO_KIND_BIT(PORT),			\
 	  "overlay.set", "overlay.del")					\
 	X(FLOW, "flow", "flows", false,					\
-	  TOPO_KIND_BIT(NETWORK) | TOPO_KIND_BIT(PORT), NULL, NULL)	\
+	  TOPO_KIND_BIT(NETWORK) | TOPO_KIND_BIT(PORT),			\
+	  "flow.set", "flow.del")					\
 	X(VM, "vm", "vms", false, TOPO_KIND_BIT(PORT), NULL, NULL)
 
 enum topo_kind {

@@ -63,11 +63,12 @@ yardd_dp_call(struct yardd *d, const char *method, json_t *params,
 static void
 yardd_dp_keepalive(struct yardd *d)
 {
-	struct rpc_error err;
+	struct rpc_error err = { 0 };
 	json_t *result = NULL;
 
 	yardd_dp_call(d, "stats.drops", NULL, &result, &err);
 	json_decref(result);
+	rpc_error_clear(&err);
 }
 
 void

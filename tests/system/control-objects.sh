@@ -18,8 +18,8 @@
 #   - validation: an invalid document (unknown key, bad MAC, dangling
 #     network) given to apply fails with exit 1, names the key and the
 #     line, and leaves the store as it was;
-#   - statuses: networks and ports are 'unprogrammed' without a dataplane,
-#     routers, flows and the overlay 'pending', vms 'unprogrammed' (they
+#   - statuses: networks, ports, routers, the overlay and flows are
+#     'unprogrammed' without a dataplane, vms 'unprogrammed' (they
 #     start once yard-dp holds their ports); with YARD_DP (and root)
 #     yard-dp is started with null ports and they become 'programmed';
 #   - crash safety: 1,000 applies (document i = networks n1..ni) from one
@@ -315,7 +315,7 @@ file_cycle port ftrunk \
 	"kvnet/10 fnet/20" "kvnet/11"
 kv_cycle router kvr \
 	"'%s|%s|%s' % (o['interfaces'][0]['address'], ';'.join(r['prefix'] + '>' + ','.join(r['via']) for r in o.get('routes', [])), s)" \
-	"10.0.5.1/24||pending" "10.0.5.1/24|10.9.0.0/16>10.0.5.2,10.0.5.3|pending" \
+	"10.0.5.1/24||unprogrammed" "10.0.5.1/24|10.9.0.0/16>10.0.5.2,10.0.5.3|unprogrammed" \
 	'interfaces:=[{"network": "kvnet", "address": "10.0.5.1/24"}]' -- \
 	'routes:=[{"prefix": "10.9.0.0/16", "via": ["10.0.5.2", "10.0.5.3"]}]'
 file_cycle router fr \
@@ -324,7 +324,7 @@ file_cycle router fr \
 	"len(o.get('routes', [{}])[0].get('via', []))" "0" "3"
 kv_cycle flow kvflow \
 	"'%s/%s/%s/%s' % (o['priority'], json.dumps(o['action']), o['match'].get('tp_dst'), s)" \
-	'10/"drop"/53/pending' '20/{"output": "kvport"}/53/pending' \
+	'10/"drop"/53/unprogrammed' '20/{"output": "kvport"}/53/unprogrammed' \
 	priority=10 network=kvnet action=drop 'match:={"ip_proto": "udp", "tp_dst": 53}' -- \
 	action=output:kvport priority=20
 file_cycle flow fflow "{name: fflow, priority: 5, action: allow}" \
@@ -344,7 +344,7 @@ file_cycle vm fvm "{name: fvm, nics: [fnic], disk: $TMP/images/fvm.qcow2}" \
 
 # The overlay has no yardctl kind: overlay.get/set/delete over the socket.
 ov=$(rpc "$YD_SOCK" overlay.get)
-expect "overlay.get: status" "$(echo "$ov" | j "d['result']['status']")" pending
+expect "overlay.get: status" "$(echo "$ov" | j "d['result']['status']")" unprogrammed
 ov2=$(echo "$ov" | j "dict(d['result']['object'], gateway='192.0.2.254')")
 rpc "$YD_SOCK" overlay.set "{\"object\": $ov2}" >/dev/null
 expect "overlay.set; overlay.get shows the change" \
@@ -429,10 +429,10 @@ echo "== statuses"
 statuses() { ctl --json list "$1" | j "' '.join(sorted(set(o['status'] for o in d)))"; }
 expect "no dataplane: networks" "$(statuses networks)" unprogrammed
 expect "no dataplane: ports" "$(statuses ports)" unprogrammed
-expect "no dataplane: routers" "$(statuses routers)" pending
-expect "no dataplane: flows" "$(statuses flows)" pending
+expect "no dataplane: routers" "$(statuses routers)" unprogrammed
+expect "no dataplane: flows" "$(statuses flows)" unprogrammed
 expect "no dataplane: vms" "$(statuses vms)" unprogrammed
-expect "no dataplane: overlay" "$(rpc "$YD_SOCK" overlay.get | j "d['result']['status']")" pending
+expect "no dataplane: overlay" "$(rpc "$YD_SOCK" overlay.get | j "d['result']['status']")" unprogrammed
 expect "no dataplane: get port acc1" "$(get_field port acc1 s)" unprogrammed
 
 DP_NOTE=
@@ -458,11 +458,11 @@ else
 	SYNC_MS=$("$PY" -c "import time; print(round((time.time() - $T0) * 1000))")
 	expect "with yard-dp: networks" "$(statuses networks)" programmed
 	expect "with yard-dp: ports" "$(statuses ports)" programmed
-	expect "with yard-dp: routers" "$(statuses routers)" pending
-	expect "with yard-dp: flows" "$(statuses flows)" pending
+	expect "with yard-dp: routers" "$(statuses routers)" programmed
+	expect "with yard-dp: flows" "$(statuses flows)" programmed
 	# Their kernel does not exist: the start fails and says why.
 	expect "with yard-dp: vms" "$(statuses vms)" error
-	expect "with yard-dp: overlay" "$(rpc "$YD_SOCK" overlay.get | j "d['result']['status']")" pending
+	expect "with yard-dp: overlay" "$(rpc "$YD_SOCK" overlay.get | j "d['result']['status']")" programmed
 	# yard-dp itself holds what yardd says it does.
 	rpc "$DP_SOCK" topology.export >"$TMP/dp-export.json"
 	ctl export --format json >"$TMP/desired.json"

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Flow table internals: the classification key, the published table. */
+#ifndef YARD_FLOW_PRIV_H
+#define YARD_FLOW_PRIV_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_acl.h>
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_graph.h>
+
+#include "dataplane.h"
+#include "flow.h"
+
+extern int flow_logtype;
+#define FLOW_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, flow_logtype, "flow: " fmt "\n", ##__VA_ARGS__)
+
+#define foreach_flow_drop				\
+	_(DROP, "flow-drop")				\
+	_(NO_PORT, "flow-no-port")			\
+	_(TOO_BIG, "flow-too-big")
+
+/* Reason codes 1..n of the module; the id is flow_module.drop_base + code. */
+enum flow_drop {
+	FLOW_DROP_NONE_,
+#define _(sym, str) FLOW_DROP_##sym,
+	foreach_flow_drop
+#undef _
+	FLOW_DROP_END_,
+};
+
+extern struct dp_module flow_module;
+
+/*
+ * What rte_acl classifies: one key per frame, made by flow-classify. The
+ * ACL reads its input in 4-byte words after a first 1-byte field, so the
+ * fields are grouped by fours at fixed offsets. Every field is in network
+ * byte order, as rte_acl wants its input (its rules are in host order).
+ */
+struct flow_key {
+	uint8_t proto;		/**< IPv4 protocol; 0 for other frames. */
+	uint8_t pad[3];
+	uint16_t in_port;
+	uint16_t bd;
+	uint16_t eth_type;
+	uint16_t flags;		/**< FLOW_KEY_F_*. */
+	uint8_t eth_src[6];
+	uint8_t eth_dst[6];
+	uint32_t ip_src;
+	uint32_t ip_dst;
+	uint16_t tp_src;
+	uint16_t tp_dst;
+};
+
+/* An IPv4 frame (so IP keys may match it). */
+#define FLOW_KEY_F_IPV4 0x1000
+/* A first fragment (or whole datagram) of TCP/UDP/SCTP: port keys may match. */
+#define FLOW_KEY_F_PORTS 0x2000
+
+/** The ACL fields, in rule order. */
+enum flow_field {
+	FLOW_F_PROTO,
+	FLOW_F_IN_PORT,
+	FLOW_F_BD,
+	FLOW_F_ETH_TYPE,
+	FLOW_F_FLAGS,
+	FLOW_F_SRC_HI,		/* eth_src bytes 0-3 */
+	FLOW_F_SRC_LO,		/* eth_src bytes 4-5 */
+	FLOW_F_DST_HI,		/* eth_dst bytes 0-1 */
+	FLOW_F_DST_LO,		/* eth_dst bytes 2-5 */
+	FLOW_F_IP_SRC,
+	FLOW_F_IP_DST,
+	FLOW_F_TP_SRC,
+	FLOW_F_TP_DST,
+	FLOW_F_N_,
+};
+
+RTE_ACL_RULE_DEF(flow_acl_rule, FLOW_F_N_);
+
+enum flow_act { FLOW_ACT_ALLOW, FLOW_ACT_DROP, FLOW_ACT_OUTPUT, FLOW_ACT_MIRROR };
+
+/** A rule's verdict, as workers read it. */
+struct flow_action {
+	uint8_t type;		/**< enum flow_act. */
+	uint16_t port;		/**< output/mirror port. */
+	uint32_t max_len;	/**< Largest frame the port sends. */
+};
+
+/** Per worker, per rule. */
+struct flow_counter {
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+struct flow_rule;
+
+/**
+ * One generation of the rules. Built whole, published with a release
+ * store, freed after an RCU grace period; never edited while published,
+ * except for the counters each worker writes in its own row.
+ */
+/** Most ACL contexts of one table (see acl_build_range()). */
+#define FLOW_ACL_MAX 16
+
+struct flow_table {
+	/**
+	 * Contexts, each holding a run of slots; a frame takes the lowest
+	 * slot any of them gives. None when no rule is active.
+	 */
+	struct rte_acl_ctx *acl[FLOW_ACL_MAX];
+	unsigned int n_acl;
+	unsigned int n;			/**< Slots: rules given to the ACL. */
+	struct flow_action *act;	/**< [n], by rank; ACL userdata is slot + 1. */
+	struct flow_counter *cnt;	/**< [DP_WORKERS_MAX][n]. */
+	struct flow_rule **rule;	/**< [n]: whose counters a slot holds. */
+	uint64_t vlan_sig;		/**< Of the VID mappings it was built with. */
+};
+
+/** A rule as the control thread keeps it. */
+struct flow_rule {
+	struct topo_flow conf;
+	uint64_t packets, bytes;	/**< From tables already freed. */
+	int slot;			/**< In the published table, or -1. */
+	unsigned int pos;		/**< Scratch of flow_rules_update(). */
+	bool named;			/**< Scratch of flow_rules_update(). */
+};
+
+/** The published table (worker: load with acquire). */
+extern struct flow_table *flow_table_cur;
+
+/** Most rules the table takes (program parameter flow-max-rules). */
+extern unsigned int flow_rules_max;
+
+/**
+ * Set rules fs[0..n), each replacing the rule of its name. With
+ * `doc_order` the rules become fs in their order followed by the rules fs
+ * does not name (apply); otherwise a replaced rule keeps its place and new
+ * ones go last. One table rebuild, none when nothing changes.
+ *
+ * @return
+ *   0, or -ENOENT, -ENOSPC, -ENOMEM with `why` filled; the table is then
+ *   as it was.
+ */
+int flow_rules_update(const struct topo_flow *fs, unsigned int n,
+		      bool doc_order, char *why, size_t len);
+
+/** Delete the rules for which gone(rule, arg) is true. 0 or -ENOMEM. */
+int flow_rules_remove(bool (*gone)(const struct flow_rule *r, const void *arg),
+		      const void *arg);
+
+/** Rebuild the table without the rules naming port `port`. 0 or -errno. */
+int flow_port_gone(uint16_t port);
+
+/** Add the flow.* methods (flow_api.c). 0 or -errno. */
+int flow_api_register(struct rpc_server *srv);
+
+/**
+ * Switch the ingress step on where a rule may match and off elsewhere
+ * (flow.h). Called after every change of the rules, and once a second.
+ */
+void flow_ingress_sync(void);
+
+/**
+ * Rebuild the table when the VID -> (port, network) mappings that its
+ * `vlan` rules were expanded with have changed. 0 or -errno.
+ */
+int flow_vlan_refresh(void);
+
+/** Unpublish the table and free it and every rule. */
+void flow_rules_free(void);
+
+/**
+ * Translate rule `f` into an ACL rule. Names are resolved by the caller:
+ * `in_port` and `bd` are indexes, or -1 when the rule has none. `vlan` is
+ * the caller's too: it makes one rule per (trunk port, network) pair.
+ */
+void flow_acl_rule_make(const struct topo_flow *f, int in_port, int bd,
+			int32_t priority, uint32_t userdata,
+			struct flow_acl_rule *r);
+
+/** The ACL field layout of struct flow_key. */
+void flow_acl_config(struct rte_acl_config *cfg);
+
+/**
+ * Fill `k` from frame `d` of `len` bytes (VLAN tag already popped) that
+ * entered port `in_port` into network `bd`. Worker-safe. The VID a frame
+ * arrived with is not in the key: a `vlan` rule becomes one ACL rule per
+ * (trunk port, network) pair that carries the VID.
+ */
+static __rte_always_inline void
+flow_key_make(struct flow_key *k, const uint8_t *d, uint32_t len,
+	      uint16_t in_port, uint16_t bd)
+{
+	uint16_t flags = 0;
+
+	memset(k, 0, sizeof(*k));
+	k->in_port = rte_cpu_to_be_16(in_port);
+	k->bd = rte_cpu_to_be_16(bd);
+	memcpy(k->eth_dst, d, 6);
+	memcpy(k->eth_src, d + 6, 6);
+	memcpy(&k->eth_type, d + 12, 2);
+	/* eth-input checked an IPv4 header's lengths against the frame. */
+	if (k->eth_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) && len >= 34) {
+		const uint8_t *ip = d + 14;
+		unsigned int ihl = (ip[0] & 0xf) * 4u;
+		uint16_t frag;
+
+		flags |= FLOW_KEY_F_IPV4;
+		k->proto = ip[9];
+		memcpy(&k->ip_src, ip + 12, 4);
+		memcpy(&k->ip_dst, ip + 16, 4);
+		memcpy(&frag, ip + 6, 2);
+		/* A non-first fragment has no L4 header: its ports are absent. */
+		if ((frag & RTE_BE16(0x1fff)) == 0 &&
+		    (k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP ||
+		     k->proto == IPPROTO_SCTP) &&
+		    14 + ihl + 4 <= len) {
+			flags |= FLOW_KEY_F_PORTS;
+			memcpy(&k->tp_src, ip + ihl, 2);
+			memcpy(&k->tp_dst, ip + ihl + 2, 2);
+		}
+	}
+	k->flags = rte_cpu_to_be_16(flags);
+}
+
+/**
+ * Classify keys data[0..n) (n <= RTE_GRAPH_BURST_SIZE) with table `t`
+ * (n_acl > 0): results[i] is the winning slot + 1, 0 for no match.
+ * Worker-safe.
+ */
+static __rte_always_inline void
+flow_table_classify(const struct flow_table *t, const uint8_t **data,
+		    uint32_t *results, uint32_t n)
+{
+	uint32_t more[RTE_GRAPH_BURST_SIZE];
+
+	rte_acl_classify(t->acl[0], data, results, n, 1);
+	for (unsigned int j = 1; j < t->n_acl; j++) {
+		rte_acl_classify(t->acl[j], data, more, n, 1);
+		/* Slots are ranks: the lower one wins. */
+		for (uint32_t i = 0; i < n; i++)
+			if (more[i] != 0 && (results[i] == 0 || more[i] < results[i]))
+				results[i] = more[i];
+	}
+}
+
+#endif /* YARD_FLOW_PRIV_H */
