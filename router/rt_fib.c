@@ -148,6 +148,16 @@ rule_add(struct rt_router *r, uint32_t prefix_be, uint8_t plen,
 	ret = nhg_get(want, &id);
 	if (ret < 0)
 		return ret;
+	if (plen == 0) {
+		old = r->dflt;
+		__atomic_store_n(&r->dflt, id | RTE_LPM_LOOKUP_SUCCESS,
+				 __ATOMIC_RELEASE);
+		if (old != 0)
+			nhg_put(old & 0x00ffffff);
+		if (nhg_out != NULL)
+			*nhg_out = id;
+		return 0;
+	}
 	had = rte_lpm_is_rule_present(r->lpm, rte_be_to_cpu_32(prefix_be),
 				      plen, &old) == 1;
 	ret = rte_lpm_add(r->lpm, rte_be_to_cpu_32(prefix_be), plen, id);
@@ -167,6 +177,13 @@ rule_del(struct rt_router *r, uint32_t prefix_be, uint8_t plen)
 {
 	uint32_t old;
 
+	if (plen == 0) {
+		old = r->dflt;
+		__atomic_store_n(&r->dflt, 0, __ATOMIC_RELEASE);
+		if (old != 0)
+			nhg_put(old & 0x00ffffff);
+		return;
+	}
 	if (rte_lpm_is_rule_present(r->lpm, rte_be_to_cpu_32(prefix_be), plen,
 				    &old) != 1)
 		return;
@@ -457,7 +474,8 @@ route_set(struct rt_router *r, const struct topo_route *tr, char *why,
 		uint32_t old;
 
 		/* A connected or local rule of that prefix is not replaced. */
-		if (rte_lpm_is_rule_present(r->lpm, prefix, tr->prefix.plen,
+		if (tr->prefix.plen != 0 &&
+		    rte_lpm_is_rule_present(r->lpm, prefix, tr->prefix.plen,
 					    &old) == 1) {
 			snprintf(why, len, "router %s: route %s/%u: the prefix "
 				 "is connected", r->name, pfx, tr->prefix.plen);

@@ -557,7 +557,7 @@ ip4_lookup_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	for (uint16_t base = 0; base < n; base += LPM_CHUNK) {
 		uint16_t cnt = RTE_MIN((uint16_t)LPM_CHUNK, (uint16_t)(n - base));
 		const struct rte_lpm *lpm[LPM_CHUNK], *lpm0 = NULL;
-		uint32_t dst[LPM_CHUNK], hop[LPM_CHUNK];
+		uint32_t dst[LPM_CHUNK], hop[LPM_CHUNK], dflt[LPM_CHUNK];
 		bool one_vrf = true;
 
 		for (uint16_t i = 0; i < cnt; i++) {
@@ -568,6 +568,8 @@ ip4_lookup_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 						__ATOMIC_ACQUIRE) : NULL;
 
 			lpm[i] = r != NULL ? r->lpm : NULL;
+			dflt[i] = r != NULL ?
+				  __atomic_load_n(&r->dflt, __ATOMIC_ACQUIRE) : 0;
 			dst[i] = rte_be_to_cpu_32(load32(rte_pktmbuf_mtod_offset(
 				m, const uint8_t *, ETH_IP_OFF + 16)));
 			if (i == 0)
@@ -591,6 +593,9 @@ ip4_lookup_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 
 			if (trace)
 				dp_trace_add(m, node);
+			/* A miss takes the default route, if there is one. */
+			if (!(hop[i] & RTE_LPM_LOOKUP_SUCCESS))
+				hop[i] = dflt[i];
 			nexts[base + i] = ip4_lookup_one(node, rw, m,
 				(hop[i] & RTE_LPM_LOOKUP_SUCCESS) != 0,
 				hop[i] & 0x00ffffff);

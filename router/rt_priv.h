@@ -107,6 +107,12 @@ struct rt_route {
 struct rt_router {
 	uint16_t index;
 	struct rte_lpm *lpm;	/**< Read by workers. */
+	/**
+	 * The default route, which rte_lpm cannot hold (depth 0): its next-hop
+	 * group | RTE_LPM_LOOKUP_SUCCESS, or 0. Read by workers on a miss;
+	 * one atomic store.
+	 */
+	uint32_t dflt;
 	/* Control thread only. */
 	char name[RT_NAME_MAX];
 	struct rt_route *routes;	/**< Static routes, in the order given. */
