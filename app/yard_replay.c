@@ -21,7 +21,6 @@
 
 #include <pcap/pcap.h>
 #include <rte_eal.h>
-#include <rte_eth_ring.h>
 #include <rte_ring.h>
 
 #include "dataplane.h"
@@ -183,31 +182,6 @@ pkt_cmp(const void *a, const void *b)
 }
 
 /* ---- Ports ---- */
-
-/* Every port, whatever its kind, is a pair of rings this program drives. */
-static int
-ring_port_make(const char *name, const char *devargs, struct dp_port *p)
-{
-	char rname[RTE_RING_NAMESIZE];
-	int port;
-
-	RTE_SET_USED(devargs);
-	snprintf(rname, sizeof(rname), "rx_%s", name);
-	p->rx_ring = rte_ring_create(rname, 1024, (int)rte_socket_id(),
-				     RING_F_SP_ENQ | RING_F_SC_DEQ);
-	snprintf(rname, sizeof(rname), "tx_%s", name);
-	p->tx_ring = rte_ring_create(rname, 4096, (int)rte_socket_id(),
-				     RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (p->rx_ring == NULL || p->tx_ring == NULL)
-		return -ENOMEM;
-	snprintf(rname, sizeof(rname), "replay_%s", name);
-	port = rte_eth_from_rings(rname, &p->rx_ring, 1, &p->tx_ring, 1,
-				  rte_socket_id());
-	if (port < 0)
-		return -rte_errno;
-	p->port_id = (uint16_t)port;
-	return 0;
-}
 
 static struct replay_port *
 rport_of(uint16_t dp_port)
@@ -636,7 +610,8 @@ main(int argc, char **argv)
 	if (dp_modules_param("fdb-size", "65536", why, sizeof(why)) < 0 ||
 	    dp_init(&cfg) < 0)
 		goto out_eal;
-	dp_port_factory_set(ring_port_make);
+	/* Every port, whatever its kind, is a pair of rings this program drives. */
+	dp_port_factory_set(dp_port_ring_make);
 	ret = dp_modules_apply(topo, false, why, sizeof(why));
 	if (ret < 0) {
 		fprintf(stderr, "yard-replay: %s: %s\n", topo_path, why);

@@ -381,6 +381,13 @@ typedef int (*dp_port_factory_fn)(const char *name, const char *devargs,
 void dp_port_factory_set(dp_port_factory_fn fn);
 
 /**
+ * A factory (for dp_port_factory_set()) that makes every port a pair of
+ * rings, whatever its devargs: the caller feeds p->rx_ring and drains
+ * p->tx_ring (yard-replay, tests). Rings of 1,024 (rx) and 4,096 (tx).
+ */
+int dp_port_ring_make(const char *name, const char *devargs, struct dp_port *p);
+
+/**
  * Create and start a port from devargs ("net_tap0,iface=yt0", a PCI
  * address, ...), with one rx queue per worker where the driver allows and
  * one tx queue per worker, and add its rx queues to the workers' poll lists.
@@ -546,6 +553,20 @@ dp_node_enqueue_nexts(struct rte_graph *graph, struct rte_node *node,
 		return;
 	}
 	dp_node_enqueue_runs(graph, node, objs, nexts, n);
+}
+
+/**
+ * Enqueue for a node that kept some packets of its vector (freed or held
+ * them): objs[0..k) with nexts[0..k) go on, out of the n it was given.
+ */
+static inline void
+dp_node_enqueue_kept(struct rte_graph *graph, struct rte_node *node,
+		     void **objs, const uint16_t *nexts, uint16_t k, uint16_t n)
+{
+	if (likely(k == n))
+		dp_node_enqueue_nexts(graph, node, objs, nexts, n);
+	else
+		dp_node_enqueue_runs(graph, node, objs, nexts, k);
 }
 
 /** Count a drop for which there is no packet to send to "drop". */

@@ -10,6 +10,7 @@
 
 #include <rte_bus.h>
 #include <rte_dev.h>
+#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_ring.h>
 
@@ -54,6 +55,31 @@ dp_port_rx_next_set(uint16_t port, uint16_t next)
 		return 0;
 	dp_ports[port].rx_next = next;
 	return dp_poll_lists_update();
+}
+
+int
+dp_port_ring_make(const char *name, const char *devargs, struct dp_port *p)
+{
+	char rname[RTE_RING_NAMESIZE];
+	int port;
+
+	RTE_SET_USED(devargs);
+	snprintf(rname, sizeof(rname), "rx_%s", name);
+	p->rx_ring = rte_ring_create(rname, 1024, (int)rte_socket_id(),
+				     RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(rname, sizeof(rname), "tx_%s", name);
+	p->tx_ring = rte_ring_create(rname, 4096, (int)rte_socket_id(),
+				     RING_F_SP_ENQ | RING_F_SC_DEQ);
+	/* port_remove() frees the rings of a port that fails later. */
+	if (p->rx_ring == NULL || p->tx_ring == NULL)
+		return -ENOMEM;
+	snprintf(rname, sizeof(rname), "ring_%s", name);
+	port = rte_eth_from_rings(rname, &p->rx_ring, 1, &p->tx_ring, 1,
+				  rte_socket_id());
+	if (port < 0)
+		return -rte_errno;
+	p->port_id = (uint16_t)port;
+	return 0;
 }
 
 int

@@ -254,7 +254,11 @@ say "yard-dp is running with one forwarding worker (a CPU core that does" \
 
 # ---- 3. yardd ----
 step "Start the control daemon, yardd"
-cmd "yardd --socket $TMP/yardd.sock --db $TMP/yardd.db --dataplane $SOCK --vm-dir $YD_VMS"
+# yardd's policy (README, "Security"): vhost sockets and VM images only
+# from these directories; QEMU runs as an unprivileged user.
+YD_CONF=$TMP/yardd.conf
+printf 'vhost_dir = %s\nimage_dir = %s\nqemu_user = nobody\n' "$TMP" "$GUEST" >"$YD_CONF"
+cmd "yardd --socket $TMP/yardd.sock --db $TMP/yardd.db --dataplane $SOCK --vm-dir $YD_VMS --config $YD_CONF"
 yardd_start "$YARDD" || case $? in
 	1) tail -n 20 "$YD_LOG" >&2; die "yardd exited during start-up" ;;
 	*) tail -n 20 "$YD_LOG" >&2; die "yardd: no socket after 10 s" ;;

@@ -273,10 +273,7 @@ underlay_input_inline(struct rte_graph *graph, struct rte_node *node,
 		objs[k] = m;
 		nexts[k++] = next;
 	}
-	if (likely(k == n))
-		dp_node_enqueue_nexts(graph, node, objs, nexts, n);
-	else
-		dp_node_enqueue_runs(graph, node, objs, nexts, k);
+	dp_node_enqueue_kept(graph, node, objs, nexts, k, n);
 	return n;
 }
 
@@ -509,10 +506,7 @@ vxlan_encap_inline(struct rte_graph *graph, struct rte_node *node,
 		objs[k] = m;
 		nexts[k++] = next;
 	}
-	if (likely(k == n))
-		dp_node_enqueue_nexts(graph, node, objs, nexts, n);
-	else
-		dp_node_enqueue_runs(graph, node, objs, nexts, k);
+	dp_node_enqueue_kept(graph, node, objs, nexts, k, n);
 	return n;
 }
 

@@ -23,6 +23,8 @@
 #   yard_ns_cleanup                         remove namespaces, taps, files
 #   yard_run_cleanup                        remove DPDK's files and TMP
 #   proc_stop PID                           SIGTERM, up to 10 s, SIGKILL
+#   yard_ns_require                         skip (77) unless root and tools
+#   yard_ns_test_end NAME RC                a namespace test's EXIT trap
 #   rpc, py, nsx, loss                      small helpers (see below)
 #
 # With yardd programming yard-dp (the demo):
@@ -227,6 +229,50 @@ yard_run_cleanup() {
 	return 0
 }
 
+# yard_ns_require
+#   Does: exits 77 (a skip) unless this runs as root with what a namespace
+#   test uses: ip (and `ip netns`), ping, iperf3, python3, ss, timeout and
+#   /dev/net/tun.
+yard_ns_require() {
+	local tool
+	[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (namespaces and taps)"; exit 77; }
+	for tool in ip ping iperf3 python3 ss timeout; do
+		command -v "$tool" >/dev/null 2>&1 ||
+			{ echo "SKIP: '$tool' is missing"; exit 77; }
+	done
+	ip netns list >/dev/null 2>&1 ||
+		{ echo "SKIP: 'ip netns' does not work here"; exit 77; }
+	[ -e /dev/net/tun ] || { echo "SKIP: /dev/net/tun is missing"; exit 77; }
+}
+
+# yard_ns_test_end NAME RC
+#   Needs: to be called from the EXIT trap after yard_traps_clear, with the
+#   exit status RC it saved. Does: ends IPERF_PID if set, stops yard-dp (a
+#   stop other than a clean SIGTERM exit 0 fails the test), shows the end
+#   of its log when the test failed, removes everything
+#   (yard_ns_cleanup), prints NAME's time and exits.
+yard_ns_test_end() {
+	local name=$1 rc=$2
+	if [ -n "${IPERF_PID:-}" ]; then
+		kill "$IPERF_PID" 2>/dev/null
+		wait "$IPERF_PID" 2>/dev/null
+	fi
+	if [ -n "$DP_PID" ]; then
+		yard_dp_stop
+		if [ "$DP_STOP" != term ] || [ "$DP_STATUS" -ne 0 ]; then
+			echo "FAIL: yard-dp stop: $DP_STOP, status $DP_STATUS"
+			rc=1
+		fi
+		if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -s "$LOG" ]; then
+			echo "---- yard-dp log (last 40 lines) ----"
+			tail -n 40 "$LOG"
+		fi
+	fi
+	yard_ns_cleanup
+	echo "$name: $((SECONDS - START)) s, exit $rc"
+	exit "$rc"
+}
+
 # rpc METHOD [PARAMS]: call yard-dp's JSON-RPC API on SOCK (compact JSON).
 rpc() { "$YARD_RPC" --socket "$SOCK" --compact "$@"; }
 # py EXPR: evaluate a Python statement with `d` = the JSON on stdin.
@@ -275,7 +321,7 @@ yardd_start() {
 	YD_LOG=$TMP/yardd.log
 	YD_VMS=$TMP/vms
 	"$1" --socket "$YD_SOCK" --db "$YD_DB" --dataplane "$SOCK" \
-		--vm-dir "$YD_VMS" >>"$YD_LOG" 2>&1 &
+		--vm-dir "$YD_VMS" ${YD_CONF:+--config "$YD_CONF"} >>"$YD_LOG" 2>&1 &
 	YD_PID=$!
 	for ((t = 0; t < 100; t++)); do
 		kill -0 "$YD_PID" 2>/dev/null || return 1

@@ -30,13 +30,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/netns.sh disable=SC1091
 . "$HERE/../lib/netns.sh"
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" -eq 0 ] || skip "needs root (namespaces and taps)"
-for tool in ip ping iperf3 python3 ss timeout; do
-	command -v "$tool" >/dev/null 2>&1 || skip "'$tool' is missing"
-done
-ip netns list >/dev/null 2>&1 || skip "'ip netns' does not work here"
-[ -e /dev/net/tun ] || skip "/dev/net/tun is missing"
+yard_ns_require
 
 START=$SECONDS
 yard_ns_init yv yard-test yard-ov-kernel
@@ -47,24 +41,7 @@ FAILED=0
 cleanup() {
 	local rc=$?
 	yard_traps_clear
-	if [ -n "$IPERF_PID" ]; then
-		kill "$IPERF_PID" 2>/dev/null
-		wait "$IPERF_PID" 2>/dev/null
-	fi
-	if [ -n "$DP_PID" ]; then
-		yard_dp_stop
-		if [ "$DP_STOP" != term ] || [ "$DP_STATUS" -ne 0 ]; then
-			echo "FAIL: yard-dp stop: $DP_STOP, status $DP_STATUS"
-			rc=1
-		fi
-		if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -s "$LOG" ]; then
-			echo "---- yard-dp log (last 30 lines) ----"
-			tail -n 30 "$LOG"
-		fi
-	fi
-	yard_ns_cleanup
-	echo "ov-kernel: $((SECONDS - START)) s, exit $rc"
-	exit "$rc"
+	yard_ns_test_end ov-kernel "$rc"
 }
 yard_traps_set cleanup
 

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <rte_eth_ring.h>
 #include <rte_ring.h>
 
 #include "dataplane.h"
@@ -109,31 +108,7 @@ DP_MODULE_REGISTER(test_module);
 static struct dp_module port_stub = { .name = "port" };
 DP_MODULE_REGISTER(port_stub);
 
-/* ---- Ring ports and frames ---- */
-
-static int
-ring_port_make(const char *name, const char *devargs, struct dp_port *p)
-{
-	char rname[RTE_RING_NAMESIZE];
-	int port;
-
-	RTE_SET_USED(devargs);
-	snprintf(rname, sizeof(rname), "rx_%s", name);
-	p->rx_ring = rte_ring_create(rname, 256, (int)rte_socket_id(),
-				     RING_F_SP_ENQ | RING_F_SC_DEQ);
-	snprintf(rname, sizeof(rname), "tx_%s", name);
-	p->tx_ring = rte_ring_create(rname, 256, (int)rte_socket_id(),
-				     RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (p->rx_ring == NULL || p->tx_ring == NULL)
-		return -ENOMEM;
-	snprintf(rname, sizeof(rname), "test_%s", name);
-	port = rte_eth_from_rings(rname, &p->rx_ring, 1, &p->tx_ring, 1,
-				  rte_socket_id());
-	if (port < 0)
-		return -rte_errno;
-	p->port_id = (uint16_t)port;
-	return 0;
-}
+/* ---- Frames ---- */
 
 static int port_a, port_b, blue;
 
@@ -322,7 +297,7 @@ main(int argc, char **argv)
 	    dp_modules_param("fdb-size", "4096", why, sizeof(why)) < 0 ||
 	    dp_init(&cfg) < 0)
 		return 1;
-	dp_port_factory_set(ring_port_make);
+	dp_port_factory_set(dp_port_ring_make);
 	blue = sw_network_set(&net);
 	port_a = dp_port_add("a", "ring");
 	port_b = dp_port_add("b", "ring");
