@@ -53,9 +53,13 @@ port_make(const struct topo_port *tp, char *why, size_t len)
 	if (port < 0) {
 		port = dp_port_add(tp->name, devargs);
 		if (port < 0) {
-			snprintf(why, len, "port %s: cannot create from '%s': %s "
-				 "(see the log above)", tp->name, devargs,
-				 strerror(-port));
+			/* The port layer's reason names the port already. */
+			if (dp_port_error()[0] != '\0')
+				snprintf(why, len, "%s", dp_port_error());
+			else
+				snprintf(why, len, "port %s: cannot create from "
+					 "'%s': %s", tp->name, devargs,
+					 strerror(-port));
 			return port;
 		}
 	}

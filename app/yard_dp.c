@@ -117,7 +117,9 @@ main(int argc, char **argv)
 	const char *worker_cpus = NULL, *prefix_opt = NULL;
 	unsigned int n_workers = 1;
 	int log_level = RTE_LOG_INFO, opt, ret, status = 1, n_extra = 0;
-	char **extra = NULL, prefix[64], why[512];
+	char **extra = NULL, prefix[64], why[512], *eal_args[40];
+	char pci_addrs[YARD_PCI_ADDRS_MAX][64];
+	int n_eal;
 	struct topo *topo = NULL;
 	struct rpc_server *srv = NULL;
 	struct topo_error terr;
@@ -206,14 +208,39 @@ main(int argc, char **argv)
 		}
 	}
 
-	if (prefix_opt != NULL)
+	/* A second yard-dp leaves the first alone: check before touching. */
+	ret = yard_socket_holder(socket_path);
+	if (ret != 0) {
+		if (ret > 0)
+			fprintf(stderr, "yard-dp: %s is served by process %d "
+				"(another yard-dp?): stop it, or give this one "
+				"its own --socket\n", socket_path, ret);
+		else
+			fprintf(stderr, "yard-dp: cannot check %s: %s\n",
+				socket_path, strerror(-ret));
+		goto out_topo;
+	}
+	n_eal = yard_eal_pci_args(topo, n_extra, extra, eal_args,
+				  (int)RTE_DIM(eal_args), pci_addrs);
+	if (n_eal < 0) {
+		fprintf(stderr, "yard-dp: too many EAL arguments\n");
+		goto out_topo;
+	}
+
+	if (prefix_opt != NULL) {
 		snprintf(prefix, sizeof(prefix), "%s", prefix_opt);
-	else
+	} else {
+		/* rte_hash_crc() reads 8 bytes at a time: give it aligned ones. */
+		uint64_t path_buf[16] = { 0 };
+		size_t len = RTE_MIN(strlen(socket_path), sizeof(path_buf));
+
+		memcpy(path_buf, socket_path, len);
 		snprintf(prefix, sizeof(prefix), "yard-%08x",
-			 rte_hash_crc(socket_path, strlen(socket_path), 0));
+			 rte_hash_crc(path_buf, len, 0));
+	}
 	rte_log_set_global_level((uint32_t)log_level);
-	ret = dp_eal_init(argv[0], prefix, n_workers, worker_cpus, false, n_extra,
-			  extra, &no_huge);
+	ret = dp_eal_init(argv[0], prefix, n_workers, worker_cpus, false, n_eal,
+			  eal_args, &no_huge);
 	if (ret < 0)
 		goto out_topo;
 	rte_log_set_global_level((uint32_t)log_level);

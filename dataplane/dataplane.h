@@ -321,7 +321,8 @@ struct dp_config {
  * @param in_memory
  *   true for yard-replay: --in-memory --no-pci, nothing left on disk.
  * @return
- *   0 or -errno (a message has been logged).
+ *   0 or -errno (a message has been printed): -EADDRINUSE when another
+ *   process holds the prefix (nothing was touched then).
  */
 int dp_eal_init(const char *prog, const char *prefix, unsigned int n_workers,
 		const char *worker_cpus, bool in_memory, int n_extra,
@@ -339,7 +340,22 @@ void dp_workers_stop(void);
 /** Stop ports, destroy graphs, free everything dp_init() made. */
 void dp_fini(void);
 
-/** rte_eal_cleanup(), then remove the EAL's runtime directory. */
+/**
+ * Which process holds an EAL runtime prefix: a running primary keeps a
+ * write lock on its config file. Reads only; call it before dp_eal_init().
+ *
+ * @param prefix
+ *   The --file-prefix to look at.
+ * @return
+ *   The holder's pid (> 0), 0 when nobody holds the prefix, or -errno when
+ *   its config file cannot be read.
+ */
+int dp_eal_prefix_holder(const char *prefix);
+
+/**
+ * rte_eal_cleanup(), then remove the EAL's runtime directory. Only after a
+ * dp_eal_init() that returned 0: the directory might be another's.
+ */
 void dp_eal_fini(void);
 
 /**
@@ -387,10 +403,18 @@ void dp_port_factory_set(dp_port_factory_fn fn);
  *
  * @return
  *   The port index (>= 0), or -errno: -EEXIST (name in use), -EINVAL (bad
- *   devargs: a message names them), -ENOTSUP (driver cannot give one tx
- *   queue per worker).
+ *   devargs: a message names them), -ENODEV (a PCI device while the EAL
+ *   runs without PCI), -ENOTSUP (driver cannot give one tx queue per
+ *   worker). dp_port_error() then says why in one line.
  */
 int dp_port_add(const char *name, const char *devargs);
+
+/**
+ * Why the last dp_port_add() failed, as one line that names the port and
+ * the device, with what the EAL or the driver said (those say it only in
+ * their log). "" when it did not fail or gave no reason. Control thread.
+ */
+const char *dp_port_error(void);
 
 /**
  * Tell the modules (their port_del), remove the port from the poll lists,
