@@ -121,6 +121,11 @@ static const char yc_man_body[] =
 "        standard error after 'yardctl: '), yardd could not be reached or\n"
 "        sent an unusable answer, or a FILE could not be read.\n"
 "    2   Usage error: unknown command or option, missing or extra argument.\n"
+"    3   create or update stored the object, but it reads \"pending\": the\n"
+"        dataplane cannot do it yet (e.g. a network's vni without an\n"
+"        overlay module). Nothing changed in the dataplane.\n"
+"    create and update exit 1 as well when the object ends in \"error\"\n"
+"    (stored, but the dataplane refused it; the reason is printed).\n"
 "\n"
 "ENVIRONMENT\n"
 "    YARD_SOCKET\n"
@@ -482,14 +487,28 @@ out:
 	return rc;
 }
 
+/*
+ * The exit status for an object's status after a change: a script must be
+ * able to tell "done" from "failed" from "stored but not done".
+ */
+static int
+yc_status_exit(const char *status)
+{
+	if (status != NULL && strcmp(status, "error") == 0)
+		return YC_EXIT_FAIL;
+	if (status != NULL && strcmp(status, "pending") == 0)
+		return YC_EXIT_PENDING;
+	return YC_EXIT_OK;
+}
+
 /* create and update: KIND, then -f FILE or KEY=VALUE pairs. */
 static int
 yc_cmd_write(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	bool update = strcmp(cmd->name, "update") == 0;
 	const struct topo_kind_info *k;
-	json_t *obj, *res, *status;
-	int rc;
+	json_t *obj, *res, *status, *msg;
+	int rc, exit_rc = YC_EXIT_OK;
 
 	if (a->npos == 0)
 		return yc_usage(cmd, "%s needs KIND, then -f FILE or "
@@ -513,17 +532,24 @@ yc_cmd_write(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	}
 	rc = yc_kind_call(y, k, update ? YARDD_VERB_UPDATE : YARDD_VERB_CREATE,
 			  json_pack("{s:O}", "object", obj), &res);
+	if (rc == 0) {
+		status = json_object_get(res, "status");
+		msg = json_object_get(res, "message");
+		exit_rc = yc_status_exit(json_string_value(status));
+	}
 	if (rc == 0 && y->json) {
 		yc_json_print(res);
 	} else if (rc == 0) {
-		status = json_object_get(res, "status");
-		printf("%sd %s/%s: %s\n", cmd->name, k->singular,
+		printf("%sd %s/%s: %s%s%s\n", cmd->name, k->singular,
 		       json_is_string(json_object_get(obj, "name")) ?
 		       json_string_value(json_object_get(obj, "name")) : "?",
-		       json_is_string(status) ? json_string_value(status) : "?");
+		       json_is_string(status) ? json_string_value(status) : "?",
+		       json_is_string(msg) ? ": " : "",
+		       json_is_string(msg) ? json_string_value(msg) : "");
 	}
 	json_decref(obj);
-	return rc < 0 ? YC_EXIT_FAIL : yc_done(res, 0);
+	json_decref(res);
+	return rc < 0 ? YC_EXIT_FAIL : exit_rc;
 }
 
 static int

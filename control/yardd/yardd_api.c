@@ -253,8 +253,9 @@ m_get(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 		return -EINVAL;
 	at = find(json_object_get(c->d->desired, c->k->plural), name);
 	if (at < 0)
-		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "params.name: no %s "
-				     "called '%s'", c->k->singular, name);
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no %s called '%s' "
+				     "('yardctl list %s' shows those there are)",
+				     c->k->singular, name, c->k->plural);
 	*result = object_with_status(c->d, c->k,
 		json_array_get(json_object_get(c->d->desired, c->k->plural), (size_t)at));
 	return 0;
@@ -294,14 +295,30 @@ change(struct kind_ctx *c, json_t *params, bool create, bool del,
 	at = find(list, name);
 	if (create && at >= 0) {
 		json_decref(doc);
-		return rpc_error_set(err, RPC_ERR_EXISTS, "params.object.name: %s "
-				     "'%s' exists already", c->k->singular, name);
+		return rpc_error_set(err, RPC_ERR_EXISTS, "%s '%s' exists "
+				     "already: choose another name, or change "
+				     "it with update", c->k->singular, name);
 	}
 	if (!create && at < 0) {
 		json_decref(doc);
-		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "params.%sname: no %s "
-				     "called '%s'", del ? "" : "object.",
-				     c->k->singular, name);
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no %s called '%s' "
+				     "('yardctl list %s' shows those there are)",
+				     c->k->singular, name, c->k->plural);
+	}
+	if (del) {
+		char users[512];
+		unsigned int n = yardd_refs_list(doc, c->k, name, users,
+						 sizeof(users));
+
+		if (n > 0) {
+			json_decref(doc);
+			return rpc_error_set(err, RPC_ERR_FAILED, "cannot delete "
+					     "%s '%s': %s still use%s it; delete "
+					     "%s or point %s elsewhere first",
+					     c->k->singular, name, users,
+					     n == 1 ? "s" : "", n == 1 ? "it" :
+					     "them", n == 1 ? "it" : "them");
+		}
 	}
 	if (create)
 		json_array_append(list, obj);
@@ -320,6 +337,8 @@ change(struct kind_ctx *c, json_t *params, bool create, bool del,
 
 		*result = json_pack("{s:s, s:s}", "name", name, "status",
 				    yardd_object_status(c->d, c->k, name, &msg));
+		if (*result != NULL && msg != NULL)
+			json_object_set_new(*result, "message", json_string(msg));
 	}
 	return 0;
 }
