@@ -62,9 +62,12 @@ usage(FILE *f)
 "  -h, --help             This text.\n"
 "  -V, --version          Print the version.\n"
 "\n"
-"Everything after '--' goes to the DPDK EAL unchanged (e.g. --vdev,\n"
-"-a PCI, --socket-mem). Without free hugepages yard-dp adds --no-huge\n"
-"by itself and logs that it did.\n"
+"Everything after '--' goes to the DPDK EAL (e.g. --vdev, -a PCI,\n"
+"--socket-mem). yard-dp adds --no-huge when no hugepages are free (and\n"
+"-m512 whoever chose --no-huge), and --no-pci unless a phy port of\n"
+"--topology or an -a/-b list names PCI devices: a PCI port added later\n"
+"needs '-- -a ADDR'. A second yard-dp on the same socket or prefix\n"
+"refuses to start and names the process that holds it.\n"
 "\n"
 "Signals: SIGINT and SIGTERM stop the workers, close the ports and exit 0.\n"
 "Exit status: 0 after a clean stop, 1 on a start-up failure, 2 on a usage\n"
@@ -73,7 +76,10 @@ usage(FILE *f)
 "Example:\n"
 "  yard-dp --socket /run/yard/dp.sock --topology lab.yaml\n"
 "  echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"port.stats\"}' | \\\n"
-"      socat - UNIX-CONNECT:/run/yard/dp.sock\n");
+"      socat - UNIX-CONNECT:/run/yard/dp.sock\n"
+"\n"
+"More: yard-dp(8); in the source tree docs/yard-dp.md (EAL arguments, PCI,\n"
+"taps in namespaces) and docs/api.md (the methods).\n");
 }
 
 static int

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
@@ -408,6 +409,22 @@ void dp_port_factory_set(dp_port_factory_fn fn);
  *   worker). dp_port_error() then says why in one line.
  */
 int dp_port_add(const char *name, const char *devargs);
+
+/**
+ * Print a MAC address the way every Switchyard output does: lower case,
+ * "52:54:00:00:01:01" (rte_ether_format_addr() prints upper case).
+ *
+ * @param buf
+ *   At least RTE_ETHER_ADDR_FMT_SIZE bytes.
+ */
+static inline void
+dp_mac_format(char *buf, size_t len, const struct rte_ether_addr *mac)
+{
+	const uint8_t *b = mac->addr_bytes;
+
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2],
+		 b[3], b[4], b[5]);
+}
 
 /**
  * Why the last dp_port_add() failed, as one line that names the port and

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * yardctl: the command-line client of yardd (control/README.md is the
+ * yardctl: the command-line client of yardd (docs/api.md is the
  * contract). One command, one JSON-RPC request; the printing for people is
  * in yardctl_format.c, --json prints the method's result as it came.
  */
@@ -137,9 +137,9 @@ static const char yc_man_body[] =
 "        or as a member of group yard.\n"
 "\n"
 "SEE ALSO\n"
-"    yardd; tools/yard-rpc, to call any method by hand; control/README.md\n"
-"    (the yardd methods) and \"Topology schema v1\" in Switchyard's\n"
-"    DESIGN.md.\n";
+"    yardd(8), yard-dp(8), yardctl(8) (man pages); tools/yard-rpc, to call\n"
+"    any method by hand; in Switchyard's source tree, docs/api.md (the yardd\n"
+"    methods) and docs/topology.md (every key of schema v1).\n";
 
 static void
 yc_synopsis(FILE *f, const char *indent)

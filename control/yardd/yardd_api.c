@@ -170,18 +170,30 @@ static int
 m_export(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
 	struct yardd *d = ctx;
-	const char *format = "yaml";
+	const char *format = "yaml", *key;
+	json_t *doc, *v;
+	void *tmp;
 	char *text;
 
 	if (rpc_param_str_opt(params, "format", &format, err) < 0)
 		return -EINVAL;
-	if (strcmp(format, "yaml") == 0)
-		text = topo_json_to_yaml(d->desired);
-	else if (strcmp(format, "json") == 0)
-		text = json_dumps(d->desired, JSON_INDENT(2));
-	else
+	if (strcmp(format, "yaml") != 0 && strcmp(format, "json") != 0)
 		return rpc_error_set(err, RPC_ERR_PARAMS, "params.format: '%s' is "
 				     "neither yaml nor json", format);
+	/*
+	 * The store loads every kind, empty or not; the canonical form (what
+	 * apply stored) leaves empty lists out. Export the same bytes either
+	 * way.
+	 */
+	doc = json_copy(d->desired);
+	if (doc == NULL)
+		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
+	json_object_foreach_safe(doc, tmp, key, v)
+		if (json_is_array(v) && json_array_size(v) == 0)
+			json_object_del(doc, key);
+	text = strcmp(format, "yaml") == 0 ? topo_json_to_yaml(doc) :
+					     json_dumps(doc, JSON_INDENT(2));
+	json_decref(doc);
 	if (text == NULL)
 		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
 	*result = json_pack("{s:s, s:s}", "format", format, "text", text);
@@ -312,7 +324,7 @@ change(struct kind_ctx *c, json_t *params, bool create, bool del,
 
 		if (n > 0) {
 			json_decref(doc);
-			return rpc_error_set(err, RPC_ERR_FAILED, "cannot delete "
+			return rpc_error_set(err, RPC_ERR_PARAMS, "cannot delete "
 					     "%s '%s': %s still use%s it; delete "
 					     "%s or point %s elsewhere first",
 					     c->k->singular, name, users,

@@ -7,7 +7,8 @@
 #  - a network with a vni reads "pending" while there is no overlay module,
 #    and yardctl exits 3;
 #  - errors speak of the objects the user named: a missing name, a name in
-#    use, and a delete that lists every object in the way.
+#    use, and a delete that lists every object in the way;
+#  - export prints the same bytes after a yardd restart (point 8).
 # Usage: control-status.sh YARD_DP YARDD YARDCTL. Needs root (taps).
 set -euo pipefail
 
@@ -72,3 +73,14 @@ expect 1 "expected a number, got 'abc'" create network name=x mac_limit=abc
 ctl create network name=x mac_limit=abc 2>&1 | grep -q "without quotes" &&
 	fail "mac_limit=abc: told to remove quotes that are not there"
 echo "ok: statuses, exit codes and messages"
+
+# export gives the same bytes after a yardd restart (no empty lists added).
+ctl delete port bad1 >/dev/null
+ctl delete port p2 >/dev/null
+ctl export >"$TMP/before.yaml"
+yardd_stop
+yardd_start "$YARDD" || fail "yardd did not restart: $(cat "$YD_LOG")"
+ctl export >"$TMP/after.yaml"
+diff -u "$TMP/before.yaml" "$TMP/after.yaml" ||
+	fail "export changed across a yardd restart"
+echo "ok: export unchanged across a yardd restart"
