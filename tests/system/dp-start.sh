@@ -10,7 +10,8 @@
 #    no-hugepage path);
 #  - by default the EAL probes no PCI device, and a PCI port asked for then
 #    is refused with the way to allow it;
-#  - a port that cannot be made is refused with the EAL's own reason.
+#  - a port that cannot be made is refused with the EAL's own reason;
+#  - (point 8) network.add wants a string name; MACs print in lower case.
 # Usage: dp-start.sh YARD_DP. Needs root; skips (77) otherwise.
 set -euo pipefail
 
@@ -74,6 +75,17 @@ expect_refused() {
 }
 expect_refused net_bogus0 'failed to parse device "net_bogus0"'
 echo "ok: port errors carry the reason"
+
+# Point 8: a network name must be a string; MACs print in lower case.
+out=$(rpc network.add '{"name": 0}' 2>&1) && fail "network.add made network 0: $out"
+grep -q "params.name: a string is required" <<<"$out" || fail "network.add {name: 0}: $out"
+rpc port.add '{"name": "pn", "kind": "phy", "network": "n", "devargs": "net_null0"}' >/dev/null
+rpc fdb.add '{"network": "n", "mac": "02:AB:CD:00:00:0F", "port": "pn"}' >/dev/null
+out=$(rpc fdb.list)
+grep -q '"02:ab:cd:00:00:0f"' <<<"$out" || fail "fdb.list MAC not in lower case: $out"
+out=$(rpc port.list)
+grep -q '"mac": *"[0-9a-f:]*"' <<<"$out" || fail "port.list MAC not in lower case: $out"
+echo "ok: network names are strings; MACs in lower case"
 
 # --no-huge given by the user gets the same memory as yard-dp's fallback;
 # no other EAL argument, so PCI is as yard-dp sets it by default.
