@@ -229,7 +229,9 @@ main(int argc, char **argv)
 	n_eal = yard_eal_pci_args(topo, n_extra, extra, eal_args,
 				  (int)RTE_DIM(eal_args), pci_addrs);
 	if (n_eal < 0) {
-		fprintf(stderr, "yard-dp: too many EAL arguments\n");
+		fprintf(stderr, "yard-dp: too many EAL arguments (at most %zu, "
+			"counting one -a per PCI port of --topology)\n",
+			RTE_DIM(eal_args));
 		goto out_topo;
 	}
 
