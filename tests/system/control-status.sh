@@ -8,7 +8,9 @@
 #    and yardctl exits 3;
 #  - errors speak of the objects the user named: a missing name, a name in
 #    use, and a delete that lists every object in the way;
-#  - export prints the same bytes after a yardd restart (point 8).
+#  - export prints the same bytes after a yardd restart (point 8);
+#  - apply exits 1 when an object it changed ends in error, 3 when all
+#    are pending, and names them.
 # Usage: control-status.sh YARD_DP YARDD YARDCTL. Needs root (taps).
 set -euo pipefail
 
@@ -84,3 +86,15 @@ ctl export >"$TMP/after.yaml"
 diff -u "$TMP/before.yaml" "$TMP/after.yaml" ||
 	fail "export changed across a yardd restart"
 echo "ok: export unchanged across a yardd restart"
+
+# apply says which objects it changed did not get programmed: 1 for an
+# error, 3 when every one is pending.
+cat >"$TMP/bad.yaml" <<EOF2
+networks: [{name: green}]
+ports: [{name: badapply, kind: tap, network: green, devargs: net_bogus9}]
+EOF2
+expect 1 "port/badapply: error: port badapply: cannot probe 'net_bogus9'" \
+	apply -f "$TMP/bad.yaml"
+printf 'networks: [{name: green}, {name: v, vni: 5}]\n' >"$TMP/vni.yaml"
+expect 3 "network/v: pending: vni is stored" apply -f "$TMP/vni.yaml"
+echo "ok: apply reports error and pending objects in its exit status"
