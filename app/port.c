@@ -6,6 +6,7 @@
  * that claims it (the switch for L2 ports); dp_port_del() tells them all.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,8 +220,12 @@ port_make(const struct topo_port *tp, char *why, size_t len)
 		dp_port_del((uint16_t)port);
 	port = dp_port_add(tp->name, devargs);
 	if (port < 0) {
-		snprintf(why, len, "port %s: cannot create from '%s': %s (see the "
-			 "log above)", tp->name, devargs, strerror(-port));
+		/* The port layer's reason names the port already. */
+		if (dp_port_error()[0] != '\0')
+			snprintf(why, len, "%s", dp_port_error());
+		else
+			snprintf(why, len, "port %s: cannot create from '%s': %s",
+				 tp->name, devargs, strerror(-port));
 		return port;
 	}
 made:
@@ -417,6 +422,26 @@ port_describe(const struct topo *have, const char *name, char *buf, size_t len)
 				tp->trunk[i].network, tp->trunk[i].vlan);
 }
 
+/*
+ * The tap PMD reads a tap's link from its kernel interface, by name, in
+ * yard-dp's network namespace: once the tap has been moved into another
+ * one it reads "down" while frames flow. What yard-dp cannot see it calls
+ * "unknown".
+ */
+static const char *
+port_link_state(uint16_t port_id, const struct rte_eth_link *link)
+{
+	struct rte_eth_dev_info info;
+	char name[IF_NAMESIZE];
+
+	if (rte_eth_dev_info_get(port_id, &info) == 0 &&
+	    info.driver_name != NULL &&
+	    strcmp(info.driver_name, "net_tap") == 0 && info.if_index != 0 &&
+	    if_indextoname(info.if_index, name) == NULL)
+		return "unknown";
+	return link->link_status ? "up" : "down";
+}
+
 static json_t *
 port_json(const struct topo *have, uint16_t p, bool with_stats)
 {
@@ -426,12 +451,12 @@ port_json(const struct topo *have, uint16_t p, bool with_stats)
 	json_t *o;
 
 	rte_eth_link_get_nowait(dp->port_id, &link);
-	rte_ether_format_addr(mac, sizeof(mac), &dp->mac);
+	dp_mac_format(mac, sizeof(mac), &dp->mac);
 	port_describe(have, dp->name, attach, sizeof(attach));
 	o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:I, s:i, s:i}",
 		      "name", dp->name, "index", p, "devargs", dp->devargs,
 		      "mac", mac, "network", attach,
-		      "link", link.link_status ? "up" : "down",
+		      "link", port_link_state(dp->port_id, &link),
 		      "speed_mbps", (json_int_t)link.link_speed,
 		      "rx_queues", dp->n_rxq, "tx_queues", dp->n_txq);
 	if (with_stats) {

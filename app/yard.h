@@ -24,4 +24,35 @@ json_t *yard_export(void);
  */
 int yard_api_register(struct rpc_server *srv);
 
+/**
+ * Whether a live server answers on a unix socket: yard-dp asks before it
+ * starts, so that a second instance leaves the first alone.
+ *
+ * @return
+ *   The serving process's pid (1 when it cannot be told), 0 when nobody
+ *   answers (no file, or a stale one), or -errno.
+ */
+int yard_socket_holder(const char *path);
+
+/**
+ * The EAL arguments yard-dp runs with: `extra` (the user's, after "--"),
+ * then, unless the user chose PCI devices (-a, -b, --no-pci, ...), an
+ * allow-list of the topology's phy ports that name PCI addresses, or
+ * --no-pci when there are none, so that the EAL never touches NICs that no
+ * port names.
+ *
+ * @param topo
+ *   The start-up topology, or NULL.
+ * @param out
+ *   Filled with up to `max` pointers into `extra`, `addrs` or literals.
+ * @param addrs
+ *   Storage for YARD_PCI_ADDRS_MAX PCI addresses.
+ * @return
+ *   The count of arguments in `out`, or -E2BIG.
+ */
+#define YARD_PCI_ADDRS_MAX 16
+
+int yard_eal_pci_args(const struct topo *topo, int n_extra, char **extra,
+		      char **out, int max, char (*addrs)[64]);
+
 #endif /* YARD_APP_H */

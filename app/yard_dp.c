@@ -67,9 +67,12 @@ usage(FILE *f)
 "  -h, --help             This text.\n"
 "  -V, --version          Print the version.\n"
 "\n"
-"Everything after '--' goes to the DPDK EAL unchanged (e.g. --vdev,\n"
-"-a PCI, --socket-mem). Without free hugepages yard-dp adds --no-huge\n"
-"by itself and logs that it did.\n"
+"Everything after '--' goes to the DPDK EAL (e.g. --vdev, -a PCI,\n"
+"--socket-mem). yard-dp adds --no-huge when no hugepages are free (and\n"
+"-m512 whoever chose --no-huge), and --no-pci unless a phy port of\n"
+"--topology or an -a/-b list names PCI devices: a PCI port added later\n"
+"needs '-- -a ADDR'. A second yard-dp on the same socket or prefix\n"
+"refuses to start and names the process that holds it.\n"
 "\n"
 "Signals: SIGINT and SIGTERM stop the workers, close the ports and exit 0.\n"
 "Exit status: 0 after a clean stop, 1 on a start-up failure, 2 on a usage\n"
@@ -78,7 +81,10 @@ usage(FILE *f)
 "Example:\n"
 "  yard-dp --socket /run/yard/dp.sock --topology lab.yaml\n"
 "  echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"port.stats\"}' | \\\n"
-"      socat - UNIX-CONNECT:/run/yard/dp.sock\n");
+"      socat - UNIX-CONNECT:/run/yard/dp.sock\n"
+"\n"
+"More: yard-dp(8); in the source tree docs/yard-dp.md (EAL arguments, PCI,\n"
+"taps in namespaces) and docs/api.md (the methods).\n");
 }
 
 static int
@@ -124,7 +130,9 @@ main(int argc, char **argv)
 	const char *worker_cpus = NULL, *prefix_opt = NULL;
 	unsigned int n_workers = 1;
 	int log_level = RTE_LOG_INFO, opt, ret, status = 1, n_extra = 0;
-	char **extra = NULL, prefix[64], why[512];
+	char **extra = NULL, prefix[64], why[512], *eal_args[40];
+	char pci_addrs[YARD_PCI_ADDRS_MAX][64];
+	int n_eal;
 	struct topo *topo = NULL;
 	struct rpc_server *srv = NULL;
 	struct topo_error terr;
@@ -233,14 +241,41 @@ main(int argc, char **argv)
 		}
 	}
 
-	if (prefix_opt != NULL)
+	/* A second yard-dp leaves the first alone: check before touching. */
+	ret = yard_socket_holder(socket_path);
+	if (ret != 0) {
+		if (ret > 0)
+			fprintf(stderr, "yard-dp: %s is served by process %d "
+				"(another yard-dp?): stop it, or give this one "
+				"its own --socket\n", socket_path, ret);
+		else
+			fprintf(stderr, "yard-dp: cannot check %s: %s\n",
+				socket_path, strerror(-ret));
+		goto out_topo;
+	}
+	n_eal = yard_eal_pci_args(topo, n_extra, extra, eal_args,
+				  (int)RTE_DIM(eal_args), pci_addrs);
+	if (n_eal < 0) {
+		fprintf(stderr, "yard-dp: too many EAL arguments (at most %zu, "
+			"counting one -a per PCI port of --topology)\n",
+			RTE_DIM(eal_args));
+		goto out_topo;
+	}
+
+	if (prefix_opt != NULL) {
 		snprintf(prefix, sizeof(prefix), "%s", prefix_opt);
-	else
+	} else {
+		/* rte_hash_crc() reads 8 bytes at a time: give it aligned ones. */
+		uint64_t path_buf[16] = { 0 };
+		size_t len = RTE_MIN(strlen(socket_path), sizeof(path_buf));
+
+		memcpy(path_buf, socket_path, len);
 		snprintf(prefix, sizeof(prefix), "yard-%08x",
-			 rte_hash_crc(socket_path, strlen(socket_path), 0));
+			 rte_hash_crc(path_buf, len, 0));
+	}
 	rte_log_set_global_level((uint32_t)log_level);
-	ret = dp_eal_init(argv[0], prefix, n_workers, worker_cpus, false, n_extra,
-			  extra, &no_huge);
+	ret = dp_eal_init(argv[0], prefix, n_workers, worker_cpus, false, n_eal,
+			  eal_args, &no_huge);
 	if (ret < 0)
 		goto out_topo;
 	rte_log_set_global_level((uint32_t)log_level);

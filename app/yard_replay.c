@@ -94,7 +94,10 @@ usage(FILE *f)
 "batch are known to the batches after it.\n"
 "\n"
 "Exit status: 0 when outputs match (or no --expect-dir), 1 on a mismatch,\n"
-"2 on bad usage or input (unreadable topology or pcap).\n");
+"2 on bad usage or input (unreadable topology or pcap).\n"
+"\n"
+"More: yard-replay(1); in the source tree docs/yard-replay.md (the\n"
+"contract) and docs/topology.md (the schema).\n");
 }
 
 /* ---- Input ---- */
@@ -112,7 +115,10 @@ pcap_load(const char *port_name, const char *path, uint32_t in_order)
 
 	if (tp == NULL) {
 		fprintf(stderr, "yard-replay: --in %s=%s: the topology has no port "
-			"called '%s'\n", port_name, path, port_name);
+			"called '%s'; its ports are:", port_name, path, port_name);
+		for (unsigned int i = 0; i < topo->n_ports; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", topo->ports[i].name);
+		fprintf(stderr, "%s\n", topo->n_ports ? "" : " none");
 		return -ENOENT;
 	}
 	pc = pcap_open_offline(path, errbuf);
@@ -575,9 +581,14 @@ main(int argc, char **argv)
 		}
 	}
 	if (topo_path == NULL || out_dir == NULL || optind < argc) {
-		fprintf(stderr, "yard-replay: %s\n", optind < argc ?
-			"unexpected argument" : "--topology and --out-dir are required");
-		usage(stderr);
+		if (optind < argc)
+			fprintf(stderr, "yard-replay: unexpected argument '%s'\n",
+				argv[optind]);
+		else
+			fprintf(stderr, "yard-replay: %s is required "
+				"(yard-replay --help says more)\n",
+				topo_path == NULL ? "--topology FILE" :
+				"--out-dir DIR (where DIR/PORT.pcap is written)");
 		return 2;
 	}
 	topo = topo_parse_file(topo_path, &terr);

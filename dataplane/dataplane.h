@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
@@ -321,7 +322,8 @@ struct dp_config {
  * @param in_memory
  *   true for yard-replay: --in-memory --no-pci, nothing left on disk.
  * @return
- *   0 or -errno (a message has been logged).
+ *   0 or -errno (a message has been printed): -EADDRINUSE when another
+ *   process holds the prefix (nothing was touched then).
  */
 int dp_eal_init(const char *prog, const char *prefix, unsigned int n_workers,
 		const char *worker_cpus, bool in_memory, int n_extra,
@@ -339,7 +341,22 @@ void dp_workers_stop(void);
 /** Stop ports, destroy graphs, free everything dp_init() made. */
 void dp_fini(void);
 
-/** rte_eal_cleanup(), then remove the EAL's runtime directory. */
+/**
+ * Which process holds an EAL runtime prefix: a running primary keeps a
+ * write lock on its config file. Reads only; call it before dp_eal_init().
+ *
+ * @param prefix
+ *   The --file-prefix to look at.
+ * @return
+ *   The holder's pid (> 0), 0 when nobody holds the prefix, or -errno when
+ *   its config file cannot be read.
+ */
+int dp_eal_prefix_holder(const char *prefix);
+
+/**
+ * rte_eal_cleanup(), then remove the EAL's runtime directory. Only after a
+ * dp_eal_init() that returned 0: the directory might be another's.
+ */
 void dp_eal_fini(void);
 
 /**
@@ -394,10 +411,34 @@ int dp_port_ring_make(const char *name, const char *devargs, struct dp_port *p);
  *
  * @return
  *   The port index (>= 0), or -errno: -EEXIST (name in use), -EINVAL (bad
- *   devargs: a message names them), -ENOTSUP (driver cannot give one tx
- *   queue per worker).
+ *   devargs: a message names them), -ENODEV (a PCI device while the EAL
+ *   runs without PCI), -ENOTSUP (driver cannot give one tx queue per
+ *   worker). dp_port_error() then says why in one line.
  */
 int dp_port_add(const char *name, const char *devargs);
+
+/**
+ * Print a MAC address the way every Switchyard output does: lower case,
+ * "52:54:00:00:01:01" (rte_ether_format_addr() prints upper case).
+ *
+ * @param buf
+ *   At least RTE_ETHER_ADDR_FMT_SIZE bytes.
+ */
+static inline void
+dp_mac_format(char *buf, size_t len, const struct rte_ether_addr *mac)
+{
+	const uint8_t *b = mac->addr_bytes;
+
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2],
+		 b[3], b[4], b[5]);
+}
+
+/**
+ * Why the last dp_port_add() failed, as one line that names the port and
+ * the device, with what the EAL or the driver said (those say it only in
+ * their log). "" when it did not fail or gave no reason. Control thread.
+ */
+const char *dp_port_error(void);
 
 /**
  * Tell the modules (their port_del), remove the port from the poll lists,

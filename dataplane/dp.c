@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <unistd.h>
 
@@ -77,14 +78,65 @@ args_have(int n, char **argv, const char *opt)
 	return false;
 }
 
+/* The value of `opt` in argv ("--opt=V" or "--opt V"), or NULL. */
+static const char *
+args_value(int n, char **argv, const char *opt)
+{
+	size_t len = strlen(opt);
+
+	for (int i = 0; i < n; i++) {
+		if (strncmp(argv[i], opt, len) != 0)
+			continue;
+		if (argv[i][len] == '=')
+			return &argv[i][len + 1];
+		if (argv[i][len] == '\0' && i + 1 < n)
+			return argv[i + 1];
+	}
+	return NULL;
+}
+
+int
+dp_eal_prefix_holder(const char *prefix)
+{
+	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	const char *base = "/var/run/dpdk";
+	char path[PATH_MAX], tmp[PATH_MAX];
+	int fd, ret;
+
+	/* Where the EAL puts its runtime directory (eal_create_runtime_dir). */
+	if (getuid() != 0) {
+		base = getenv("XDG_RUNTIME_DIR");
+		if (base == NULL)
+			base = "/tmp";
+		snprintf(tmp, sizeof(tmp), "%s/dpdk", base);
+		base = tmp;
+	}
+	if (snprintf(path, sizeof(path), "%s/%s/config", base, prefix) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	/*
+	 * A primary process holds a write lock on its config file for as long
+	 * as it lives; F_GETLK names it without taking anything.
+	 */
+	ret = fcntl(fd, F_GETLK, &lk);
+	close(fd);
+	if (ret < 0)
+		return -errno;
+	return lk.l_type == F_UNLCK ? 0 : lk.l_pid;
+}
+
 int
 dp_eal_init(const char *prog, const char *prefix, unsigned int n_workers,
 	    const char *worker_cpus, bool in_memory, int n_extra, char **extra,
 	    bool *no_huge)
 {
 	char lcores[512], prefix_arg[128];
+	const char *held_prefix = prefix;
 	char *argv[64];
-	int argc = 0, ret;
+	int argc = 0, ret, err;
 	long n_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (n_extra > 40)
@@ -93,6 +145,24 @@ dp_eal_init(const char *prog, const char *prefix, unsigned int n_workers,
 		n_cpus = 1;
 
 	argv[argc++] = (char *)prog;
+
+	/*
+	 * A second primary on a prefix in use fails inside the EAL only after
+	 * it has opened the first one's files; refuse before that, naming the
+	 * process that holds it.
+	 */
+	if (!in_memory) {
+		if (args_value(n_extra, extra, "--file-prefix") != NULL)
+			held_prefix = args_value(n_extra, extra, "--file-prefix");
+		ret = dp_eal_prefix_holder(held_prefix);
+		if (ret > 0) {
+			fprintf(stderr, "%s: EAL prefix '%s' is held by process %d "
+				"(another yard-dp?): stop it, or give this one "
+				"its own --socket or --file-prefix\n", prog,
+				held_prefix, ret);
+			return -EADDRINUSE;
+		}
+	}
 
 	/*
 	 * lcore 0 is the control thread on the first CPU; worker lcores 1..N
@@ -130,11 +200,16 @@ dp_eal_init(const char *prog, const char *prefix, unsigned int n_workers,
 	    (in_memory || !hugepages_available())) {
 		*no_huge = true;
 		argv[argc++] = (char *)"--no-huge";
-		if (!args_have(n_extra, extra, "-m"))
-			argv[argc++] = (char *)"-m512";
 	} else if (args_have(n_extra, extra, "--no-huge")) {
 		*no_huge = true;
 	}
+	/*
+	 * Without hugepages the EAL reserves 64 MB unless told otherwise: too
+	 * little for the mbuf pool. Whoever chose --no-huge, size it the same.
+	 */
+	if (*no_huge && !args_have(n_extra, extra, "-m") &&
+	    !args_have(n_extra, extra, "--socket-mem"))
+		argv[argc++] = (char *)"-m512";
 	if (in_memory) {
 		/* --no-huge implies legacy memory, which --in-memory refuses. */
 		argv[argc++] = *no_huge ? (char *)"--no-shconf"
@@ -146,11 +221,23 @@ dp_eal_init(const char *prog, const char *prefix, unsigned int n_workers,
 		argv[argc++] = extra[i];
 	argv[argc] = NULL;
 
+	errno = 0;
+	rte_errno = 0;
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
-		fprintf(stderr, "%s: EAL start failed: %s\n", prog,
-			rte_strerror(rte_errno));
-		return -rte_errno;
+		/*
+		 * Some EAL failures leave rte_errno at 0; then errno is the
+		 * nearest reason, and when that is 0 too, only the EAL's own
+		 * lines above say what went wrong.
+		 */
+		err = rte_errno != 0 ? rte_errno : errno;
+		if (err != 0)
+			fprintf(stderr, "%s: EAL start failed: %s\n", prog,
+				rte_strerror(err));
+		else
+			fprintf(stderr, "%s: EAL start failed (the EAL's messages "
+				"above say why)\n", prog);
+		return err != 0 ? -err : -EIO;
 	}
 	if (*no_huge && !in_memory)
 		DP_LOG(WARNING, "no free hugepages: running with --no-huge "

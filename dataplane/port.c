@@ -6,12 +6,15 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_bus.h>
 #include <rte_dev.h>
+#include <rte_eal.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
+#include <rte_pci.h>
 #include <rte_ring.h>
 
 #include "dataplane.h"
@@ -23,6 +26,20 @@
 struct dp_port dp_ports[RTE_MAX_ETHPORTS];
 
 static dp_port_factory_fn factory;
+
+/* Why the last dp_port_add() failed, for the caller to show its user. */
+static char port_why[512];
+
+#define PORT_FAIL(fmt, ...) do { \
+	snprintf(port_why, sizeof(port_why), fmt, __VA_ARGS__); \
+	DP_LOG(ERR, "%s", port_why); \
+} while (0)
+
+const char *
+dp_port_error(void)
+{
+	return port_why;
+}
 
 void
 dp_port_factory_set(dp_port_factory_fn fn)
@@ -91,40 +108,126 @@ dp_port_find(const char *name)
 	return -ENOENT;
 }
 
+/*
+ * The tap PMD tries a multiq qdisc on every tap it makes and logs three
+ * errors when the kernel has none (no sch_multiq module): it then only goes
+ * without rte_flow, which Switchyard does not use. Say that once instead.
+ */
+static bool
+probe_line_noise(const char *line)
+{
+	static const char *const noise[] = {
+		"Specified qdisc kind is unknown",
+		"Could not add multiq qdisc",
+		"failed to create multiq qdisc",
+		"Disabling rte flow support",
+	};
+	static bool told;
+
+	for (unsigned int i = 0; i < RTE_DIM(noise); i++) {
+		if (strstr(line, noise[i]) == NULL)
+			continue;
+		if (!told)
+			DP_LOG(NOTICE, "tap ports: this kernel has no multiq qdisc "
+			       "(sch_multiq), so the tap PMD goes without "
+			       "rte_flow, which Switchyard does not use");
+		told = true;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * rte_dev_probe(), catching what the EAL and the driver log meanwhile: the
+ * only place they say why a probe failed. What they said goes on to the log
+ * as before (less the tap PMD's noise), and into `why` as one line.
+ */
+static int
+probe_logged(const char *devargs, char *why, size_t len)
+{
+	char *buf = NULL, *line, *save = NULL;
+	size_t sz = 0, off = 0;
+	FILE *mem = open_memstream(&buf, &sz);
+	int ret;
+
+	if (mem != NULL)
+		rte_openlog_stream(mem);
+	ret = rte_dev_probe(devargs);
+	why[0] = '\0';
+	if (mem == NULL)
+		return ret;
+	rte_openlog_stream(NULL);
+	fclose(mem);
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (probe_line_noise(line))
+			continue;
+		fprintf(rte_log_get_stream(), "%s\n", line);
+		/* The generic last words add nothing to the reason. */
+		if (strstr(line, "Failed to attach device on") != NULL)
+			continue;
+		if (strncmp(line, "EAL: ", 5) == 0)
+			line += 5;
+		if (off < len)
+			off += snprintf(why + off, len - off, "%s%s",
+					off > 0 ? "; " : "", line);
+	}
+	fflush(rte_log_get_stream());
+	free(buf);
+	return ret;
+}
+
 /* Probe a device from devargs and return the ethdev it made. */
 static int
 port_probe(const char *name, const char *devargs, struct dp_port *p)
 {
-	char devname[RTE_DEV_NAME_MAX_LEN];
+	char devname[RTE_DEV_NAME_MAX_LEN], said[384];
+	struct rte_pci_addr pci;
 	uint16_t port_id;
 	size_t len = strcspn(devargs, ",");
 	int ret;
 
 	if (devargs[0] == '\0') {
-		DP_LOG(ERR, "port %s: no devargs: say which device, e.g. "
-		       "net_tap0,iface=yt0 or net_pcap0,rx_pcap=in.pcap", name);
+		PORT_FAIL("port %s: no devargs: say which device, e.g. "
+			  "net_tap0,iface=yt0 or net_pcap0,rx_pcap=in.pcap", name);
 		return -EINVAL;
 	}
 	if (len == 0 || len >= sizeof(devname)) {
-		DP_LOG(ERR, "port %s: devargs '%s' do not start with a device name",
-		       name, devargs);
+		PORT_FAIL("port %s: devargs '%s' do not start with a device name",
+			  name, devargs);
 		return -EINVAL;
 	}
 	memcpy(devname, devargs, len);
 	devname[len] = '\0';
 	if (rte_eth_dev_get_port_by_name(devname, &port_id) == 0) {
-		DP_LOG(ERR, "port %s: device %s is in use already", name, devname);
+		PORT_FAIL("port %s: device %s is in use already (by port %s): "
+			  "give this port another device name", name, devname,
+			  dp_ports[port_id].used ? dp_ports[port_id].name : "?");
 		return -EEXIST;
 	}
-	ret = rte_dev_probe(devargs);
+	/*
+	 * With --no-pci the EAL cannot find a PCI device at all. An allow-list
+	 * (-a) keeps start-up quiet and still lets rte_dev_probe() add a
+	 * device later, so that is what to ask for.
+	 */
+	if (rte_pci_addr_parse(devname, &pci) == 0 && !rte_eal_has_pci()) {
+		PORT_FAIL("port %s: %s is a PCI device, but yard-dp runs without "
+			  "PCI (--no-pci, its default when no port names one): "
+			  "restart it with '-- -a %s'", name, devname, devname);
+		return -ENODEV;
+	}
+	ret = probe_logged(devargs, said, sizeof(said));
 	if (ret < 0) {
-		DP_LOG(ERR, "port %s: cannot probe '%s': %s", name, devargs,
-		       rte_strerror(-ret));
+		port_why[0] = '\0';
+		snprintf(port_why, sizeof(port_why), "port %s: cannot probe "
+			 "'%s': %s", name, devargs,
+			 said[0] != '\0' ? said : rte_strerror(-ret));
+		DP_LOG(ERR, "%s", port_why);
 		return ret == -EEXIST ? -EEXIST : -EINVAL;
 	}
 	if (rte_eth_dev_get_port_by_name(devname, &port_id) != 0) {
-		DP_LOG(ERR, "port %s: '%s' probed but made no ethdev called %s",
-		       name, devargs, devname);
+		PORT_FAIL("port %s: '%s' probed but made no ethdev called %s",
+			  name, devargs, devname);
 		return -EINVAL;
 	}
 	p->port_id = port_id;
@@ -186,9 +289,9 @@ port_configure(struct dp_port *p)
 	if (ret < 0)
 		return ret;
 	if (info.max_tx_queues < dp_n_workers) {
-		DP_LOG(ERR, "port %s: driver %s has %u tx queues, %u workers need "
-		       "one each", p->name, info.driver_name, info.max_tx_queues,
-		       dp_n_workers);
+		PORT_FAIL("port %s: driver %s has %u tx queues, %u workers need "
+			  "one each", p->name, info.driver_name,
+			  info.max_tx_queues, dp_n_workers);
 		return -ENOTSUP;
 	}
 	p->n_rxq = RTE_MIN((uint16_t)dp_n_workers, info.max_rx_queues);
@@ -206,8 +309,8 @@ port_configure(struct dp_port *p)
 	}
 	ret = rte_eth_dev_configure(p->port_id, p->n_rxq, p->n_txq, &conf);
 	if (ret < 0) {
-		DP_LOG(ERR, "port %s: configure failed: %s", p->name,
-		       rte_strerror(-ret));
+		PORT_FAIL("port %s: configure failed: %s", p->name,
+			  rte_strerror(-ret));
 		return ret;
 	}
 	rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
@@ -216,8 +319,8 @@ port_configure(struct dp_port *p)
 					     rte_eth_dev_socket_id(p->port_id),
 					     NULL, dp_pool);
 		if (ret < 0) {
-			DP_LOG(ERR, "port %s: rx queue %u: %s", p->name, q,
-			       rte_strerror(-ret));
+			PORT_FAIL("port %s: rx queue %u: %s", p->name, q,
+				  rte_strerror(-ret));
 			return ret;
 		}
 	}
@@ -226,8 +329,8 @@ port_configure(struct dp_port *p)
 					     rte_eth_dev_socket_id(p->port_id),
 					     NULL);
 		if (ret < 0) {
-			DP_LOG(ERR, "port %s: tx queue %u: %s", p->name, q,
-			       rte_strerror(-ret));
+			PORT_FAIL("port %s: tx queue %u: %s", p->name, q,
+				  rte_strerror(-ret));
 			return ret;
 		}
 	}
@@ -235,7 +338,8 @@ port_configure(struct dp_port *p)
 	rte_eth_promiscuous_enable(p->port_id);
 	ret = rte_eth_dev_start(p->port_id);
 	if (ret < 0) {
-		DP_LOG(ERR, "port %s: start failed: %s", p->name, rte_strerror(-ret));
+		PORT_FAIL("port %s: start failed: %s", p->name,
+			  rte_strerror(-ret));
 		return ret;
 	}
 	rte_eth_macaddr_get(p->port_id, &p->mac);
@@ -248,6 +352,7 @@ dp_port_add(const char *name, const char *devargs)
 	struct dp_port tmp = { 0 };
 	int ret;
 
+	port_why[0] = '\0';
 	if (strlen(name) >= DP_PORT_NAME_MAX)
 		return -ENAMETOOLONG;
 	if (dp_port_find(name) >= 0)

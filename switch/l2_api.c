@@ -89,6 +89,10 @@ network_set_common(json_t *params, json_t **result, struct rpc_error *err,
 	if (!json_is_object(params))
 		return rpc_error_set(err, RPC_ERR_PARAMS,
 				     "params: a network object is expected");
+	/* The topology reader takes 0 for "0"; a name is a string here. */
+	if (!json_is_string(json_object_get(params, "name")))
+		return rpc_error_set(err, RPC_ERR_PARAMS, "params.name: a string "
+				     "is required, like \"blue\"");
 	doc = json_pack("{s:[O]}", "networks", params);
 	t = topo_parse_json(doc, "params", &terr);
 	json_decref(doc);
@@ -187,7 +191,7 @@ fdb_row_json(const struct sw_fdb_row *row, void *arg)
 	const struct sw_network *net = sw_networks[row->network];
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
 
-	rte_ether_format_addr(mac, sizeof(mac), &row->mac);
+	dp_mac_format(mac, sizeof(mac), &row->mac);
 	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:b, s:I}",
 		"network", net != NULL ? net->conf.name : "?",
 		"mac", mac,

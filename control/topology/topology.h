@@ -331,8 +331,8 @@ int topo_name_check(const char *s);
 /* ---- Canonical form and export (topology_emit.c) ---- */
 
 /*
- * Every object has one canonical JSON form (control/README.md, "Desired
- * state and its canonical form"): keys in schema order, optional keys
+ * Every object has one canonical JSON form (docs/api.md, "The canonical
+ * form"): keys in schema order, optional keys
  * omitted when they hold their default, values normalised (MACs lower case,
  * IPv4 dotted quads, prefixes "a.b.c.d/n", memory "<n>M" or "<n>G", flow
  * ports 22 or "1000-2000", ip_proto tcp/udp/icmp or a number). Two objects

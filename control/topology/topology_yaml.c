@@ -427,10 +427,17 @@ topo_node_uint(struct topo_ctx *c, yaml_node_t *n, const char *path,
 	rc = topo_node_text(c, n, path, "a number", &s);
 	if (rc < 0)
 		return rc;
-	/* A quoted number is a string in YAML and in JSON alike. */
-	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+	/*
+	 * A quoted number is a string in YAML and in JSON alike; say so only
+	 * when the quotes are what is wrong.
+	 */
+	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE &&
+	    topo_uint_parse(s, &v) == 0)
 		return topo_fail(c, n, path,
 				 "expected a number, got the string '%.40s'; write it without quotes",
+				 s);
+	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return topo_fail(c, n, path, "expected a number, got '%.40s'",
 				 s);
 	rc = topo_uint_parse(s, &v);
 	if (rc == -ERANGE || (rc == 0 && (v < min || v > max)))

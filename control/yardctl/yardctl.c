@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * yardctl: the command-line client of yardd (control/README.md is the
+ * yardctl: the command-line client of yardd (docs/api.md is the
  * contract). One command, one JSON-RPC request; the printing for people is
  * in yardctl_format.c, --json prints the method's result as it came.
  */
@@ -121,6 +121,13 @@ static const char yc_man_body[] =
 "        standard error after 'yardctl: '), yardd could not be reached or\n"
 "        sent an unusable answer, or a FILE could not be read.\n"
 "    2   Usage error: unknown command or option, missing or extra argument.\n"
+"    3   create or update stored the object, but it reads \"pending\": the\n"
+"        dataplane cannot do it yet (e.g. a network's vni without an\n"
+"        overlay module). Nothing changed in the dataplane.\n"
+"    create and update exit 1 as well when the object ends in \"error\"\n"
+"    (stored, but the dataplane refused it; the reason is printed). apply\n"
+"    prints each object it created or updated that ends in \"error\" or\n"
+"    \"pending\", and exits 1 when one is in error, 3 when all are pending.\n"
 "\n"
 "ENVIRONMENT\n"
 "    YARD_SOCKET\n"
@@ -132,9 +139,9 @@ static const char yc_man_body[] =
 "        or as a member of group yard.\n"
 "\n"
 "SEE ALSO\n"
-"    yardd; tools/yard-rpc, to call any method by hand; control/README.md\n"
-"    (the yardd methods) and \"Topology schema v1\" in Switchyard's\n"
-"    DESIGN.md.\n";
+"    yardd(8), yard-dp(8), yardctl(8) (man pages); tools/yard-rpc, to call\n"
+"    any method by hand; in Switchyard's source tree, docs/api.md (the yardd\n"
+"    methods) and docs/topology.md (every key of schema v1).\n";
 
 static void
 yc_synopsis(FILE *f, const char *indent)
@@ -309,12 +316,98 @@ yc_kind_arg(const struct yc_cmd *cmd, const char *s)
 	return k;
 }
 
+/*
+ * The exit status for an object's status after a change: a script must be
+ * able to tell "done" from "failed" from "stored but not done".
+ */
+static int
+yc_status_exit(const char *status)
+{
+	if (status != NULL && strcmp(status, "error") == 0)
+		return YC_EXIT_FAIL;
+	if (status != NULL && strcmp(status, "pending") == 0)
+		return YC_EXIT_PENDING;
+	return YC_EXIT_OK;
+}
+
+/* Whether `entries` ("port/p1", ...) holds kind `k`'s object `name`. */
+static bool
+yc_entry_has(json_t *entries, const struct topo_kind_info *k, const char *name)
+{
+	size_t len = strlen(k->singular), i;
+	json_t *e;
+
+	json_array_foreach(entries, i, e) {
+		const char *s = json_string_value(e);
+
+		if (s != NULL && strncmp(s, k->singular, len) == 0 &&
+		    s[len] == '/' && strcmp(s + len + 1, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * After an apply, how the objects it created or updated came out: those
+ * that yard-dp refused ("error") or cannot do yet ("pending") are printed
+ * on standard error. The exit status: 1 when one ended in error, 3 when
+ * every one is pending (nothing happened in the dataplane), else 0.
+ */
+static int
+yc_apply_outcome(struct yc *y, json_t *res)
+{
+	json_t *created = json_object_get(res, "created");
+	json_t *updated = json_object_get(res, "updated");
+	unsigned int n_changed = 0, n_error = 0, n_pending = 0;
+
+	for (int i = 0; i < TOPO_KIND_MAX; i++) {
+		const struct topo_kind_info *k = topo_kind_get(i);
+		json_t *list, *e;
+		size_t j;
+
+		/* The overlay, one object, has no list: it is pending today. */
+		if (k->single)
+			continue;
+		if (yc_kind_call(y, k, YARDD_VERB_LIST, NULL, &list) < 0)
+			return YC_EXIT_FAIL;
+		json_array_foreach(list, j, e) {
+			const char *name = json_string_value(json_object_get(
+				json_object_get(e, "object"), "name"));
+			const char *status = json_string_value(
+				json_object_get(e, "status"));
+			const char *msg = json_string_value(
+				json_object_get(e, "message"));
+
+			if (name == NULL || status == NULL ||
+			    (!yc_entry_has(created, k, name) &&
+			     !yc_entry_has(updated, k, name)))
+				continue;
+			n_changed++;
+			if (yc_status_exit(status) == YC_EXIT_OK)
+				continue;
+			if (yc_status_exit(status) == YC_EXIT_FAIL)
+				n_error++;
+			else
+				n_pending++;
+			fprintf(stderr, "yardctl: %s/%s: %s%s%s\n", k->singular,
+				name, status, msg != NULL ? ": " : "",
+				msg != NULL ? msg : "");
+		}
+		json_decref(list);
+	}
+	if (n_error > 0)
+		return YC_EXIT_FAIL;
+	return n_changed > 0 && n_pending == n_changed ? YC_EXIT_PENDING :
+							 YC_EXIT_OK;
+}
+
 static int
 yc_cmd_apply(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	json_t *params, *text, *res;
 	size_t len;
 	char *buf;
+	int rc;
 
 	if (a->file == NULL && a->npos == 1)
 		return yc_usage(cmd, "the FILE goes after -f: yardctl apply -f %s",
@@ -340,11 +433,13 @@ yc_cmd_apply(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 		json_object_set_new(params, "dry_run", json_true());
 	if (yc_call(y, YARDD_M_APPLY, params, &res) < 0)
 		return YC_EXIT_FAIL;
-	if (y->json) {
+	if (y->json)
 		yc_json_print(res);
-		return yc_done(res, 0);
-	}
-	return yc_done(res, yc_print_apply(res, a->dry_run));
+	else if (yc_print_apply(res, a->dry_run) < 0)
+		return yc_done(res, -1);
+	rc = a->dry_run ? YC_EXIT_OK : yc_apply_outcome(y, res);
+	json_decref(res);
+	return rc;
 }
 
 static int
@@ -488,8 +583,8 @@ yc_cmd_write(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	bool update = strcmp(cmd->name, "update") == 0;
 	const struct topo_kind_info *k;
-	json_t *obj, *res, *status;
-	int rc;
+	json_t *obj, *res, *status, *msg;
+	int rc, exit_rc = YC_EXIT_OK;
 
 	if (a->npos == 0)
 		return yc_usage(cmd, "%s needs KIND, then -f FILE or "
@@ -513,17 +608,24 @@ yc_cmd_write(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	}
 	rc = yc_kind_call(y, k, update ? YARDD_VERB_UPDATE : YARDD_VERB_CREATE,
 			  json_pack("{s:O}", "object", obj), &res);
+	if (rc == 0) {
+		status = json_object_get(res, "status");
+		msg = json_object_get(res, "message");
+		exit_rc = yc_status_exit(json_string_value(status));
+	}
 	if (rc == 0 && y->json) {
 		yc_json_print(res);
 	} else if (rc == 0) {
-		status = json_object_get(res, "status");
-		printf("%sd %s/%s: %s\n", cmd->name, k->singular,
+		printf("%sd %s/%s: %s%s%s\n", cmd->name, k->singular,
 		       json_is_string(json_object_get(obj, "name")) ?
 		       json_string_value(json_object_get(obj, "name")) : "?",
-		       json_is_string(status) ? json_string_value(status) : "?");
+		       json_is_string(status) ? json_string_value(status) : "?",
+		       json_is_string(msg) ? ": " : "",
+		       json_is_string(msg) ? json_string_value(msg) : "");
 	}
 	json_decref(obj);
-	return rc < 0 ? YC_EXIT_FAIL : yc_done(res, 0);
+	json_decref(res);
+	return rc < 0 ? YC_EXIT_FAIL : exit_rc;
 }
 
 static int

@@ -21,8 +21,10 @@
 
 /** Exit statuses. */
 #define YC_EXIT_OK	0	/**< Done. */
-#define YC_EXIT_FAIL	1	/**< The request failed, or yardd is unreachable. */
+#define YC_EXIT_FAIL	1	/**< The request failed, yardd is unreachable,
+				  * or the object changed ends in "error". */
 #define YC_EXIT_USAGE	2	/**< Bad command line. */
+#define YC_EXIT_PENDING	3	/**< Stored, but the dataplane cannot do it yet. */
 
 /**
  * Parse a kind as a person types it, singular or plural ("port", "ports"):

@@ -10,7 +10,7 @@
  *    "overlay": obj, "flows": [...], "vms": [...]}
  *
  * whose list objects each have a string "name" and whose overlay is a single
- * object without one. Objects arrive in canonical form (control/README.md)
+ * object without one. Objects arrive in canonical form (docs/api.md)
  * and are compared by their canonical text,
  * json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS); the store never looks
  * inside them otherwise. They are stored as compact text in the key order

@@ -99,7 +99,10 @@ usage(FILE *f)
 "\n"
 "Example:\n"
 "  yardd --db /var/lib/yard/yardd.db &\n"
-"  yardctl apply -f lab.yaml\n");
+"  yardctl apply -f lab.yaml\n"
+"\n"
+"More: yardd(8), yardctl(8); in the source tree docs/api.md (the methods\n"
+"and object statuses) and docs/topology.md (the schema).\n");
 }
 
 int

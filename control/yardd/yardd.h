@@ -71,6 +71,21 @@ const char *yardd_object_status(const struct yardd *d,
 void yardd_object_key(char *buf, size_t len, const struct topo_kind_info *k,
 		      const char *name);
 
+/* yardd_refs.c */
+
+/**
+ * The stored objects of `doc` that name object `name` of kind `k` (a port
+ * naming its network, a vm its nics, a flow its ports): what stands in the
+ * way of its delete.
+ *
+ * @param buf
+ *   Filled with "port 'p1', port 'p2', router 'r1'" (cut at `len`).
+ * @return
+ *   How many objects name it (0: none, `buf` is "").
+ */
+unsigned int yardd_refs_list(json_t *doc, const struct topo_kind_info *k,
+			     const char *name, char *buf, size_t len);
+
 /* yardd_vm.c */
 
 /**

@@ -178,18 +178,30 @@ static int
 m_export(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
 	struct yardd *d = ctx;
-	const char *format = "yaml";
+	const char *format = "yaml", *key;
+	json_t *doc, *v;
+	void *tmp;
 	char *text;
 
 	if (rpc_param_str_opt(params, "format", &format, err) < 0)
 		return -EINVAL;
-	if (strcmp(format, "yaml") == 0)
-		text = topo_json_to_yaml(d->desired);
-	else if (strcmp(format, "json") == 0)
-		text = json_dumps(d->desired, JSON_INDENT(2));
-	else
+	if (strcmp(format, "yaml") != 0 && strcmp(format, "json") != 0)
 		return rpc_error_set(err, RPC_ERR_PARAMS, "params.format: '%s' is "
 				     "neither yaml nor json", format);
+	/*
+	 * The store loads every kind, empty or not; the canonical form (what
+	 * apply stored) leaves empty lists out. Export the same bytes either
+	 * way.
+	 */
+	doc = json_copy(d->desired);
+	if (doc == NULL)
+		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
+	json_object_foreach_safe(doc, tmp, key, v)
+		if (json_is_array(v) && json_array_size(v) == 0)
+			json_object_del(doc, key);
+	text = strcmp(format, "yaml") == 0 ? topo_json_to_yaml(doc) :
+					     json_dumps(doc, JSON_INDENT(2));
+	json_decref(doc);
 	if (text == NULL)
 		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
 	*result = json_pack("{s:s, s:s}", "format", format, "text", text);
@@ -261,8 +273,9 @@ m_get(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 		return -EINVAL;
 	at = find(json_object_get(c->d->desired, c->k->plural), name);
 	if (at < 0)
-		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "params.name: no %s "
-				     "called '%s'", c->k->singular, name);
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no %s called '%s' "
+				     "('yardctl list %s' shows those there are)",
+				     c->k->singular, name, c->k->plural);
 	*result = object_with_status(c->d, c->k,
 		json_array_get(json_object_get(c->d->desired, c->k->plural), (size_t)at));
 	return 0;
@@ -302,14 +315,30 @@ change(struct kind_ctx *c, json_t *params, bool create, bool del,
 	at = find(list, name);
 	if (create && at >= 0) {
 		json_decref(doc);
-		return rpc_error_set(err, RPC_ERR_EXISTS, "params.object.name: %s "
-				     "'%s' exists already", c->k->singular, name);
+		return rpc_error_set(err, RPC_ERR_EXISTS, "%s '%s' exists "
+				     "already: choose another name, or change "
+				     "it with update", c->k->singular, name);
 	}
 	if (!create && at < 0) {
 		json_decref(doc);
-		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "params.%sname: no %s "
-				     "called '%s'", del ? "" : "object.",
-				     c->k->singular, name);
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no %s called '%s' "
+				     "('yardctl list %s' shows those there are)",
+				     c->k->singular, name, c->k->plural);
+	}
+	if (del) {
+		char users[512];
+		unsigned int n = yardd_refs_list(doc, c->k, name, users,
+						 sizeof(users));
+
+		if (n > 0) {
+			json_decref(doc);
+			return rpc_error_set(err, RPC_ERR_PARAMS, "cannot delete "
+					     "%s '%s': %s still use%s it; delete "
+					     "%s or point %s elsewhere first",
+					     c->k->singular, name, users,
+					     n == 1 ? "s" : "", n == 1 ? "it" :
+					     "them", n == 1 ? "it" : "them");
+		}
 	}
 	if (create)
 		json_array_append(list, obj);
@@ -328,6 +357,8 @@ change(struct kind_ctx *c, json_t *params, bool create, bool del,
 
 		*result = json_pack("{s:s, s:s}", "name", name, "status",
 				    yardd_object_status(c->d, c->k, name, &msg));
+		if (*result != NULL && msg != NULL)
+			json_object_set_new(*result, "message", json_string(msg));
 	}
 	return 0;
 }

@@ -3,7 +3,7 @@
  * yardd's public interface: the names of its JSON-RPC methods, compiled
  * into both yardd and its clients (yardctl), so that a method cannot be
  * renamed on one side only. What each method takes and answers is in
- * control/README.md.
+ * docs/api.md.
  *
  * The per-kind methods are "<singular>.<verb>", the singular from
  * TOPO_KINDS() (topology.h): a list kind answers the list verbs

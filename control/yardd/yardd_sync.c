@@ -306,6 +306,43 @@ yardd_object_key(char *buf, size_t len, const struct topo_kind_info *k,
 	snprintf(buf, len, "%s/%s", k->plural, name);
 }
 
+/*
+ * Keys of a programmed kind that only another kind's module can carry out:
+ * while that kind is not programmed, an object that sets one is stored but
+ * not done, and reads "pending" rather than "programmed".
+ */
+static const struct {
+	enum topo_kind kind;
+	const char *key;
+	enum topo_kind needs;
+	const char *why;
+} key_needs[] = {
+	{ TOPO_KIND_NETWORK, "vni", TOPO_KIND_OVERLAY,
+	  "vni is stored, but this yard-dp has no overlay (VXLAN) module yet: "
+	  "the network switches between local ports only" },
+};
+
+static const char *
+object_pending_why(const struct yardd *d, const struct topo_kind_info *k,
+		   const char *name)
+{
+	json_t *list = json_object_get(d->desired, k->plural), *o;
+	size_t i;
+
+	json_array_foreach(list, i, o) {
+		if (strcmp(json_string_value(json_object_get(o, "name")) ?: "",
+			   name) != 0)
+			continue;
+		for (size_t j = 0; j < sizeof(key_needs) / sizeof(key_needs[0]); j++)
+			if (key_needs[j].kind == k->kind &&
+			    json_object_get(o, key_needs[j].key) != NULL &&
+			    !topo_kind_programmed(topo_kind_get(key_needs[j].needs)))
+				return key_needs[j].why;
+		break;
+	}
+	return NULL;
+}
+
 const char *
 yardd_object_status(const struct yardd *d, const struct topo_kind_info *k,
 		    const char *name, const char **message)
@@ -318,12 +355,22 @@ yardd_object_status(const struct yardd *d, const struct topo_kind_info *k,
 		return yardd_vm_status(d, name, message);
 	if (!topo_kind_programmed(k))
 		return "pending";
+	*message = object_pending_why(d, k, name);
+	if (*message != NULL)
+		return "pending";
 	if (d->dp == NULL)
 		return "unprogrammed";
 	yardd_object_key(key, sizeof(key), k, name);
 	e = json_object_get(d->errors, key);
 	if (e != NULL) {
+		/*
+		 * yard-dp's batch says "ops[3] (port.set): why"; the user
+		 * named the object, not the operation.
+		 */
 		*message = json_string_value(e);
+		if (strncmp(*message, "ops[", 4) == 0 &&
+		    strstr(*message, "): ") != NULL)
+			*message = strstr(*message, "): ") + 3;
 		return "error";
 	}
 	return "programmed";

@@ -271,6 +271,13 @@ echo "== objects: create, update, get, delete"
 get_field() {
 	ctl --json get "$1" "$2" | j "(lambda o, s: $3)(d['object'], d['status'])"
 }
+# changed ARGS...: yardctl create/update ARGS stored the change: exit 0, or
+# 3 when the object is pending (a kind or key the dataplane cannot do yet).
+changed() {
+	local rc=0
+	ctl "$@" >/dev/null || rc=$?
+	[ "$rc" = 0 ] || [ "$rc" = 3 ]
+}
 # kv_cycle KIND NAME EXPR WANT_AFTER_CREATE WANT_AFTER_UPDATE CREATE_PAIRS... -- UPDATE_PAIRS...
 kv_cycle() {
 	local kind=$1 name=$2 expr=$3 w1=$4 w2=$5
@@ -279,9 +286,9 @@ kv_cycle() {
 	while [ "$1" != -- ]; do cp+=("$1"); shift; done
 	shift
 	up=("$@")
-	ctl create "$kind" name="$name" "${cp[@]}" >/dev/null || { bad "create $kind $name (KEY=VALUE) failed"; return; }
+	changed create "$kind" name="$name" "${cp[@]}" || { bad "create $kind $name (KEY=VALUE) failed"; return; }
 	expect "create $kind $name (KEY=VALUE); get shows it" "$(get_field "$kind" "$name" "$expr")" "$w1"
-	ctl update "$kind" name="$name" "${up[@]}" >/dev/null || { bad "update $kind $name (KEY=VALUE) failed"; return; }
+	changed update "$kind" name="$name" "${up[@]}" || { bad "update $kind $name (KEY=VALUE) failed"; return; }
 	expect "update $kind $name (KEY=VALUE); get shows the change" "$(get_field "$kind" "$name" "$expr")" "$w2"
 }
 # file_cycle KIND NAME CREATE_TEXT UPDATE_TEXT EXPR WANT1 WANT2
@@ -289,14 +296,14 @@ file_cycle() {
 	local kind=$1 name=$2 expr=$5 w1=$6 w2=$7
 	printf '%s\n' "$3" >"$TMP/obj-c"
 	printf '%s\n' "$4" >"$TMP/obj-u"
-	ctl create "$kind" -f "$TMP/obj-c" >/dev/null || { bad "create $kind -f failed"; return; }
+	changed create "$kind" -f "$TMP/obj-c" || { bad "create $kind -f failed"; return; }
 	expect "create $kind $name (-f); get shows it" "$(get_field "$kind" "$name" "$expr")" "$w1"
-	ctl update "$kind" -f "$TMP/obj-u" >/dev/null || { bad "update $kind -f failed"; return; }
+	changed update "$kind" -f "$TMP/obj-u" || { bad "update $kind -f failed"; return; }
 	expect "update $kind $name (-f, whole object); get shows the change" "$(get_field "$kind" "$name" "$expr")" "$w2"
 }
 kv_cycle network kvnet \
 	"'%s/%s/%s/%s' % (o.get('vni'), o.get('mac_limit'), o.get('ageing'), s)" \
-	"3001/1024/30/unprogrammed" "3001/2048/30/unprogrammed" \
+	"3001/1024/30/pending" "3001/2048/30/pending" \
 	vni=3001 mac_limit=1024 ageing=30 -- mac_limit=2048
 file_cycle network fnet "networks: [{name: fnet, vni: 3002, ageing: 10}]" \
 	'{"name": "fnet", "mac_limit": 512}' \

@@ -147,6 +147,11 @@ if [ "$LOSS_12" -ne 0 ]; then
 	diagnose
 	die "ping inside blue lost ${LOSS_12}% (expected 0%)"
 fi
+# Frames flow, so no tap may read "down": yard-dp cannot see a tap moved
+# into another namespace and must say "unknown" rather than a wrong state.
+links=$(rpc port.list | py 'print(" ".join(p["name"] + "=" + p["link"] for p in d))')
+echo "links with the taps in namespaces: $links"
+case " $links " in *=down*) fail "a tap that forwards reads down: $links" ;; esac
 
 # ---- 2. Red is isolated: h1 -> h3 and h3 -> h1 ----
 out=$(nsx 0 ping -c 5 -i 0.2 -W 1 "${ADDR[2]}" 2>&1) || true

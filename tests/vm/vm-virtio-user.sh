@@ -5,7 +5,8 @@
 # yard-dp. One sends exactly 1,000,000 frames, the other counts what it
 # gets; every frame must be accounted for: received by yard-dp on the
 # first port, and either sent on the second port (and received by the
-# peer) or counted as a drop with its reason.
+# peer) or counted as a drop with its reason. It asserts these identities,
+# not a delivery rate, so that it holds on a loaded machine too.
 #
 #   vm-virtio-user.sh YARD_DP VHOST_PEER
 #
@@ -105,7 +106,11 @@ if a["rx_packets"] != b["tx_packets"] + sum(drops.values()):
     bad.append("frames unaccounted for: a.rx != b.tx + drops")
 if set(drops) - {"tx-refused"}: bad.append(f"unexpected drop reasons {drops}")
 if got != b["tx_packets"]: bad.append(f"the receiver got {got}, yard-dp sent {b['tx_packets']}")
-if got < count // 2: bad.append(f"only {got} of {count} frames arrived")
+# A starved receiver (a busy machine) takes fewer frames: the switch then
+# refuses the rest, counted as tx-refused. The identities above hold
+# whatever the load; how many arrive says only how busy the machine was.
+if got == 0: bad.append("no frame arrived")
+print(f"delivered {got} of {count} ({100 * got / count:.1f}%)")
 for m in bad: print("FAIL:", m)
 print("PASS" if not bad else "FAIL")
 sys.exit(1 if bad else 0)

@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# What yardctl tells a user about a change (issue 10, points 2 and 6):
+#  - a port the dataplane refuses ends in "error" with yard-dp's own
+#    reason, and yardctl exits 1;
+#  - a network with a vni reads "pending" while there is no overlay module,
+#    and yardctl exits 3;
+#  - errors speak of the objects the user named: a missing name, a name in
+#    use, and a delete that lists every object in the way;
+#  - export prints the same bytes after a yardd restart (point 8);
+#  - apply exits 1 when an object it changed ends in error, 3 when all
+#    are pending, and names them.
+# Usage: control-status.sh YARD_DP YARDD YARDCTL. Needs root (taps).
+set -euo pipefail
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+YARD_DP=$1
+YARDD=$2
+YARDCTL=$3
+# shellcheck source=../lib/netns.sh
+. "$(dirname "$0")/../lib/netns.sh"
+yard_run_init yard-ctlstatus yard-ctlstatus
+TAPNAME=ycs-$$
+
+cleanup() {
+	local rc=$?
+	yard_traps_clear
+	yardd_stop
+	if [ -n "$DP_PID" ]; then
+		yard_dp_stop
+		[ "$rc" = 0 ] || sed 's/^/  yard-dp| /' "$LOG"
+	fi
+	ip link del "$TAPNAME" 2>/dev/null
+	yard_run_cleanup
+	exit "$rc"
+}
+yard_traps_set cleanup
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+# expect RC WANT ARGS...: yardctl ARGS exits RC and says WANT.
+expect() {
+	local want_rc=$1 want=$2 out rc=0
+	shift 2
+	out=$(ctl "$@" 2>&1) || rc=$?
+	[ "$rc" = "$want_rc" ] || fail "yardctl $*: exit $rc, not $want_rc: $out"
+	grep -qF -- "$want" <<<"$out" || fail "yardctl $*: '$want' not in: $out"
+	if grep -qE "params\.|see the log|ops\[" <<<"$out"; then
+		fail "yardctl $*: protocol words in: $out"
+	fi
+	echo "  yardctl $* -> $rc: $out"
+}
+
+yard_dp_start_bare "$YARD_DP" || fail "yard-dp did not start: $(cat "$LOG")"
+yardd_start "$YARDD" || fail "yardd did not start: $(cat "$YD_LOG")"
+
+expect 0 "created network/green: programmed" create network name=green
+expect 3 "created network/blue: pending: vni is stored" \
+	create network name=blue vni=1001
+expect 1 'failed to parse device "net_bogus0"' \
+	create port name=bad1 kind=tap network=green devargs=net_bogus0
+expect 0 "created port/p1: programmed" \
+	create port name=p1 kind=tap network=green devargs="net_tap7,iface=$TAPNAME"
+expect 1 "device net_tap7 is in use already (by port p1)" \
+	create port name=p2 kind=tap network=green devargs="net_tap7,iface=x"
+expect 1 "port 'p1' exists already: choose another name" \
+	create port name=p1 kind=tap network=green devargs=net_tap8
+expect 1 "no network called 'nosuch' ('yardctl list networks'" \
+	get network nosuch
+expect 1 "no port called 'nosuch'" delete port nosuch
+expect 1 "cannot delete network 'green': port 'bad1', port 'p1', port 'p2' still use it" \
+	delete network green
+expect 1 "expected a number, got 'abc'" create network name=x mac_limit=abc
+ctl create network name=x mac_limit=abc 2>&1 | grep -q "without quotes" &&
+	fail "mac_limit=abc: told to remove quotes that are not there"
+echo "ok: statuses, exit codes and messages"
+
+# export gives the same bytes after a yardd restart (no empty lists added).
+ctl delete port bad1 >/dev/null
+ctl delete port p2 >/dev/null
+ctl export >"$TMP/before.yaml"
+yardd_stop
+yardd_start "$YARDD" || fail "yardd did not restart: $(cat "$YD_LOG")"
+ctl export >"$TMP/after.yaml"
+diff -u "$TMP/before.yaml" "$TMP/after.yaml" ||
+	fail "export changed across a yardd restart"
+echo "ok: export unchanged across a yardd restart"
+
+# apply says which objects it changed did not get programmed: 1 for an
+# error, 3 when every one is pending.
+cat >"$TMP/bad.yaml" <<EOF2
+networks: [{name: green}]
+ports: [{name: badapply, kind: tap, network: green, devargs: net_bogus9}]
+EOF2
+expect 1 "port/badapply: error: port badapply: cannot probe 'net_bogus9'" \
+	apply -f "$TMP/bad.yaml"
+printf 'networks: [{name: green}, {name: v, vni: 5}]\n' >"$TMP/vni.yaml"
+expect 3 "network/v: pending: vni is stored" apply -f "$TMP/vni.yaml"
+echo "ok: apply reports error and pending objects in its exit status"
