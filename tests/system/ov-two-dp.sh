@@ -173,6 +173,7 @@ dp_ready() {
 }
 
 # --no-pci: the taps are all they need; EAL must never probe the host's NICs.
+# shellcheck disable=SC2153  # PREFIX: set by yard_run_init
 "$YARD_DP_A" --socket "$SOCK" --workers 1 --topology "$TMP/topology-a.yaml" \
 	--file-prefix "$PREFIX" -- --no-pci >"$LOG" 2>&1 &
 DP_PID=$!
