@@ -303,7 +303,7 @@ file_cycle() {
 }
 kv_cycle network kvnet \
 	"'%s/%s/%s/%s' % (o.get('vni'), o.get('mac_limit'), o.get('ageing'), s)" \
-	"3001/1024/30/pending" "3001/2048/30/pending" \
+	"3001/1024/30/unprogrammed" "3001/2048/30/unprogrammed" \
 	vni=3001 mac_limit=1024 ageing=30 -- mac_limit=2048
 file_cycle network fnet "networks: [{name: fnet, vni: 3002, ageing: 10}]" \
 	'{"name": "fnet", "mac_limit": 512}' \

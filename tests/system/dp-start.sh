@@ -66,7 +66,7 @@ echo "ok: a second yard-dp refuses and leaves the first alone"
 rpc network.add '{"name": "n"}' >/dev/null
 expect_refused() {
 	local devargs=$1 want=$2 out
-	out=$(rpc port.add "{\"name\": \"p$RANDOM\", \"kind\": \"tap\", \
+	out=$(rpc port.add "{\"name\": \"p$RANDOM\", \"kind\": \"phy\", \
 \"network\": \"n\", \"devargs\": \"$devargs\"}" 2>&1) &&
 		fail "port with devargs $devargs was made"
 	grep -qF -- "$want" <<<"$out" || fail "port $devargs: '$want' not in: $out"
