@@ -78,8 +78,8 @@ vms_kill() {
 		[ -f "$f" ] || continue
 		pid=$(cat "$f")
 		# A QEMU of this run: its command line names this VM dir.
-		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F "$YD_VMS/" >/dev/null ||
-			continue
+		{ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null |
+			grep -F "$YD_VMS/" >/dev/null || continue
 		kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
 	done
 	for ((t = 0; t < 50; t++)); do
