@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import threading
@@ -293,7 +294,8 @@ class Ctx:
 
 class Scenario:
     def __init__(self, name, desc, pcap_args, sinks=1, fanout=1, yard=None,
-                 yard_na=None, ovs=None, ceiling='io', frame=64):
+                 yard_na=None, ovs=None, ceiling='io', frame=64,
+                 yard_topo=None, sink_rx=None):
         self.name = name
         self.desc = desc
         self.pcap_args = pcap_args      # make-pcap arguments, None for vhost
@@ -305,12 +307,62 @@ class Scenario:
         self.ceiling = ceiling
         self.frame = frame
         self.pcap = None
+        # yard-dp's whole topology when it is not one network `bench`
+        # (function(ctx, sc, drv) -> YAML), and what sink0 receives once at start (a function
+        # giving frames): next hops that must answer ARP before the
+        # window. sink0 is then net_pcap with that rx_pcap and no tx
+        # file, which drops what it sends, as net_null does.
+        self.yard_topo = yard_topo
+        self.sink_rx = sink_rx
 
     def devargs_src(self, drv):
         return f'net_pcap_{drv},rx_pcap={self.pcap},infinite_rx=1'
 
     def devargs_sink(self, drv, k):
         return f'net_null_{drv}{k},no-rx=1'
+
+    def yard_sink(self, ctx, drv, k):
+        if k != 0 or self.sink_rx is None:
+            return self.devargs_sink(drv, k)
+        path = os.path.join(ctx.pcapdir, f'{self.name}-sink-rx.pcap')
+        if not os.path.exists(path):
+            write_pcap(path, self.sink_rx(ctx))
+        return f'net_pcap_{drv}sink{k},rx_pcap={path}'
+
+
+def kind_of(devargs):
+    """yard-dp's port kind for a vdev: net_pcap devices are `pcap`."""
+    return 'pcap' if devargs.startswith('net_pcap') else 'phy'
+
+
+def write_pcap(path, frames):
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for i, d in enumerate(frames):
+            d = d + bytes(max(0, 60 - len(d)))
+            f.write(struct.pack('<IIII', 1, i, len(d), len(d)) + d)
+
+
+def read_pcap(path):
+    with open(path, 'rb') as f:
+        data = f.read()
+    out, off = [], 24
+    while off + 16 <= len(data):
+        n = struct.unpack('<I', data[off + 8:off + 12])[0]
+        out.append(data[off + 16:off + 16 + n])
+        off += 16 + n
+    return out
+
+
+def mac_b(text):
+    return bytes.fromhex(text.replace(':', ''))
+
+
+def arp_reply(mac, ip, to_mac, to_ip):
+    """An ARP reply from mac/ip to to_mac/to_ip."""
+    return (mac_b(to_mac) + mac_b(mac) + b'\x08\x06' +
+            struct.pack('!HHBBH', 1, 0x0800, 6, 4, 2) + mac_b(mac) +
+            socket.inet_aton(ip) + mac_b(to_mac) + socket.inet_aton(to_ip))
 
 
 def yard_l2(macs):
@@ -415,6 +467,133 @@ def ovs_vxlan(encap):
     return setup
 
 
+# yard-dp's side of the l3, vxlan and acl scenarios. The next hops
+# (router, VTEP) learn their neighbor's MAC from an ARP reply that sink0
+# receives once at start (Scenario.sink_rx): yard-dp has no static
+# neighbors, and a net_null sink answers nothing. The set-up waits until
+# the neighbor is known, so no window starts with frames held for ARP.
+RT_IN_IP, RT_OUT_IP, NEXTHOP_IP = '10.0.0.254', '10.9.0.1', '10.9.0.2'
+
+
+def yard_port(name, devargs, network=None, mac=None):
+    """One line of a topology's `ports:`; no network makes an underlay."""
+    opts = [f'name: {name}', f'kind: {kind_of(devargs)}']
+    if network is not None:
+        opts.append(f'network: {network}')
+    if mac is not None:
+        opts.append(f'mac: "{mac}"')
+    opts.append(f'devargs: "{devargs}"')
+    return '  - {' + ', '.join(opts) + '}\n'
+
+
+def yard_routes_topo(n):
+    def topo(ctx, sc, drv):
+        path = os.path.join(ctx.pcapdir, f'routes-{n}.yaml')
+        if not os.path.exists(path):
+            with open(path, 'w') as f:
+                f.write('routers:\n  - name: r1\n    interfaces:\n'
+                        f'      - {{network: bench, address: {RT_IN_IP}/24, '
+                        f'mac: "{ROUTER_MAC}"}}\n'
+                        f'      - {{network: out, address: {RT_OUT_IP}/24, '
+                        f'mac: "{ROUTER_MAC}"}}\n    routes:\n')
+                for i in range(n):
+                    f.write(f'      - {{prefix: {route_prefix(i)}, '
+                            f'via: [{NEXTHOP_IP}]}}\n')
+        with open(path) as f:
+            routers = f.read()
+        return ('networks: [{name: bench, ageing: 0}, {name: out, ageing: 0}]\n'
+                'ports:\n' + yard_port('src', sc.devargs_src(drv), 'bench')
+                + yard_port('sink0', sc.yard_sink(ctx, drv, 0), 'out') + routers)
+    return topo
+
+
+def yard_wait(sock, method, params, ok, what, timeout=30):
+    end = time.monotonic() + timeout
+    while True:
+        r = json_rpc_lines(sock, [(method, params)])[0]
+        if ok(r):
+            return
+        if time.monotonic() > end:
+            raise Failed(f'yard-dp: {what} after {timeout} s ({method}: {r})')
+        time.sleep(0.1)
+
+
+def yard_routes(ctx, sock):
+    yard_wait(sock, 'neigh.list', {'router': 'r1'},
+              lambda r: any(x['ip'] == NEXTHOP_IP for x in r),
+              f'router r1 never learned {NEXTHOP_IP}')
+    json_rpc_lines(sock, [('fdb.add', {'network': 'out', 'port': 'sink0',
+                                       'mac': NEXTHOP_MAC})])
+
+
+def sink_rx_routes(ctx):
+    return [arp_reply(NEXTHOP_MAC, NEXTHOP_IP, ROUTER_MAC, RT_OUT_IP)]
+
+
+def yard_vxlan_topo(encap):
+    def topo(ctx, sc, drv):
+        # The underlay port (no network) has br-phy's MAC.
+        if encap:
+            ports = (yard_port('src', sc.devargs_src(drv), 'bench') +
+                     yard_port('sink0', sc.yard_sink(ctx, drv, 0), mac=PHY_MAC))
+        else:
+            ports = (yard_port('src', sc.devargs_src(drv), mac=PHY_MAC) +
+                     yard_port('sink0', sc.yard_sink(ctx, drv, 0), 'bench'))
+        return (f'networks: [{{name: bench, ageing: 0, vni: {VNI}}}]\nports:\n'
+                + ports +
+                f'overlay:\n  port: {"sink0" if encap else "src"}\n'
+                f'  address: {LOCAL_IP}/24\n'
+                f'  peers: [{{vni: {VNI}, vteps: [{REMOTE_IP}]}}]\n')
+    return topo
+
+
+def sink_rx_vxlan(ctx):
+    """The remote VTEP's ARP reply, then one frame from DST_MAC behind it
+    (the overlay learns remote MACs from what it decapsulates: the
+    yard-dp counterpart of OVS's static FDB entry on vxlan0)."""
+    path = os.path.join(ctx.pcapdir, 'vxlan-learn.pcap')
+    subprocess.run([os.path.join(HERE, 'make-pcap'), path, '--count', '1',
+                    '--src-mac', DST_MAC, '--dst-mac', '02:00:00:00:00:01',
+                    '--vxlan', str(VNI), '--outer-dst-mac', PHY_MAC,
+                    '--outer-src-mac', REMOTE_MAC, '--outer-src-ip', REMOTE_IP,
+                    '--outer-dst-ip', LOCAL_IP], check=True)
+    return [arp_reply(REMOTE_MAC, REMOTE_IP, PHY_MAC, LOCAL_IP)] + read_pcap(path)
+
+
+def yard_vxlan(encap):
+    def setup(ctx, sock):
+        if encap:
+            yard_wait(sock, 'vtep.list', None,
+                      lambda r: any(x['vtep'] == REMOTE_IP and x['resolved'] for x in r),
+                      f'VTEP {REMOTE_IP} never resolved')
+            yard_wait(sock, 'fdb.list', None,
+                      lambda r: any(x['mac'] == DST_MAC and x['port'] != 'sink0'
+                                    for x in r),
+                      f'{DST_MAC} never learned behind {REMOTE_IP}')
+        else:
+            json_rpc_lines(sock, [('fdb.add', {'network': 'bench', 'port': 'sink0',
+                                               'mac': DST_MAC})])
+    return setup
+
+
+def yard_acl_topo(ctx, sc, drv):
+    rules = ['flows:\n']
+    for i in range(1000):
+        src = ['10.0.0.0/8', '10.0.0.0/16', '10.0.0.0/24', '10.0.0.1/32'][i % 4]
+        rules.append(f'  - {{name: r{i}, priority: {2000 - i}, match: {{ip_proto: udp, '
+                     f'ip_src: {src}, ip_dst: 10.1.{i >> 8}.{i & 255}/32, '
+                     f'tp_dst: {2000 + i}}}, action: {{output: sink0}}}}\n')
+    rules.append('  - {name: rest, priority: 0, match: {}, action: drop}\n')
+    return ('networks: [{name: bench, ageing: 0}]\nports:\n'
+            + yard_port('src', sc.devargs_src(drv), 'bench')
+            + yard_port('sink0', sc.yard_sink(ctx, drv, 0), 'bench')
+            + ''.join(rules))
+
+
+def yard_none(ctx, sock):
+    pass
+
+
 def yard_vhost(ctx, sock):
     json_rpc_lines(sock, [('fdb.add', {'network': 'bench', 'port': f'vhu{k}',
                                        'mac': VIRTIO_MACS[k]}) for k in range(2)])
@@ -431,9 +610,9 @@ def ovs_vhost(ovs, sc):
     ovs.fdb_add('br0', 'vhu0', [VIRTIO_MACS[0]])
 
 
-NA_ROUTE = 'routing is not in yard-dp yet'
-NA_VXLAN = 'VXLAN is not in yard-dp yet'
-NA_ACL = 'the flow table is not in yard-dp yet'
+NA_1MROUTE = ('yard-dp takes longer than a trial allows to load 1,000,000 '
+              'routes (the router finds each route by a linear search); '
+              'see bench/README.md')
 
 
 def scenarios():
@@ -455,20 +634,24 @@ def scenarios():
                  ['--count', '4096', '--size', '1518'], yard=yard_l2(1),
                  ovs=ovs_l2_normal(1), frame=1518),
         Scenario('l3-1kroute', '1,024 destination IPs over 1,000 /24 routes '
-                 '(MAC rewrite, TTL decrement)', l3, yard_na=NA_ROUTE,
+                 '(MAC rewrite, TTL decrement)', l3, yard=yard_routes,
+                 yard_topo=yard_routes_topo(1000), sink_rx=sink_rx_routes,
                  ovs=ovs_routes(1000)),
         Scenario('l3-1Mroute', 'the l3-1kroute traffic with 1,000,000 routes',
-                 l3, yard_na=NA_ROUTE, ovs=ovs_routes(1000000)),
+                 l3, yard_na=NA_1MROUTE, ovs=ovs_routes(1000000)),
         Scenario('vxlan-encap', 'one flow encapsulated in VXLAN (VNI 100)',
-                 ['--count', '4096'], yard_na=NA_VXLAN, ovs=ovs_vxlan(True)),
+                 ['--count', '4096'], yard=yard_vxlan(True),
+                 yard_topo=yard_vxlan_topo(True), sink_rx=sink_rx_vxlan,
+                 ovs=ovs_vxlan(True)),
         Scenario('vxlan-decap', 'one VXLAN flow (110-byte frames) decapsulated',
-                 ['--count', '4096'] + vx, yard_na=NA_VXLAN,
+                 ['--count', '4096'] + vx, yard=yard_vxlan(False),
+                 yard_topo=yard_vxlan_topo(False),
                  ovs=ovs_vxlan(False), frame=114),
         Scenario('acl-1k', '1,000 5-tuple-ish rules, traffic hits the last '
                  '64 (lowest priority)',
                  ['--count', '4096', '--dst-ip', '10.1.3.168', '--dst-ips', '64',
                   '--ip-step', '1', '--dport', '2936', '--dports', '64'],
-                 yard_na=NA_ACL, ovs=ovs_acl),
+                 yard=yard_none, yard_topo=yard_acl_topo, ovs=ovs_acl),
         Scenario('vhost-pvp', 'virtio_user loop (both directions) -> '
                  'vhost-user -> forwarder -> vhost-user -> virtio_user',
                  None, yard=yard_vhost, ovs=ovs_vhost, ceiling='vhost'),
@@ -662,19 +845,23 @@ def run_yard(ctx, sc, gen_factory=None):
     topo = os.path.join(d, 'topo.yaml')
     vhost = sc.ceiling == 'vhost'
     with open(topo, 'w') as f:
-        f.write('networks: [{name: bench, ageing: 0}]\nports:\n')
-        if vhost:
+        if sc.yard_topo is not None:
+            f.write(sc.yard_topo(ctx, sc, drv))
+        elif vhost:
+            f.write('networks: [{name: bench, ageing: 0}]\nports:\n')
             # yard-dp is the vhost-user client (its default), as OVS's
             # dpdkvhostuserclient ports are
             for k in range(2):
                 f.write(f'  - {{name: vhu{k}, kind: vhost, network: bench, '
                         f'socket: "{sc.vhost_sock(k)}", mac: "{VIRTIO_MACS[k]}"}}\n')
         else:
-            f.write(f'  - {{name: src, kind: phy, network: bench, '
+            f.write('networks: [{name: bench, ageing: 0}]\nports:\n')
+            f.write(f'  - {{name: src, kind: pcap, network: bench, '
                     f'devargs: "{sc.devargs_src(drv)}"}}\n')
             for k in range(sc.sinks):
-                f.write(f'  - {{name: sink{k}, kind: phy, network: bench, '
-                        f'devargs: "{sc.devargs_sink(drv, k)}"}}\n')
+                dev = sc.yard_sink(ctx, drv, k)
+                f.write(f'  - {{name: sink{k}, kind: {kind_of(dev)}, '
+                        f'network: bench, devargs: "{dev}"}}\n')
     gen = p = None
     try:
         if vhost:
