@@ -115,6 +115,7 @@ static const char yc_man_body[] =
 "    yardctl delete flow no-ssh\n"
 "    yardctl export > backup.yaml\n"
 "    yardctl stats drops\n"
+"    yardctl neigh list --router r1\n"
 "    yardctl --json list networks | jq -r '.[].object.name'\n"
 "\n"
 "EXIT STATUS\n"
