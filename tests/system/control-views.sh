@@ -6,12 +6,14 @@
 #
 #   control-views.sh YARD_DP YARDD YARDCTL
 #
-# The topology: network blue with a pcap port (cap1) whose rx file holds an
-# ARP request from 10.0.1.50 to router r1 and three TCP packets to port 22;
-# flows no-ssh (drop tcp/22 in blue) and allow-all; an overlay on a pcap
-# underlay port (ul1: no network, no trunk) with peers 192.0.2.11 and
-# 192.0.2.12. cap1 is created last, so that every rule and the router are
-# in place when its packets come in. It proves that
+# The topology: network blue with router r1 on it; flows no-ssh (drop
+# tcp/22 in blue) and allow-all; an overlay on a pcap underlay port (ul1:
+# no network, no trunk) with peers 192.0.2.11 and 192.0.2.12; a tap port h1
+# in blue, created last, into which the test sends an ARP request from
+# 10.0.1.50 to r1 and three TCP packets to port 22 once everything is
+# programmed. (Not a pcap rx port: yard-dp may poll a new port before it
+# is attached to its network, and drop its first packets as
+# port-unattached.) It proves that
 #   - vtep list shows both peers, and --json parses with their addresses;
 #   - flow stats shows each rule with its priority and action, and no-ssh
 #     counted exactly the three TCP packets and their bytes;
@@ -32,6 +34,7 @@ command -v python3 >/dev/null || { echo "SKIP: needs python3"; exit 77; }
 # shellcheck source=../lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
 yard_run_init yard-ctlviews yard-ctlviews
+TAPNAME=ycv-$$
 
 cleanup() {
 	local rc=$?
@@ -42,6 +45,7 @@ cleanup() {
 		[ "$rc" = 0 ] || sed 's/^/  yard-dp| /' "$LOG" | tail -30
 	fi
 	[ "$rc" = 0 ] || [ -z "${YD_LOG:-}" ] || sed 's/^/  yardd| /' "$YD_LOG" | tail -30
+	ip link del "$TAPNAME" 2>/dev/null
 	yard_run_cleanup
 	exit "$rc"
 }
@@ -57,43 +61,50 @@ v = eval(sys.argv[1])
 print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))' "$1"
 }
 # has TEXT PATTERN WHAT: TEXT holds PATTERN (an extended regex).
-has() { grep -qE -- "$2" <<<"$1" || fail "$3: no '$2' in:"$'\n'"$1"; }
+has() {
+	grep -qE -- "$2" <<<"$1" && return
+	ctl stats ports 2>&1 || true
+	ctl stats drops 2>&1 || true
+	fail "$3: no '$2' in:"$'\n'"$1"
+}
 
-# cap1's packets, written by hand so that every byte is visible here. It
-# prints the length of one TCP packet.
-TCP_LEN=$(python3 - "$TMP/cap1-rx.pcap" <<'PY'
-
-import struct, sys
+# h1's packets, written by hand so that every byte is visible here: sent
+# from the kernel side of h1's tap. Prints the length of one TCP packet.
+cat >"$TMP/send.py" <<'PY'
+import socket, struct, sys
 
 def mac(s): return bytes(int(x, 16) for x in s.split(":"))
 def ip(s): return bytes(int(x) for x in s.split("."))
 
 def csum(b):
-    if len(b) % 2: b += b"\0"
     s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
     return ~s & 0xffff
 
 H = mac("02:00:00:00:00:50")
-R = mac("02:00:00:00:01:01")  # r1's interface on blue
+# Who has 10.0.1.1 (r1 on blue), tell 10.0.1.50: r1 learns 10.0.1.50.
 arp = (b"\xff" * 6 + H + b"\x08\x06" +
        struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) +
        H + ip("10.0.1.50") + b"\0" * 6 + ip("10.0.1.1"))
 arp += b"\0" * (60 - len(arp))
+
 def tcp22(sport):
     tcp = struct.pack("!HHIIBBHHH", sport, 22, 1, 0, 5 << 4, 0x02, 8192, 0, 0)
-    iph = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), sport, 0, 64, 6, 0,
-                      ip("10.0.1.50"), ip("10.0.1.60"))
+    iph = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), sport, 0, 64,
+                      6, 0, ip("10.0.1.50"), ip("10.0.1.60"))
     iph = iph[:10] + struct.pack("!H", csum(iph)) + iph[12:]
     return mac("02:00:00:00:00:60") + H + b"\x08\x00" + iph + tcp
-pkts = [arp] + [tcp22(40000 + i) for i in range(3)]
-with open(sys.argv[1], "wb") as f:
-    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-    for p in pkts:
-        f.write(struct.pack("<IIII", 0, 0, len(p), len(p)) + p)
-print(len(pkts[1]))
+
+pkts = [tcp22(40000 + i) for i in range(3)]
+if sys.argv[2] == "send":
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((sys.argv[1], 0))
+    for p in [arp] + pkts:
+        s.send(p)
+print(len(pkts[0]))
 PY
-)
+TCP_LEN=$(python3 "$TMP/send.py" - length)
 
 YD_CONF=$TMP/yardd.conf
 printf 'pcap_dir = %s\n' "$TMP" >"$YD_CONF"
@@ -120,10 +131,13 @@ flows:
   - {name: allow-all, priority: 0, action: allow}
 EOF
 out=$(ctl apply -f "$TMP/topo.yaml" 2>&1) || fail "apply: $out"
-out=$(ctl create port name=cap1 kind=pcap network=blue \
-	devargs="net_pcap_cap$$,rx_pcap=$TMP/cap1-rx.pcap,tx_pcap=$TMP/cap1-tx.pcap" 2>&1) ||
-	fail "create port cap1: $out"
-has "$out" "programmed" "create port cap1"
+out=$(ctl create port name=h1 kind=tap network=blue \
+	devargs="net_tap_cv$$,iface=$TAPNAME" 2>&1) || fail "create port h1: $out"
+has "$out" "programmed" "create port h1"
+# No IPv6 chatter from the kernel: only these packets go in.
+sysctl -qw "net.ipv6.conf.$TAPNAME.disable_ipv6=1" 2>/dev/null || true
+ip link set "$TAPNAME" up || fail "cannot bring $TAPNAME up"
+python3 "$TMP/send.py" "$TAPNAME" send >/dev/null || fail "cannot send on $TAPNAME"
 
 # The three TCP packets reach no-ssh within a few seconds.
 for _ in $(seq 50); do
