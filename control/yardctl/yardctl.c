@@ -35,11 +35,13 @@ enum {
 	YC_OPT_DRY_RUN = 1 << 1,
 	YC_OPT_FORMAT = 1 << 2,
 	YC_OPT_ALL = 1 << 3,
+	YC_OPT_ROUTER = 1 << 4,
 };
 
 struct yc_args {
 	const char *file;
 	const char *format;
+	const char *router;
 	bool dry_run, all;
 	int npos;
 	char **pos;
@@ -113,6 +115,7 @@ static const char yc_man_body[] =
 "    yardctl delete flow no-ssh\n"
 "    yardctl export > backup.yaml\n"
 "    yardctl stats drops\n"
+"    yardctl neigh list --router r1\n"
 "    yardctl --json list networks | jq -r '.[].object.name'\n"
 "\n"
 "EXIT STATUS\n"
@@ -692,6 +695,52 @@ yc_cmd_fdb(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	return yc_done(res, yc_print_fdb(res));
 }
 
+/*
+ * The read-only views of yard-dp that take one subcommand, no argument,
+ * and print yardd's answer as a table: "COMMAND SUB".
+ */
+static const struct yc_view {
+	const char *cmd;
+	const char *sub;
+	const char *method;
+	int (*print)(json_t *res);
+} yc_views[] = {
+	{ "flow", "stats", YARDD_M_FLOW_STATS, yc_print_flow_stats },
+	{ "neigh", "list", YARDD_M_NEIGH_LIST, yc_print_neigh },
+	{ "router", "stats", YARDD_M_ROUTER_STATS, yc_print_router_stats },
+	{ "vtep", "list", YARDD_M_VTEP_LIST, yc_print_vteps },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static int
+yc_cmd_view(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	const struct yc_view *v;
+	json_t *params = NULL, *res;
+
+	for (v = yc_views; v->cmd != NULL; v++)
+		if (strcmp(v->cmd, cmd->name) == 0)
+			break;
+	if (v->cmd == NULL)
+		return yc_usage(cmd, "no view for '%s'", cmd->name);
+	if (a->npos == 0)
+		return yc_usage(cmd, "%s needs '%s'", cmd->name, v->sub);
+	if (strcmp(a->pos[0], v->sub) != 0)
+		return yc_usage(cmd, "unknown %s command '%s': use '%s'",
+				cmd->name, a->pos[0], v->sub);
+	if (a->npos > 1)
+		return yc_usage(cmd, "unexpected argument '%s'", a->pos[1]);
+	if (a->router != NULL)
+		params = json_pack("{s:s}", "router", a->router);
+	if (yc_call(y, v->method, params, &res) < 0)
+		return YC_EXIT_FAIL;
+	if (y->json) {
+		yc_json_print(res);
+		return yc_done(res, 0);
+	}
+	return yc_done(res, v->print(res));
+}
+
 static int
 yc_cmd_status(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
@@ -1018,6 +1067,88 @@ YC_PAIRS_TEXT
 "    yardctl fdb show\n"
 "    yardctl fdb show blue\n",
 	  0, yc_cmd_fdb },
+	{ "neigh", "neigh list [--router NAME]",
+	  "print the neighbours (ARP entries) the routers have learned",
+"DESCRIPTION\n"
+"    Prints yard-dp's neighbour table: per router and network, each IPv4\n"
+"    address the router has resolved, its MAC address, and the seconds since\n"
+"    it was last confirmed. Columns: ROUTER NETWORK IP MAC AGE. Entries\n"
+"    are learned from ARP and age out; none are configured. Fails while\n"
+"    yard-dp is not connected.\n"
+"\n"
+"    With --json, prints yard-dp's list: [{\"router\": R, \"network\": N,\n"
+"    \"ip\": IP, \"mac\": MAC, \"age\": SECONDS}, ...].\n"
+"\n"
+"OPTIONS\n"
+"    --router NAME\n"
+"        The neighbours of router NAME only. It is an error (exit 1) when\n"
+"        yard-dp holds no router of that name.\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl neigh list\n"
+"    yardctl neigh list --router r1\n",
+	  YC_OPT_ROUTER, yc_cmd_view },
+	{ "router", "router stats",
+	  "print the routers' control-path counters",
+"DESCRIPTION\n"
+"    Counters of yard-dp's routing, summed over every router since yard-dp\n"
+"    started, one per row: COUNTER VALUE. They are\n"
+"\n"
+"    neigh_learned, neigh_updated, neigh_aged\n"
+"        Neighbours added, changed (new MAC) and expired.\n"
+"    neigh_queue_full\n"
+"        Neighbour events the workers lost: the queue to the control\n"
+"        thread was full.\n"
+"    arp_requests\n"
+"        ARP requests the workers sent to resolve a next hop.\n"
+"    held, released\n"
+"        Packets held while their next hop was being resolved, and those\n"
+"        sent once it was.\n"
+"    icmp_sent, icmp_suppressed\n"
+"        ICMP replies and errors sent, and the errors the rate limit\n"
+"        withheld.\n"
+"\n"
+"    With --json, prints yard-dp's object of counters. Fails while yard-dp\n"
+"    is not connected. The routers themselves: 'yardctl list routers'.\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl router stats\n"
+"    yardctl --json router stats | jq .icmp_sent\n",
+	  0, yc_cmd_view },
+	{ "vtep", "vtep list",
+	  "print the overlay's remote VTEPs and their traffic",
+"DESCRIPTION\n"
+"    Prints the remote VXLAN tunnel endpoints yard-dp knows from the\n"
+"    overlay's peers, whether each one's underlay next hop is resolved\n"
+"    (its MAC address known, so that packets to it can leave), and the\n"
+"    packets and bytes received from and sent to it. Columns: VTEP\n"
+"    RESOLVED RX_PKTS RX_BYTES TX_PKTS TX_BYTES. The list is empty without\n"
+"    an overlay. Fails while yard-dp is not connected.\n"
+"\n"
+"    With --json, prints yard-dp's list: [{\"vtep\": IP, \"resolved\": B,\n"
+"    \"rx_packets\": N, \"rx_bytes\": N, \"tx_packets\": N,\n"
+"    \"tx_bytes\": N}, ...].\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl vtep list\n",
+	  0, yc_cmd_view },
+	{ "flow", "flow stats",
+	  "print the flow rules the dataplane holds and their counters",
+"DESCRIPTION\n"
+"    Prints yard-dp's flow rules in the order it matches them, with the\n"
+"    packets and bytes each one has matched since it was programmed.\n"
+"    Columns: NAME PRIORITY ACTION PACKETS BYTES, ACTION as in 'yardctl\n"
+"    list flows' (allow, drop, output:PORT, mirror:PORT). Fails while\n"
+"    yard-dp is not connected. The stored rules and their status: 'yardctl\n"
+"    list flows'.\n"
+"\n"
+"    With --json, prints yard-dp's list: each rule as in a topology\n"
+"    document with \"packets\" and \"bytes\" added.\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl flow stats\n"
+"    yardctl --json flow stats | jq '.[] | select(.packets > 0) | .name'\n",
+	  0, yc_cmd_view },
 	{ "vm", "vm create|start|stop|delete|list|console|log [NAME] [KEY=VALUE...]",
 	  "run the VMs: create, start, stop, delete, list, follow their console",
 "DESCRIPTION\n"
@@ -1164,6 +1295,11 @@ yc_args_parse(struct yc *y, const struct yc_cmd *cmd, int argc, char **argv,
 					      &a->format)) != 0) {
 			if (rc < 0)
 				msg = "--format needs yaml or json";
+		} else if ((opts & YC_OPT_ROUTER) &&
+			   (rc = yc_opt_value(argc, argv, &i, "--router", NULL,
+					      &a->router)) != 0) {
+			if (rc < 0)
+				msg = "--router needs a router's NAME";
 		} else if ((opts & YC_OPT_DRY_RUN) &&
 			   strcmp(arg, "--dry-run") == 0) {
 			a->dry_run = true;

@@ -750,6 +750,107 @@ yc_print_fdb(json_t *res)
 	return 0;
 }
 
+/* ---- Router, overlay and flow views ---- */
+
+int
+yc_print_neigh(json_t *res)
+{
+	static const char *const heads[] = {
+		"ROUTER", "NETWORK", "IP", "MAC", "AGE", NULL,
+	};
+	struct yc_table t;
+	json_t *e;
+	size_t i;
+
+	if (!json_is_array(res)) {
+		yc_bad_answer("a list of neighbours was expected");
+		return -EPROTO;
+	}
+	yc_table_init(&t, heads, "llllr");
+	json_array_foreach(res, i, e)
+		yc_table_add(&t, yc_cell(json_object_get(e, "router")),
+			     yc_cell(json_object_get(e, "network")),
+			     yc_cell(json_object_get(e, "ip")),
+			     yc_cell(json_object_get(e, "mac")),
+			     yc_cell(json_object_get(e, "age")));
+	yc_table_print(&t);
+	return 0;
+}
+
+int
+yc_print_vteps(json_t *res)
+{
+	static const char *const heads[] = {
+		"VTEP", "RESOLVED", "RX_PKTS", "RX_BYTES", "TX_PKTS",
+		"TX_BYTES", NULL,
+	};
+	struct yc_table t;
+	json_t *e, *r;
+	size_t i;
+
+	if (!json_is_array(res)) {
+		yc_bad_answer("a list of VTEPs was expected");
+		return -EPROTO;
+	}
+	yc_table_init(&t, heads, "llrrrr");
+	json_array_foreach(res, i, e) {
+		r = json_object_get(e, "resolved");
+		yc_table_add(&t, yc_cell(json_object_get(e, "vtep")),
+			     yc_fmt("%s", !json_is_boolean(r) ? "-" :
+				    json_is_true(r) ? "yes" : "no"),
+			     yc_cell(json_object_get(e, "rx_packets")),
+			     yc_cell(json_object_get(e, "rx_bytes")),
+			     yc_cell(json_object_get(e, "tx_packets")),
+			     yc_cell(json_object_get(e, "tx_bytes")));
+	}
+	yc_table_print(&t);
+	return 0;
+}
+
+int
+yc_print_flow_stats(json_t *res)
+{
+	static const char *const heads[] = {
+		"NAME", "PRIORITY", "ACTION", "PACKETS", "BYTES", NULL,
+	};
+	struct yc_table t;
+	json_t *f;
+	size_t i;
+
+	if (!json_is_array(res)) {
+		yc_bad_answer("a list of flow rules was expected");
+		return -EPROTO;
+	}
+	yc_table_init(&t, heads, "lrlrr");
+	json_array_foreach(res, i, f)
+		yc_table_add(&t, yc_cell(json_object_get(f, "name")),
+			     yc_cell(json_object_get(f, "priority")),
+			     yc_flow_action_cell(f),
+			     yc_cell(json_object_get(f, "packets")),
+			     yc_cell(json_object_get(f, "bytes")));
+	yc_table_print(&t);
+	return 0;
+}
+
+int
+yc_print_router_stats(json_t *res)
+{
+	static const char *const heads[] = { "COUNTER", "VALUE", NULL };
+	struct yc_table t;
+	const char *name;
+	json_t *v;
+
+	if (!json_is_object(res)) {
+		yc_bad_answer("an object of router counters was expected");
+		return -EPROTO;
+	}
+	yc_table_init(&t, heads, "lr");
+	json_object_foreach(res, name, v)
+		yc_table_add(&t, yc_fmt("%s", name), yc_cell(v));
+	yc_table_print(&t);
+	return 0;
+}
+
 /* ---- status ---- */
 
 /* "17", or "networks 2, ports 3" when yardd counts per kind. */

@@ -85,6 +85,14 @@ int yc_print_stats_nodes(json_t *res);
 int yc_print_stats_drops(json_t *res, bool all);
 /** fdb show: yard-dp's fdb.list as a table. */
 int yc_print_fdb(json_t *res);
+/** neigh list: yard-dp's neigh.list as a table. */
+int yc_print_neigh(json_t *res);
+/** vtep list: yard-dp's vtep.list as a table. */
+int yc_print_vteps(json_t *res);
+/** flow stats: yard-dp's flow.list, the rules with their counters. */
+int yc_print_flow_stats(json_t *res);
+/** router stats: yard-dp's router.stats, one counter a row. */
+int yc_print_router_stats(json_t *res);
 /** status: a few lines; `socket` is the path yardctl used. */
 int yc_print_status(json_t *res, const char *socket);
 

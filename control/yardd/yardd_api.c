@@ -446,12 +446,21 @@ m_one_delete(void *ctx, json_t *params, json_t **result,
 
 /* ---- Runtime queries, answered by yard-dp ---- */
 
-struct proxy_ctx {
-	struct yardd *d;
+/* yardd's name, then yard-dp's; d is set at registration. */
+static struct proxy_ctx {
+	const char *method;
 	const char *dp_method;
+	struct yardd *d;
+} proxies[] = {
+	{ YARDD_M_STATS_PORTS, "port.stats", NULL },
+	{ YARDD_M_STATS_NODES, "stats.nodes", NULL },
+	{ YARDD_M_STATS_DROPS, "stats.drops", NULL },
+	{ YARDD_M_FDB_LIST, "fdb.list", NULL },
+	{ YARDD_M_NEIGH_LIST, "neigh.list", NULL },
+	{ YARDD_M_ROUTER_STATS, "router.stats", NULL },
+	{ YARDD_M_VTEP_LIST, "vtep.list", NULL },
+	{ YARDD_M_FLOW_STATS, "flow.list", NULL },
 };
-
-static struct proxy_ctx proxy_ctxs[4];
 
 static int
 m_proxy(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
@@ -522,13 +531,6 @@ kind_register(struct yardd *d, const struct topo_kind_info *k)
 int
 yardd_api_register(struct yardd *d)
 {
-	/* yardd's name, then yard-dp's. */
-	static const char *const proxied[][2] = {
-		{ YARDD_M_STATS_PORTS, "port.stats" },
-		{ YARDD_M_STATS_NODES, "stats.nodes" },
-		{ YARDD_M_STATS_DROPS, "stats.drops" },
-		{ YARDD_M_FDB_LIST, "fdb.list" },
-	};
 	int rc = 0;
 
 	rc |= rpc_server_method_add(d->srv, YARDD_M_APPLY, m_apply, d);
@@ -536,11 +538,10 @@ yardd_api_register(struct yardd *d)
 	rc |= rpc_server_method_add(d->srv, YARDD_M_STATUS, m_status, d);
 	for (unsigned int i = 0; i < TOPO_KIND_MAX; i++)
 		rc |= kind_register(d, topo_kind_get(i));
-	for (size_t i = 0; i < sizeof(proxied) / sizeof(proxied[0]); i++) {
-		proxy_ctxs[i].d = d;
-		proxy_ctxs[i].dp_method = proxied[i][1];
-		rc |= rpc_server_method_add(d->srv, proxied[i][0], m_proxy,
-					    &proxy_ctxs[i]);
+	for (size_t i = 0; i < sizeof(proxies) / sizeof(proxies[0]); i++) {
+		proxies[i].d = d;
+		rc |= rpc_server_method_add(d->srv, proxies[i].method, m_proxy,
+					    &proxies[i]);
 	}
 	return rc < 0 ? -ENOMEM : 0;
 }

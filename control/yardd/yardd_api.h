@@ -37,11 +37,22 @@
 #define YARDD_M_EXPORT "export"		/**< The document, YAML or JSON. */
 #define YARDD_M_STATUS "status"		/**< Store and dataplane summary. */
 
-/* Runtime queries, answered by yard-dp through yardd. */
-#define YARDD_M_STATS_PORTS "stats.ports"
-#define YARDD_M_STATS_NODES "stats.nodes"
-#define YARDD_M_STATS_DROPS "stats.drops"
-#define YARDD_M_FDB_LIST "fdb.list"
+/*
+ * Runtime queries, answered by yard-dp through yardd: yardd passes the
+ * params and the result through unchanged (docs/api.md has their shapes)
+ * and fails with "dataplane not connected" while yard-dp is away. A name
+ * may differ from yard-dp's own where that one is taken by a per-kind
+ * method: yard-dp's flow.list (rules with their counters) is flow.stats
+ * here, since flow.list is the stored flows.
+ */
+#define YARDD_M_STATS_PORTS "stats.ports"	/**< {"name"?}: port.stats. */
+#define YARDD_M_STATS_NODES "stats.nodes"	/**< No params. */
+#define YARDD_M_STATS_DROPS "stats.drops"	/**< No params. */
+#define YARDD_M_FDB_LIST "fdb.list"		/**< {"network"?}. */
+#define YARDD_M_NEIGH_LIST "neigh.list"		/**< {"router"?}. */
+#define YARDD_M_ROUTER_STATS "router.stats"	/**< No params. */
+#define YARDD_M_VTEP_LIST "vtep.list"		/**< No params. */
+#define YARDD_M_FLOW_STATS "flow.stats"		/**< No params: flow.list. */
 
 /* A VM's own verbs, besides the per-kind methods of kind vm. */
 #define YARDD_M_VM_START "vm.start"
