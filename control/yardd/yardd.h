@@ -29,7 +29,14 @@ struct yardd {
 	uint64_t dp_last_call;		/* Last call to yard-dp, ms (keepalive). */
 	uint64_t dp_connects;		/* Successful connections so far. */
 	unsigned int last_sync_ops;	/* Operations the last sync sent. */
-	json_t *errors;			/* "kind/name" -> message of a failed push. */
+	/*
+	 * "kind/name" -> a failed push: {"message", "op" (what was sent),
+	 * "attempts", "next_ms"}. The same operation is sent again only when
+	 * next_ms has come (back-off: 1 s, doubling up to 60 s), or at once
+	 * when the object changed or yard-dp reconnected.
+	 */
+	json_t *errors;
+	uint64_t next_retry_ms;		/* Earliest next_ms of errors; 0: none. */
 
 	const struct policy *policy;	/* What clients may make root do. */
 	const char *vm_dir;		/* VM state directories live here. */
@@ -50,7 +57,8 @@ void yardd_dp_poll(struct yardd *d);
  * Make yard-dp hold the desired objects of the kinds it programs (those
  * with yard-dp methods in TOPO_KINDS()): read what it has, send only the
  * difference. Failures of single objects are kept in
- * d->errors; a transport failure drops the connection.
+ * d->errors and not sent again before their back-off ends (unless the
+ * object changed); a transport failure drops the connection.
  */
 void yardd_sync(struct yardd *d);
 

@@ -16,6 +16,8 @@
 #include "yardd.h"
 
 #define RECONNECT_MS 500
+#define RETRY_FIRST_MS 1000	/* A failed push is tried again after this, */
+#define RETRY_MAX_MS 60000	/* doubling up to this. */
 #define DP_TIMEOUT_MS 30000
 /* Well inside yard-dp's idle timeout (60 s by default), which closes a
  * connection that says nothing. */
@@ -83,6 +85,8 @@ yardd_dp_poll(struct yardd *d)
 		/* Between calls yard-dp never writes: readable means gone. */
 		if (poll(&pfd, 1, 0) > 0)
 			dp_drop(d, "connection closed");
+		else if (d->next_retry_ms != 0 && now >= d->next_retry_ms)
+			yardd_sync(d);	/* A failed push's back-off ended. */
 		else if (now - d->dp_last_call >= KEEPALIVE_MS)
 			yardd_dp_keepalive(d);
 		return;
@@ -97,6 +101,8 @@ yardd_dp_poll(struct yardd *d)
 	d->dp_last_call = now;
 	d->dp_connects++;
 	yardd_log("dataplane %s: connected", d->dp_path);
+	/* A new dataplane: what failed before is tried again at once. */
+	json_object_clear(d->errors);
 	yardd_sync(d);
 }
 
@@ -242,14 +248,65 @@ plan(json_t *desired, json_t *actual, json_t *ops, json_t *owners)
 	}
 }
 
+/*
+ * Keep back the operations that failed before, unchanged, whose back-off
+ * has not ended: their errors stay as they were. The others are sent.
+ */
+static void
+ops_backoff(struct yardd *d, json_t *old, json_t *ops, json_t *owners,
+	    uint64_t now)
+{
+	for (size_t i = 0; i < json_array_size(ops);) {
+		const char *owner = json_string_value(json_array_get(owners, i));
+		json_t *e = json_object_get(old, owner);
+
+		if (e != NULL &&
+		    (uint64_t)json_integer_value(json_object_get(e, "next_ms")) > now &&
+		    same_object(json_object_get(e, "op"), json_array_get(ops, i))) {
+			json_object_set(d->errors, owner, e);
+			json_array_remove(ops, i);
+			json_array_remove(owners, i);
+			continue;
+		}
+		i++;
+	}
+}
+
+/* Note a failed push of `op` and when it will be tried again. */
+static void
+error_record(struct yardd *d, json_t *old, const char *owner, json_t *op,
+	     const char *message, uint64_t now)
+{
+	json_t *prev = json_object_get(old, owner);
+	json_int_t attempts = 1;
+	uint64_t delay = RETRY_FIRST_MS;
+	char text[1024];
+
+	if (prev != NULL && same_object(json_object_get(prev, "op"), op))
+		attempts = json_integer_value(json_object_get(prev, "attempts")) + 1;
+	for (json_int_t a = 1; a < attempts && delay < RETRY_MAX_MS; a++)
+		delay *= 2;
+	if (delay > RETRY_MAX_MS)
+		delay = RETRY_MAX_MS;
+	snprintf(text, sizeof(text), "%s (tried %lld time%s; again in %llu s, "
+		 "or when it changes)", message, (long long)attempts,
+		 attempts == 1 ? "" : "s", (unsigned long long)(delay / 1000));
+	json_object_set_new(d->errors, owner, json_pack("{s:s, s:O, s:I, s:I}",
+		"message", text, "op", op, "attempts", attempts,
+		"next_ms", (json_int_t)(now + delay)));
+}
+
 void
 yardd_sync(struct yardd *d)
 {
 	json_t *actual = NULL, *ops = json_array(), *owners = json_array();
+	json_t *old = d->errors, *e;
 	struct rpc_error err = { 0 };
 	size_t start = 0, n;
+	uint64_t now = now_ms();
+	const char *key;
 
-	json_object_clear(d->errors);
+	d->errors = json_object();
 	if (yardd_dp_call(d, "topology.export", NULL, &actual, &err) < 0) {
 		if (d->dp != NULL)
 			yardd_log("dataplane: topology.export failed: %s",
@@ -257,6 +314,7 @@ yardd_sync(struct yardd *d)
 		goto out;
 	}
 	plan(d->desired, actual, ops, owners);
+	ops_backoff(d, old, ops, owners, now);
 	n = json_array_size(ops);
 	d->last_sync_ops = (unsigned int)n;
 	if (n != 0)
@@ -282,15 +340,23 @@ yardd_sync(struct yardd *d)
 		    (size_t)json_integer_value(op) >= n - start)
 			break;
 		failed = start + (size_t)json_integer_value(op);
-		json_object_set_new(d->errors,
-				    json_string_value(json_array_get(owners, failed)),
-				    json_string(err.message));
+		error_record(d, old,
+			     json_string_value(json_array_get(owners, failed)),
+			     json_array_get(ops, failed), err.message, now);
 		yardd_log("dataplane: %s: %s",
 			  json_string_value(json_array_get(owners, failed)),
 			  err.message);
 		start = failed + 1;
 	}
 out:
+	d->next_retry_ms = 0;
+	json_object_foreach(d->errors, key, e) {
+		uint64_t t = (uint64_t)json_integer_value(json_object_get(e, "next_ms"));
+
+		if (d->next_retry_ms == 0 || t < d->next_retry_ms)
+			d->next_retry_ms = t;
+	}
+	json_decref(old);
 	rpc_error_clear(&err);
 	json_decref(actual);
 	json_decref(ops);
@@ -367,7 +433,7 @@ yardd_object_status(const struct yardd *d, const struct topo_kind_info *k,
 		 * yard-dp's batch says "ops[3] (port.set): why"; the user
 		 * named the object, not the operation.
 		 */
-		*message = json_string_value(e);
+		*message = json_string_value(json_object_get(e, "message"));
 		if (strncmp(*message, "ops[", 4) == 0 &&
 		    strstr(*message, "): ") != NULL)
 			*message = strstr(*message, "): ") + 3;

@@ -68,6 +68,21 @@ expect 1 "device net_tap7 is in use already (by port p1)" \
 	create port name=p2 kind=tap network=green devargs="net_tap7,iface=x"
 expect 1 "port 'p1' exists already: choose another name" \
 	create port name=p1 kind=tap network=green devargs=net_tap8
+
+# A failed port is not pushed again with every later change: it backs off
+# (1 s, doubling), and its status says when it is tried next.
+tries() { grep -c "dataplane: ports/bad1:" "$YD_LOG" || true; }
+before=$(tries)
+for i in 1 2 3 4 5; do ctl create network "name=bo$i" >/dev/null || fail "create bo$i"; done
+after=$(tries)
+[ $((after - before)) -le 1 ] ||
+	fail "bad1 was pushed $((after - before)) times in 5 quick changes (want at most 1: back-off)"
+msg=$(ctl --json get port bad1 | python3 -c "import json, sys; print(json.load(sys.stdin).get('message', ''))")
+grep -q "again in [0-9]* s" <<<"$msg" || fail "bad1's status does not say when it is tried again: $msg"
+# ... and is tried again by itself once the back-off ends.
+for _ in $(seq 40); do [ "$(tries)" -gt "$after" ] && break; sleep 0.1; done
+[ "$(tries)" -gt "$after" ] || fail "bad1 was not tried again within 4 s"
+echo "ok: a failed port backs off: $((after - before)) push(es) in 5 quick changes, retried by itself (${msg##*(}"
 expect 1 "no network called 'nosuch' ('yardctl list networks'" \
 	get network nosuch
 expect 1 "no port called 'nosuch'" delete port nosuch
