@@ -181,8 +181,11 @@ version(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	RTE_SET_USED(ctx);
 	RTE_SET_USED(params);
 	RTE_SET_USED(err);
-	*result = json_pack("{s:s, s:s, s:i}", "name", "yard-dp",
-			    "version", YARD_VERSION, "workers", dp_n_workers);
+
+	/* ports_max: ports of every kind are ethdevs, at most RTE_MAX_ETHPORTS. */
+	*result = json_pack("{s:s, s:s, s:i, s:i}", "name", "yard-dp",
+			    "version", YARD_VERSION, "workers", dp_n_workers,
+			    "ports_max", RTE_MAX_ETHPORTS);
 	return 0;
 }
 

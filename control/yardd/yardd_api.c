@@ -48,6 +48,16 @@ state_commit_topo(struct yardd *d, struct topo *t, bool dry_run,
 		topo_free(t);
 		return rpc_error_set(err, RPC_ERR_PARAMS, "%s", why);
 	}
+	/* Refused up front, not stored to fail port after port in yard-dp. */
+	if (d->dp_ports_max != 0 && t->n_ports > d->dp_ports_max) {
+		rc = rpc_error_set(err, RPC_ERR_PARAMS, "ports: %u in all, but the "
+				   "dataplane holds at most %u (its DPDK's "
+				   "RTE_MAX_ETHPORTS); remove some ports, or spread "
+				   "them over another yard-dp", t->n_ports,
+				   d->dp_ports_max);
+		topo_free(t);
+		return rc;
+	}
 	canon = topo_to_json(t);
 	topo_free(t);
 	if (canon == NULL)

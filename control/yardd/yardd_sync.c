@@ -73,6 +73,20 @@ yardd_dp_keepalive(struct yardd *d)
 	rpc_error_clear(&err);
 }
 
+/* How many ports the dataplane can hold, so that changes beyond it are refused. */
+static void
+dp_capacity_read(struct yardd *d)
+{
+	struct rpc_error err = { 0 };
+	json_t *res = NULL;
+
+	if (yardd_dp_call(d, "version", NULL, &res, &err) == 0)
+		d->dp_ports_max = (unsigned int)json_integer_value(
+			json_object_get(res, "ports_max"));
+	json_decref(res);
+	rpc_error_clear(&err);
+}
+
 void
 yardd_dp_poll(struct yardd *d)
 {
@@ -101,6 +115,7 @@ yardd_dp_poll(struct yardd *d)
 	d->dp_last_call = now;
 	d->dp_connects++;
 	yardd_log("dataplane %s: connected", d->dp_path);
+	dp_capacity_read(d);
 	/* A new dataplane: what failed before is tried again at once. */
 	json_object_clear(d->errors);
 	yardd_sync(d);

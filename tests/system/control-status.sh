@@ -69,6 +69,21 @@ expect 1 "device net_tap7 is in use already (by port p1)" \
 expect 1 "port 'p1' exists already: choose another name" \
 	create port name=p1 kind=tap network=green devargs=net_tap8
 
+# Capacity: a change that would give yard-dp more ports than it can hold
+# (ports_max in its version) is refused before it is stored.
+max=$(rpc version | python3 -c "import json, sys; d = json.load(sys.stdin); print(d.get('result', d)['ports_max'])")
+{
+	echo "networks: [{name: green}]"
+	echo "ports:"
+	for ((i = 0; i <= max; i++)); do
+		printf '  - {name: cap%d, kind: phy, network: green, devargs: "0000:9a:%02x.%d"}\n' \
+			"$i" $((i / 8)) $((i % 8))
+	done
+} >"$TMP/cap.yaml"
+expect 1 "ports: $((max + 1)) in all, but the dataplane holds at most $max" \
+	apply -f "$TMP/cap.yaml"
+ctl get port cap0 >/dev/null 2>&1 && fail "a refused apply stored port cap0"
+
 # A failed port is not pushed again with every later change: it backs off
 # (1 s, doubling), and its status says when it is tried next.
 tries() { grep -c "dataplane: ports/bad1:" "$YD_LOG" || true; }
