@@ -596,18 +596,30 @@ dp_node_enqueue_nexts(struct rte_graph *graph, struct rte_node *node,
 	dp_node_enqueue_runs(graph, node, objs, nexts, n);
 }
 
+/** A nexts[] value for a packet the node kept (freed, held): not enqueued. */
+#define DP_NEXT_KEPT UINT16_MAX
+
 /**
- * Enqueue for a node that kept some packets of its vector (freed or held
- * them): objs[0..k) with nexts[0..k) go on, out of the n it was given.
+ * dp_node_enqueue_nexts() for a vector in which `n_kept` packets have
+ * DP_NEXT_KEPT: the others go on in order. Compacts objs[] and nexts[].
  */
 static inline void
-dp_node_enqueue_kept(struct rte_graph *graph, struct rte_node *node,
-		     void **objs, const uint16_t *nexts, uint16_t k, uint16_t n)
+dp_node_enqueue_nexts_kept(struct rte_graph *graph, struct rte_node *node,
+			   void **objs, uint16_t *nexts, uint16_t n,
+			   uint16_t n_kept)
 {
-	if (likely(k == n))
+	uint16_t k = 0;
+
+	if (likely(n_kept == 0)) {
 		dp_node_enqueue_nexts(graph, node, objs, nexts, n);
-	else
-		dp_node_enqueue_runs(graph, node, objs, nexts, k);
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++)
+		if (nexts[i] != DP_NEXT_KEPT) {
+			objs[k] = objs[i];
+			nexts[k++] = nexts[i];
+		}
+	dp_node_enqueue_runs(graph, node, objs, nexts, k);
 }
 
 /** Count a drop for which there is no packet to send to "drop". */

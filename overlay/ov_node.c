@@ -39,7 +39,6 @@ enum {
 	UNDERLAY_NEXT_DROP,
 	UNDERLAY_NEXT_TX,
 	UNDERLAY_NEXT_L2,
-	UNDERLAY_CONSUMED,	/* Not an edge: the frame did its job (an ARP reply). */
 };
 
 /* An ARP request for our address: answered in place. Replies teach. */
@@ -68,7 +67,7 @@ arp_in(struct dp_worker *wk, const struct ov_state *st, struct rte_mbuf *m,
 	memcpy(ev.mac, arp->arp_data.arp_sha.addr_bytes, RTE_ETHER_ADDR_LEN);
 	event_post(wk, &ev);
 	if (arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST))
-		return UNDERLAY_CONSUMED;	/* A reply: it taught us. */
+		return DP_NEXT_KEPT;	/* A reply: it taught us; freed. */
 	arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
 	arp->arp_data.arp_tha = arp->arp_data.arp_sha;
 	arp->arp_data.arp_tip = sip;
@@ -256,24 +255,19 @@ underlay_input_inline(struct rte_graph *graph, struct rte_node *node,
 	const struct ov_state *st = __atomic_load_n(&ov_state, __ATOMIC_ACQUIRE);
 	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
 	struct ov_event last = { 0 };
-	uint16_t k = 0;
+	uint16_t kept = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = objs[i];
-		uint16_t next;
-
 		dp_prefetch_ahead(objs, i, n);
 		if (trace)
-			dp_trace_add(m, node);
-		next = underlay_one(wk, st, m, &last);
-		if (unlikely(next == UNDERLAY_CONSUMED)) {
-			rte_pktmbuf_free(m);
-			continue;
+			dp_trace_add(objs[i], node);
+		nexts[i] = underlay_one(wk, st, objs[i], &last);
+		if (unlikely(nexts[i] == DP_NEXT_KEPT)) {
+			rte_pktmbuf_free(objs[i]);
+			kept++;
 		}
-		objs[k] = m;
-		nexts[k++] = next;
 	}
-	dp_node_enqueue_kept(graph, node, objs, nexts, k, n);
+	dp_node_enqueue_nexts_kept(graph, node, objs, nexts, n, kept);
 	return n;
 }
 
@@ -374,7 +368,7 @@ RTE_NODE_REGISTER(vxlan_flood_node);
 /* ------------------------------------------------------------------ */
 /* vxlan-encap                                                         */
 
-enum { ENCAP_NEXT_DROP, ENCAP_NEXT_TX, ENCAP_NEXT_HELD };
+enum { ENCAP_NEXT_DROP, ENCAP_NEXT_TX };
 
 /*
  * The UDP source port: a hash of the inner flow (its Ethernet header and,
@@ -426,7 +420,7 @@ encap_one(struct dp_worker *wk, const struct ov_state *st, struct rte_mbuf *m)
 		goto drop;
 	}
 	if (unlikely(!vtep->resolved))
-		return ENCAP_NEXT_HELD;
+		return DP_NEXT_KEPT;	/* Held until ARP answers. */
 	sport = flow_port(rte_pktmbuf_mtod(m, const uint8_t *),
 			  rte_pktmbuf_data_len(m));
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, OV_ENCAP_LEN);
@@ -489,24 +483,19 @@ vxlan_encap_inline(struct rte_graph *graph, struct rte_node *node,
 	struct dp_worker *wk = dp_node_worker(node);
 	const struct ov_state *st = __atomic_load_n(&ov_state, __ATOMIC_ACQUIRE);
 	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
-	uint16_t k = 0;
+	uint16_t kept = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = objs[i];
-		uint16_t next;
-
 		dp_prefetch_ahead(objs, i, n);
 		if (trace)
-			dp_trace_add(m, node);
-		next = encap_one(wk, st, m);
-		if (unlikely(next == ENCAP_NEXT_HELD)) {
-			hold(wk, m);
-			continue;
+			dp_trace_add(objs[i], node);
+		nexts[i] = encap_one(wk, st, objs[i]);
+		if (unlikely(nexts[i] == DP_NEXT_KEPT)) {
+			hold(wk, objs[i]);
+			kept++;
 		}
-		objs[k] = m;
-		nexts[k++] = next;
 	}
-	dp_node_enqueue_kept(graph, node, objs, nexts, k, n);
+	dp_node_enqueue_nexts_kept(graph, node, objs, nexts, n, kept);
 	return n;
 }
 

@@ -26,7 +26,7 @@
 enum { RT_NEXT_L2, RT_NEXT_DROP, RT_NEXT_OWN };
 
 /* A packet the node kept (held) or freed (consumed): no next edge. */
-#define RT_CONSUMED UINT16_MAX
+#define RT_CONSUMED DP_NEXT_KEPT
 
 #define ARP_LEN 28
 #define ETH_IP_OFF RTE_ETHER_HDR_LEN
@@ -101,35 +101,6 @@ to_network(struct rte_mbuf *m, uint16_t bd)
 	meta->bd = bd;
 	meta->origin = (uint8_t)rt_flood_edge;
 	m->port = DP_PORT_NONE;
-}
-
-/*
- * Move the packets that have a next edge on; the others were held or freed
- * (RT_CONSUMED) and leave objs[].
- */
-static __rte_always_inline void
-rt_enqueue(struct rte_graph *graph, struct rte_node *node, void **objs,
-	   uint16_t *nexts, uint16_t n, uint16_t n_consumed)
-{
-	uint16_t k = 0, i = 0;
-
-	if (likely(n_consumed == 0)) {
-		dp_node_enqueue_nexts(graph, node, objs, nexts, n);
-		return;
-	}
-	for (uint16_t j = 0; j < n; j++) {
-		if (nexts[j] == RT_CONSUMED)
-			continue;
-		objs[k] = objs[j];
-		nexts[k++] = nexts[j];
-	}
-	while (i < k) {
-		uint16_t start = i, next = nexts[i];
-
-		while (++i < k && nexts[i] == next)
-			;
-		rte_node_enqueue(graph, node, next, &objs[start], i - start);
-	}
 }
 
 /*
@@ -710,7 +681,7 @@ ip4_rewrite_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 		nexts[i] = ip4_rewrite_one(graph, node, rw, objs[i]);
 		consumed += nexts[i] == RT_CONSUMED;
 	}
-	rt_enqueue(graph, node, objs, nexts, n, consumed);
+	dp_node_enqueue_nexts_kept(graph, node, objs, nexts, n, consumed);
 	return n;
 }
 
@@ -817,7 +788,7 @@ arp_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 		nexts[i] = arp_input_one(graph, node, rw, objs[i]);
 		consumed += nexts[i] == RT_CONSUMED;
 	}
-	rt_enqueue(graph, node, objs, nexts, n, consumed);
+	dp_node_enqueue_nexts_kept(graph, node, objs, nexts, n, consumed);
 	return n;
 }
 
