@@ -539,6 +539,21 @@ dp_node_worker(const struct rte_node *node)
 /** Node init callback storing the worker in ctx; shared by all nodes. */
 int dp_node_init_worker(const struct rte_graph *graph, struct rte_node *node);
 
+/**
+ * The process callback of node `name`: its inline body name##_inline(graph,
+ * node, objs, n, trace), instantiated with tracing on and off so that
+ * tracing costs one branch per vector when it is off.
+ */
+#define DP_NODE_PROCESS(name)						\
+static uint16_t								\
+name##_process(struct rte_graph *graph, struct rte_node *node,		\
+	       void **objs, uint16_t n)					\
+{									\
+	if (unlikely(dp_trace_on))					\
+		return name##_inline(graph, node, objs, n, true);	\
+	return name##_inline(graph, node, objs, n, false);		\
+}
+
 /** true when nexts[0..n) all equal nexts[0]; four at a time. */
 static __rte_always_inline bool
 dp_nexts_uniform(const uint16_t *nexts, uint16_t n)

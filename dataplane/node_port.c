@@ -153,14 +153,7 @@ port_tx_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-static uint16_t
-port_tx_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-		uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return port_tx_inline(graph, node, objs, n, true);
-	return port_tx_inline(graph, node, objs, n, false);
-}
+DP_NODE_PROCESS(port_tx)
 
 static struct rte_node_register port_tx_node = {
 	.name = "port-tx",

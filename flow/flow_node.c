@@ -124,14 +124,7 @@ flow_classify_inline(struct rte_graph *graph, struct rte_node *node,
 	return n;
 }
 
-static uint16_t
-flow_classify_process(struct rte_graph *graph, struct rte_node *node,
-		      void **objs, uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return flow_classify_inline(graph, node, objs, n, true);
-	return flow_classify_inline(graph, node, objs, n, false);
-}
+DP_NODE_PROCESS(flow_classify)
 
 static struct rte_node_register flow_classify_node = {
 	.name = "flow-classify",

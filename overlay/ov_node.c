@@ -271,14 +271,7 @@ underlay_input_inline(struct rte_graph *graph, struct rte_node *node,
 	return n;
 }
 
-static uint16_t
-underlay_input_process(struct rte_graph *graph, struct rte_node *node,
-		       void **objs, uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return underlay_input_inline(graph, node, objs, n, true);
-	return underlay_input_inline(graph, node, objs, n, false);
-}
+DP_NODE_PROCESS(underlay_input)
 
 static struct rte_node_register underlay_input_node = {
 	.name = "underlay-input",
@@ -344,14 +337,7 @@ vxlan_flood_inline(struct rte_graph *graph, struct rte_node *node,
 	return n;
 }
 
-static uint16_t
-vxlan_flood_process(struct rte_graph *graph, struct rte_node *node,
-		    void **objs, uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return vxlan_flood_inline(graph, node, objs, n, true);
-	return vxlan_flood_inline(graph, node, objs, n, false);
-}
+DP_NODE_PROCESS(vxlan_flood)
 
 static struct rte_node_register vxlan_flood_node = {
 	.name = "vxlan-flood",
@@ -499,14 +485,7 @@ vxlan_encap_inline(struct rte_graph *graph, struct rte_node *node,
 	return n;
 }
 
-static uint16_t
-vxlan_encap_process(struct rte_graph *graph, struct rte_node *node,
-		    void **objs, uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return vxlan_encap_inline(graph, node, objs, n, true);
-	return vxlan_encap_inline(graph, node, objs, n, false);
-}
+DP_NODE_PROCESS(vxlan_encap)
 
 static struct rte_node_register vxlan_encap_node = {
 	.name = "vxlan-encap",

@@ -36,21 +36,6 @@ struct rt_worker rt_workers[DP_WORKERS_MAX];
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 
-/*
- * The process callback of node `name`: its inline body name##_inline(),
- * instantiated with tracing on and off so that tracing costs nothing when
- * it is off.
- */
-#define RT_NODE_PROCESS(name)						\
-static uint16_t								\
-name##_process(struct rte_graph *graph, struct rte_node *node,		\
-	       void **objs, uint16_t n)					\
-{									\
-	if (unlikely(dp_trace_on))					\
-		return name##_inline(graph, node, objs, n, true);	\
-	return name##_inline(graph, node, objs, n, false);		\
-}
-
 static __rte_always_inline const struct rt_iface *
 iface_get(uint16_t index)
 {
@@ -457,7 +442,7 @@ ip4_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-RT_NODE_PROCESS(ip4_input)
+DP_NODE_PROCESS(ip4_input)
 
 static struct rte_node_register ip4_input_node = {
 	.name = "ip4-input",
@@ -576,7 +561,7 @@ ip4_lookup_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-RT_NODE_PROCESS(ip4_lookup)
+DP_NODE_PROCESS(ip4_lookup)
 
 static struct rte_node_register ip4_lookup_node = {
 	.name = "ip4-lookup",
@@ -685,7 +670,7 @@ ip4_rewrite_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-RT_NODE_PROCESS(ip4_rewrite)
+DP_NODE_PROCESS(ip4_rewrite)
 
 static struct rte_node_register ip4_rewrite_node = {
 	.name = "ip4-rewrite",
@@ -792,7 +777,7 @@ arp_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-RT_NODE_PROCESS(arp_input)
+DP_NODE_PROCESS(arp_input)
 
 static struct rte_node_register arp_input_node = {
 	.name = "arp-input",
@@ -864,7 +849,7 @@ icmp_local_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-RT_NODE_PROCESS(icmp_local)
+DP_NODE_PROCESS(icmp_local)
 
 static struct rte_node_register icmp_local_node = {
 	.name = "icmp-local",

@@ -204,14 +204,7 @@ eth_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-static uint16_t
-eth_input_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-		  uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return eth_input_inline(graph, node, objs, n, true);
-	return eth_input_inline(graph, node, objs, n, false);
-}
+DP_NODE_PROCESS(eth_input)
 
 static struct rte_node_register eth_input_node = {
 	.name = "eth-input",
@@ -438,14 +431,7 @@ l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-static uint16_t
-l2_input_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-		 uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return l2_input_inline(graph, node, objs, n, true);
-	return l2_input_inline(graph, node, objs, n, false);
-}
+DP_NODE_PROCESS(l2_input)
 
 static_assert(L2_INPUT_NEXT_TX + 1 == SW_L2_INPUT_OWN_EDGES,
 	      "modules' l2-input edges start after the fixed ones");
@@ -561,14 +547,7 @@ l2_flood_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-static uint16_t
-l2_flood_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-		 uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return l2_flood_inline(graph, node, objs, n, true);
-	return l2_flood_inline(graph, node, objs, n, false);
-}
+DP_NODE_PROCESS(l2_flood)
 
 static struct rte_node_register l2_flood_node = {
 	.name = "l2-flood",
@@ -642,14 +621,7 @@ l2_output_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return n;
 }
 
-static uint16_t
-l2_output_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-		  uint16_t n)
-{
-	if (unlikely(dp_trace_on))
-		return l2_output_inline(graph, node, objs, n, true);
-	return l2_output_inline(graph, node, objs, n, false);
-}
+DP_NODE_PROCESS(l2_output)
 
 static struct rte_node_register l2_output_node = {
 	.name = "l2-output",
