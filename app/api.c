@@ -192,10 +192,7 @@ version(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 int
 yard_api_register(struct rpc_server *srv)
 {
-	static const struct {
-		const char *name;
-		rpc_method_fn fn;
-	} methods[] = {
+	static const struct rpc_method_def methods[] = {
 		{ "stats.drops", stats_drops },
 		{ "stats.nodes", stats_nodes },
 		{ "topology.apply", topology_apply },
@@ -204,12 +201,9 @@ yard_api_register(struct rpc_server *srv)
 	};
 	int ret;
 
-	for (unsigned int i = 0; i < RTE_DIM(methods); i++) {
-		ret = rpc_server_method_add(srv, methods[i].name, methods[i].fn,
-					    NULL);
-		if (ret < 0)
-			return ret;
-	}
+	ret = rpc_server_methods_add(srv, methods, RTE_DIM(methods), NULL);
+	if (ret < 0)
+		return ret;
 	ret = rpc_server_method_add(srv, "batch", batch, srv);
 	if (ret < 0)
 		return ret;

@@ -532,10 +532,7 @@ port_stats(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 static int
 port_api_register(struct rpc_server *srv)
 {
-	static const struct {
-		const char *name;
-		rpc_method_fn fn;
-	} methods[] = {
+	static const struct rpc_method_def methods[] = {
 		{ "port.add", port_add },
 		{ "port.list", port_list },
 		{ "port.stats", port_stats },
@@ -548,9 +545,8 @@ port_api_register(struct rpc_server *srv)
 	if (ret < 0)
 		return ret;
 	ret = rpc_server_method_add(srv, k->dp_del, port_del, NULL);
-	for (unsigned int i = 0; ret == 0 && i < RTE_DIM(methods); i++)
-		ret = rpc_server_method_add(srv, methods[i].name, methods[i].fn,
-					    NULL);
+	if (ret == 0)
+		ret = rpc_server_methods_add(srv, methods, RTE_DIM(methods), NULL);
 	return ret;
 }
 

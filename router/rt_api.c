@@ -249,25 +249,21 @@ router_stats(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 int
 rt_api_register(struct rpc_server *srv)
 {
-	static const struct {
-		const char *name;
-		rpc_method_fn fn;
-	} methods[] = {
+	static const struct rpc_method_def methods[] = {
 		{ "neigh.list", neigh_list },
 		{ "route.add", route_add },
 		{ "route.del", route_del },
-		{ "router.del", router_del },
 		{ "router.list", router_list },
-		{ "router.set", router_set },
 		{ "router.stats", router_stats },
 	};
+	const struct topo_kind_info *k = topo_kind_get(TOPO_KIND_ROUTER);
+	int ret;
 
-	for (unsigned int i = 0; i < RTE_DIM(methods); i++) {
-		int ret = rpc_server_method_add(srv, methods[i].name,
-						methods[i].fn, NULL);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
+	/* yardd programs routers with the methods their row names. */
+	ret = rpc_server_method_add(srv, k->dp_set, router_set, NULL);
+	if (ret == 0)
+		ret = rpc_server_method_add(srv, k->dp_del, router_del, NULL);
+	if (ret == 0)
+		ret = rpc_server_methods_add(srv, methods, RTE_DIM(methods), NULL);
+	return ret;
 }

@@ -300,10 +300,7 @@ stats_switch(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 int
 sw_api_register(struct rpc_server *srv)
 {
-	static const struct {
-		const char *name;
-		rpc_method_fn fn;
-	} methods[] = {
+	static const struct rpc_method_def methods[] = {
 		{ "fdb.add", fdb_add },
 		{ "fdb.del", fdb_del },
 		{ "fdb.flush", fdb_flush },
@@ -320,8 +317,7 @@ sw_api_register(struct rpc_server *srv)
 	if (ret < 0)
 		return ret;
 	ret = rpc_server_method_add(srv, k->dp_del, network_del, NULL);
-	for (unsigned int i = 0; ret == 0 && i < RTE_DIM(methods); i++)
-		ret = rpc_server_method_add(srv, methods[i].name, methods[i].fn,
-					    NULL);
+	if (ret == 0)
+		ret = rpc_server_methods_add(srv, methods, RTE_DIM(methods), NULL);
 	return ret;
 }

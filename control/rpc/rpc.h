@@ -214,6 +214,17 @@ int rpc_server_limits_set(struct rpc_server *srv,
 int rpc_server_method_add(struct rpc_server *srv, const char *name,
 			  rpc_method_fn fn, void *ctx);
 
+/** One method of a table for rpc_server_methods_add(). */
+struct rpc_method_def {
+	const char *name;
+	rpc_method_fn fn;
+};
+
+/** Register `n` methods, all with `ctx`. 0 or the first error. */
+int rpc_server_methods_add(struct rpc_server *srv,
+			   const struct rpc_method_def *defs, unsigned int n,
+			   void *ctx);
+
 /**
  * Run the method `method` in-process, as if a request had named it: used
  * to run a batch of operations through the same handlers.

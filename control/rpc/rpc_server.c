@@ -852,6 +852,20 @@ err:
 }
 
 int
+rpc_server_methods_add(struct rpc_server *srv,
+		       const struct rpc_method_def *defs, unsigned int n,
+		       void *ctx)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		int rc = rpc_server_method_add(srv, defs[i].name, defs[i].fn, ctx);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
 rpc_server_method_add(struct rpc_server *srv, const char *name,
 		      rpc_method_fn fn, void *ctx)
 {
