@@ -536,6 +536,16 @@ dp_node_worker(const struct rte_node *node)
 	return *(struct dp_worker *const *)node->ctx;
 }
 
+/**
+ * Add node `node_name` as a next node of `parent`, for the parents'
+ * registration calls (dp_port_rx_next_add(), the switch's ...). Module init
+ * only: graphs made before do not see the edge.
+ *
+ * @return
+ *   The edge (> 0), or -ENOENT (no such node), -ENOSPC.
+ */
+int dp_node_next_add(const char *parent, const char *node_name);
+
 /** Node init callback storing the worker in ctx; shared by all nodes. */
 int dp_node_init_worker(const struct rte_graph *graph, struct rte_node *node);
 

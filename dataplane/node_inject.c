@@ -71,14 +71,7 @@ RTE_NODE_REGISTER(inject_node);
 int
 dp_inject_next_add(const char *node_name)
 {
-	rte_node_t id = rte_node_from_name("inject");
-	const char *names[] = { node_name };
-
-	if (rte_node_from_name(node_name) == RTE_NODE_ID_INVALID)
-		return -ENOENT;
-	if (rte_node_edge_update(id, RTE_EDGE_ID_INVALID, names, 1) != 1)
-		return -ENOSPC;
-	return (int)rte_node_edge_count(id) - 1;
+	return dp_node_next_add("inject", node_name);
 }
 
 int

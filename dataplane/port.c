@@ -50,15 +50,7 @@ dp_port_factory_set(dp_port_factory_fn fn)
 int
 dp_port_rx_next_add(const char *node_name)
 {
-	rte_node_t id = rte_node_from_name("port-rx");
-	const char *names[] = { node_name };
-
-	if (id == RTE_NODE_ID_INVALID || rte_node_from_name(node_name) ==
-	    RTE_NODE_ID_INVALID)
-		return -ENOENT;
-	if (rte_node_edge_update(id, RTE_EDGE_ID_INVALID, names, 1) != 1)
-		return -ENOSPC;
-	return (int)rte_node_edge_count(id) - 1;
+	return dp_node_next_add("port-rx", node_name);
 }
 
 int

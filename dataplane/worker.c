@@ -40,6 +40,20 @@ dp_node_init_worker(const struct rte_graph *graph, struct rte_node *node)
 	return 0;
 }
 
+int
+dp_node_next_add(const char *parent, const char *node_name)
+{
+	rte_node_t id = rte_node_from_name(parent);
+	const char *names[] = { node_name };
+
+	if (id == RTE_NODE_ID_INVALID ||
+	    rte_node_from_name(node_name) == RTE_NODE_ID_INVALID)
+		return -ENOENT;
+	if (rte_node_edge_update(id, RTE_EDGE_ID_INVALID, names, 1) != 1)
+		return -ENOSPC;
+	return (int)rte_node_edge_count(id) - 1;
+}
+
 bool
 dp_workers_launched(void)
 {

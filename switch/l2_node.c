@@ -638,33 +638,20 @@ RTE_NODE_REGISTER(l2_output_node);
 /* ------------------------------------------------------------------ */
 /* Edges for other modules                                             */
 
-static int
-next_add(const char *parent, const char *node_name)
-{
-	rte_node_t id = rte_node_from_name(parent);
-	const char *names[] = { node_name };
-
-	if (rte_node_from_name(node_name) == RTE_NODE_ID_INVALID)
-		return -ENOENT;
-	if (rte_node_edge_update(id, RTE_EDGE_ID_INVALID, names, 1) != 1)
-		return -ENOSPC;
-	return (int)rte_node_edge_count(id) - 1;
-}
-
 int
 sw_l2_input_next_add(const char *node_name)
 {
-	return next_add("l2-input", node_name);
+	return dp_node_next_add("l2-input", node_name);
 }
 
 int
 sw_ingress_next_add(const char *node_name)
 {
-	return next_add("eth-input", node_name);
+	return dp_node_next_add("eth-input", node_name);
 }
 
 int
 sw_l2_flood_next_add(const char *node_name)
 {
-	return next_add("l2-flood", node_name);
+	return dp_node_next_add("l2-flood", node_name);
 }
