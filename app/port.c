@@ -316,18 +316,8 @@ port_parse(json_t *obj, struct rpc_error *err)
 		json_array_append_new(nets, json_pack("{s:s}", "name",
 						      have->networks[i].name));
 	doc = json_pack("{s:O, s:[O]}", "networks", nets, "ports", obj);
-	/*
-	 * A port in no network is valid only as the overlay's underlay, and
-	 * the overlay comes in a request of its own (after its port): stand
-	 * in for it here, naming this port.
-	 */
-	if (json_object_get(obj, "network") == NULL &&
-	    json_object_get(obj, "trunk") == NULL &&
-	    json_is_string(json_object_get(obj, "name")))
-		json_object_set_new(doc, "overlay", json_pack("{s:O, s:s}",
-			"port", json_object_get(obj, "name"),
-			"address", "192.0.2.1/32"));
-	t = topo_parse_json(doc, "params", &terr);
+	/* The overlay that may name this port (an underlay) comes on its own. */
+	t = topo_parse_json_part(doc, "params", &terr);
 	json_decref(doc);
 	if (t == NULL)
 		rpc_error_set(err, RPC_ERR_PARAMS, "%s", terr.msg);

@@ -1026,7 +1026,7 @@ topo_root_parse(struct topo_ctx *c)
 	rc = topo_overlay_parse(c, m.val[TOPO_KIND_OVERLAY]);
 	if (rc < 0)
 		return rc;
-	if (c->bare_node != NULL)
+	if (c->bare_node != NULL && !c->part)
 		return topo_fail(c, c->bare_node, c->bare_path,
 				 TOPO_MSG_NO_NETWORK " (only the port that overlay.port names has neither)");
 	rc = topo_list_parse(&m, TOPO_KIND_FLOW, false, &t->flows, &t->n_flows,
@@ -1058,6 +1058,13 @@ struct topo *
 topo_parse_string(const char *text, size_t len, const char *name,
 		  struct topo_error *err)
 {
+	return topo_parse_text(text, len, name, false, err);
+}
+
+struct topo *
+topo_parse_text(const char *text, size_t len, const char *name, bool part,
+		struct topo_error *err)
+{
 	struct topo_error local;
 	struct topo_ctx c;
 	int rc;
@@ -1068,6 +1075,7 @@ topo_parse_string(const char *text, size_t len, const char *name,
 	memset(&c, 0, sizeof(c));
 	c.file = name != NULL ? name : "<string>";
 	c.err = err;
+	c.part = part;
 	c.t = calloc(1, sizeof(*c.t));
 	if (c.t == NULL) {
 		topo_nomem(&c);

@@ -407,6 +407,16 @@ struct topo *topo_parse_json(const json_t *doc, const char *name,
 			     struct topo_error *err);
 
 /**
+ * topo_parse_json() for a document that is part of a larger one, such as
+ * one object checked against the objects it refers to: the rules that the
+ * rest of the larger document may satisfy are not applied. Today that is
+ * one: a port with neither network nor trunk is accepted without an
+ * overlay naming it as its underlay (the overlay comes on its own).
+ */
+struct topo *topo_parse_json_part(const json_t *doc, const char *name,
+				  struct topo_error *err);
+
+/**
  * YAML text of any JSON value, for people, made with libyaml's emitter:
  * block style; lists of scalars and flat objects (scalar values only) below
  * the items of the top-level lists use flow style ([a, b], {k: v}) when

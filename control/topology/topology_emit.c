@@ -526,8 +526,9 @@ topo_json_yaml_safe(char *text)
 	return out;
 }
 
-struct topo *
-topo_parse_json(const json_t *doc, const char *name, struct topo_error *err)
+static struct topo *
+json_parse(const json_t *doc, const char *name, bool part,
+	   struct topo_error *err)
 {
 	struct topo_error local;
 	struct topo *t;
@@ -555,11 +556,24 @@ topo_parse_json(const json_t *doc, const char *name, struct topo_error *err)
 		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", name);
 		return NULL;
 	}
-	t = topo_parse_string(safe, strlen(safe), name, err);
+	t = topo_parse_text(safe, strlen(safe), name, part, err);
 	if (safe != text)
 		free(safe);
 	free(text);
 	return t;
+}
+
+struct topo *
+topo_parse_json(const json_t *doc, const char *name, struct topo_error *err)
+{
+	return json_parse(doc, name, false, err);
+}
+
+struct topo *
+topo_parse_json_part(const json_t *doc, const char *name,
+		     struct topo_error *err)
+{
+	return json_parse(doc, name, true, err);
 }
 
 char *

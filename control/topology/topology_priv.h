@@ -39,6 +39,10 @@ struct topo_index {
 	size_t n;
 };
 
+/* Parse `text`; `part`: a part of a larger document (topo_parse_json_part). */
+struct topo *topo_parse_text(const char *text, size_t len, const char *name,
+			     bool part, struct topo_error *err);
+
 #define TOPO_MSG_NO_NETWORK \
 	"missing required key 'network' (or 'trunk' for an 802.1Q trunk port)"
 
@@ -66,6 +70,7 @@ struct topo_ctx {
 	 * the overlay's underlay, which is parsed after the ports.
 	 */
 	yaml_node_t *bare_node;
+	bool part;		/* topo_parse_json_part(): no bare-port rule. */
 	char bare_path[TOPO_KEYPATH_MAX];
 	unsigned int bare_idx;
 };

@@ -789,6 +789,31 @@ test_err_alias_expansion(void **state)
 		     "networks[1].name", "already defined on line 2");
 }
 
+/*
+ * A port in no network is only the overlay's underlay: refused alone in a
+ * whole document, accepted in a part of one (the overlay comes apart).
+ */
+static void
+test_bare_port_part(void **state)
+{
+	json_t *doc = json_pack("{s:[{s:s}], s:[{s:s, s:s, s:s}]}",
+				"networks", "name", "blue",
+				"ports", "name", "ul", "kind", "phy",
+				"devargs", "0000:03:00.0");
+	struct topo_error err;
+	struct topo *t;
+
+	(void)state;
+	assert_null(topo_parse_json(doc, "doc", &err));
+	assert_contains(err.msg, "only the port that overlay.port names");
+	t = topo_parse_json_part(doc, "doc", &err);
+	assert_non_null(t);
+	assert_int_equal(t->n_ports, 1);
+	assert_string_equal(t->ports[0].network, "");
+	topo_free(t);
+	json_decref(doc);
+}
+
 int
 main(void)
 {
@@ -835,6 +860,7 @@ main(void)
 		cmocka_unit_test(test_err_route_duplicate),
 		cmocka_unit_test(test_err_too_many_via),
 		cmocka_unit_test(test_err_overlay_port_kind),
+		cmocka_unit_test(test_bare_port_part),
 		cmocka_unit_test(test_err_overlay_dangling_port),
 		cmocka_unit_test(test_err_peer_vni),
 		cmocka_unit_test(test_err_gateway_subnet),
