@@ -62,9 +62,11 @@ port_rx_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 				dp_priv(pkts[k])->trace_n = 0;
 				dp_trace_add(pkts[k], node);
 			}
-			if (unlikely(next == PORT_RX_NEXT_DROP))
-				dp_drop_set(pkts[k], DP_DROP_PORT_UNATTACHED);
 		}
+		/* The queue's edge is one for the burst: so is this check. */
+		if (unlikely(next == PORT_RX_NEXT_DROP))
+			for (uint16_t k = 0; k < n; k++)
+				dp_drop_set(pkts[k], DP_DROP_PORT_UNATTACHED);
 		c->rx_pkts += n;
 		c->rx_bytes += bytes;
 		total += n;
