@@ -211,9 +211,6 @@ void dp_module_register(struct dp_module *m);
 		dp_module_register(&(m));			\
 	}
 
-/** The registered module called `name`, or NULL. */
-const struct dp_module *dp_module_find(const char *name);
-
 /**
  * Offer a program parameter to the modules. -ENOENT when no module takes
  * `key`, -EINVAL with `why` filled when one refuses its value.

@@ -58,15 +58,6 @@ dp_drop_reason_find(const char *name)
 	return -ENOENT;
 }
 
-const struct dp_module *
-dp_module_find(const char *name)
-{
-	for (struct dp_module *m = registered; m != NULL; m = m->next_registered)
-		if (strcmp(m->name, name) == 0)
-			return m;
-	return NULL;
-}
-
 static bool
 is_ordered(const char *name)
 {

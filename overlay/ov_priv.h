@@ -138,7 +138,7 @@ bool ov_configured(void);
 /* Rebuild the state when networks' VNIs changed; 0 or -errno. */
 int ov_state_refresh(void);
 void ov_port_del(uint16_t port);
-/* Frames dropped because their next hop's hold queue was full. */
+/* Frames freed because their next hop's hold queue was full (control thread). */
 uint64_t ov_hold_full(void);
 
 #endif /* YARD_OV_PRIV_H */

@@ -287,26 +287,6 @@ sw_port_attached(uint16_t port)
 }
 
 void
-sw_port_describe(uint16_t port, char *buf, size_t len)
-{
-	const struct sw_port *sp = port < RTE_MAX_ETHPORTS ? sw_ports[port] : NULL;
-	size_t off = 0;
-
-	if (sp == NULL) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	if (!sp->trunk) {
-		snprintf(buf, len, "%s", sp->network_name);
-		return;
-	}
-	off += snprintf(buf, len, "trunk:");
-	for (unsigned int i = 0; i < sp->n_trunk && off < len; i++)
-		off += snprintf(buf + off, len - off, "%s%s/%u", i ? "," : " ",
-				sp->trunk_conf[i].network, sp->trunk_conf[i].vlan);
-}
-
-void
 sw_networks_free(void)
 {
 	for (unsigned int i = 0; i < SW_NETWORKS_MAX; i++) {

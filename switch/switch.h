@@ -110,9 +110,6 @@ void sw_port_clear(uint16_t port);
 /** True when the port has an L2 configuration. */
 bool sw_port_attached(uint16_t port);
 
-/** Human description of a port's L2 attachment, e.g. "blue" or "trunk: red/200". */
-void sw_port_describe(uint16_t port, char *buf, size_t len);
-
 /* ---- FDB ---- */
 
 struct sw_fdb_row {

@@ -119,6 +119,13 @@ else
 	fail "fdb.list shows no MAC behind vtep 192.0.2.2"
 fi
 
+st=$(rpc overlay.stats)
+if py 'exit(0 if d == {"hold_full": 0, "events_lost": 0} else 1)' <<<"$st"; then
+	echo "ok: overlay.stats: nothing lost ($st)"
+else
+	fail "overlay.stats shows losses: $st"
+fi
+
 # ---- 3. iperf3 across ----
 nsx 1 iperf3 -s -1 -B 10.77.0.2 >"$TMP/iperf-server.log" 2>&1 &
 IPERF_PID=$!
