@@ -53,13 +53,15 @@ stats_stable() {
 # ---- Non-loopback addresses: refused unless told ----
 MPORT=$(free_port)
 rc=0
-out=$("$YARDD" --socket "$TMP/pub.sock" --db "$TMP/pub.db" --dataplane "$TMP/none.sock" \
-	--metrics "0.0.0.0:$MPORT" 2>&1) || rc=$?
+# (timeout: a yardd that does not refuse serves until stopped.)
+out=$(timeout 5 "$YARDD" --socket "$TMP/pub.sock" --db "$TMP/pub.db" \
+	--dataplane "$TMP/none.sock" --metrics "0.0.0.0:$MPORT" 2>&1) || rc=$?
 [ "$rc" = 1 ] || fail "yardd --metrics 0.0.0.0:$MPORT: exit $rc, not 1: $out"
 grep -q "not a loopback address.*--metrics-public" <<<"$out" ||
 	fail "yardd --metrics 0.0.0.0: no clear refusal: $out"
 rc=0
-out=$("$YARDD" --socket "$TMP/pub.sock" --db "$TMP/pub.db" --metrics "localhost:99999" 2>&1) || rc=$?
+out=$(timeout 5 "$YARDD" --socket "$TMP/pub.sock" --db "$TMP/pub.db" \
+	--metrics "localhost:99999" 2>&1) || rc=$?
 [ "$rc" = 1 ] && grep -q "not a number in 1..65535" <<<"$out" ||
 	fail "yardd --metrics localhost:99999: exit $rc: $out"
 "$YARDD" --socket "$TMP/pub.sock" --db "$TMP/pub.db" --dataplane "$TMP/none.sock" \
