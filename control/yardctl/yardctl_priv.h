@@ -115,9 +115,9 @@ struct yc_top_opts {
 
 /**
  * Show rates until `o->iterations` screens are printed or the user quits
- * (q, Ctrl-C, SIGTERM). On a terminal (not batch, not json) it draws on the
- * terminal's alternate screen with keys read unechoed, and puts both back
- * as they were before returning.
+ * (q, Ctrl-C, SIGTERM). On a terminal (not batch, not json) it redraws the
+ * screen in place and reads keys unechoed, and puts the terminal's mode
+ * back as it was before returning.
  *
  * @return
  *   YC_EXIT_OK, or YC_EXIT_FAIL when a reading failed.

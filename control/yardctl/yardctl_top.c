@@ -227,9 +227,11 @@ yc_top(const struct yc_top_opts *o)
 	}
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	if (tty)
-		fputs("\033[?1049h", stdout);	/* The terminal's other screen. */
-
+	/*
+	 * The screen is cleared and drawn again in place, not on the
+	 * terminal's alternate screen: the last rates and any error stay
+	 * readable after yardctl ends.
+	 */
 	if (top_read(o, &before) < 0) {
 		rc = YC_EXIT_FAIL;
 		goto out;
@@ -258,10 +260,6 @@ yc_top(const struct yc_top_opts *o)
 out:
 	top_reading_clear(&before);
 	top_reading_clear(&now);
-	if (tty) {
-		fputs("\033[?1049l", stdout);
-		fflush(stdout);
-	}
 	if (keys)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	sigaction(SIGINT, &old_int, NULL);
