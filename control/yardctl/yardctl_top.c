@@ -41,16 +41,22 @@ top_num(json_t *o, const char *key)
 	return json_number_value(json_object_get(o, key));
 }
 
-/* The entry of `list` whose `key` is `name`, or NULL. */
+/*
+ * The entry of the earlier reading `before` that matches `entry` by its
+ * `key` (set in *name), or NULL when it is new since then.
+ */
 static json_t *
-top_find(json_t *list, const char *key, const char *name)
+top_before(json_t *entry, json_t *before, const char *key, const char **name)
 {
 	json_t *o;
 	size_t i;
 
-	json_array_foreach(list, i, o)
+	*name = json_string_value(json_object_get(entry, key));
+	if (*name == NULL)
+		return NULL;
+	json_array_foreach(before, i, o)
 		if (strcmp(json_string_value(json_object_get(o, key)) ?: "",
-			   name) == 0)
+			   *name) == 0)
 			return o;
 	return NULL;
 }
@@ -72,12 +78,12 @@ top_port_rates(json_t *now, json_t *before, double dt)
 	size_t i;
 
 	json_array_foreach(now, i, p) {
-		const char *name = json_string_value(json_object_get(p, "name"));
 		json_t *s = json_object_get(p, "stats"), *b;
+		const char *name;
 
-		b = json_object_get(top_find(before, "name", name ?: ""), "stats");
-		if (name == NULL || b == NULL)
-			continue;	/* New since the last reading. */
+		b = json_object_get(top_before(p, before, "name", &name), "stats");
+		if (b == NULL)
+			continue;
 		json_array_append_new(out, json_pack(
 			"{s:s, s:O, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:O}",
 			"name", name, "network", json_object_get(p, "network"),
@@ -101,11 +107,11 @@ top_node_rates(json_t *now, json_t *before, double dt)
 	size_t i;
 
 	json_array_foreach(now, i, n) {
-		const char *name = json_string_value(json_object_get(n, "node"));
-		json_t *b = top_find(before, "node", name ?: "");
+		const char *name;
+		json_t *b = top_before(n, before, "node", &name);
 		double pkts, calls, cycles;
 
-		if (name == NULL || b == NULL)
+		if (b == NULL)
 			continue;
 		pkts = top_rate(n, b, "packets", 1);
 		calls = top_rate(n, b, "calls", 1);
