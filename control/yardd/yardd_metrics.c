@@ -220,6 +220,15 @@ metrics_fdb(struct mtext *t, json_t *networks)
 			 jnum(n, "learned"));
 }
 
+/* Count `s` in counts[], at its index in names[] (nothing if not there). */
+static void
+mcount(unsigned int *counts, const char *const *names, size_t n,
+       const char *s)
+{
+	for (size_t j = 0; j < n; j++)
+		counts[j] += strcmp(s, names[j]) == 0;
+}
+
 /* Stored objects by kind and status, and VMs by state. */
 static void
 metrics_objects(struct mtext *t, struct yardd *d)
@@ -230,8 +239,10 @@ metrics_objects(struct mtext *t, struct yardd *d)
 	static const char *const vm_states[] = {
 		"running", "stopped", "starting", "unprogrammed", "error",
 	};
-	unsigned int count[TOPO_KIND_MAX][4] = { { 0 } }, vms[5] = { 0 };
-	const struct topo_kind_info *vm_kind = NULL;
+	enum { N_STATUS = sizeof(statuses) / sizeof(statuses[0]),
+	       N_VM_STATE = sizeof(vm_states) / sizeof(vm_states[0]) };
+	unsigned int count[TOPO_KIND_MAX][N_STATUS] = { { 0 } };
+	unsigned int vms[N_VM_STATE] = { 0 };
 	const char *msg;
 
 	for (unsigned int k = 0; k < TOPO_KIND_MAX; k++) {
@@ -239,32 +250,23 @@ metrics_objects(struct mtext *t, struct yardd *d)
 		json_t *v = json_object_get(d->desired, ki->plural), *o;
 		size_t i;
 
-		if (strcmp(ki->singular, "vm") == 0)
-			vm_kind = ki;
-		if (ki->single && v != NULL) {
-			const char *s = yardd_object_status(d, ki, "", &msg);
-
-			for (unsigned int j = 0; j < 4; j++)
-				count[k][j] += strcmp(s, statuses[j]) == 0;
-			continue;
-		}
+		if (ki->single && v != NULL)
+			mcount(count[k], statuses, N_STATUS,
+			       yardd_object_status(d, ki, "", &msg));
 		json_array_foreach(v, i, o) {
 			const char *name = json_string_value(json_object_get(o, "name"));
-			const char *s = yardd_object_status(d, ki, name ?: "", &msg);
 
-			for (unsigned int j = 0; j < 4; j++)
-				count[k][j] += strcmp(s, statuses[j]) == 0;
-			if (ki == vm_kind) {
-				s = yardd_vm_status(d, name ?: "", &msg);
-				for (unsigned int j = 0; j < 5; j++)
-					vms[j] += strcmp(s, vm_states[j]) == 0;
-			}
+			mcount(count[k], statuses, N_STATUS,
+			       yardd_object_status(d, ki, name ?: "", &msg));
+			if (k == TOPO_KIND_VM)
+				mcount(vms, vm_states, N_VM_STATE,
+				       yardd_vm_status(d, name ?: "", &msg));
 		}
 	}
 	mfamily(t, "yard_objects", "gauge",
 		"Stored objects by kind and status (yardctl list KIND).");
 	for (unsigned int k = 0; k < TOPO_KIND_MAX; k++)
-		for (unsigned int j = 0; j < 4; j++) {
+		for (unsigned int j = 0; j < N_STATUS; j++) {
 			char labels[128] = "";
 
 			mlabel(labels, sizeof(labels), "kind",
@@ -273,7 +275,7 @@ metrics_objects(struct mtext *t, struct yardd *d)
 			msample(t, "yard_objects", labels, count[k][j]);
 		}
 	mfamily(t, "yard_vms", "gauge", "Stored VMs by state (yardctl vm list).");
-	for (unsigned int j = 0; j < 5; j++)
+	for (unsigned int j = 0; j < N_VM_STATE; j++)
 		msample1(t, "yard_vms", "state", vm_states[j], vms[j]);
 }
 
@@ -290,19 +292,21 @@ now_s(void)
 static char *
 metrics_render(struct yardd *d, bool om, size_t *len)
 {
+	/* yard-dp's views, in the order of v[] below. */
 	static const char *const views[] = {
 		"port.stats", "stats.drops", "stats.nodes", "network.list",
 	};
+	enum { N_VIEWS = sizeof(views) / sizeof(views[0]) };
 	struct mtext t = { .om = om };
-	json_t *v[4] = { NULL };
+	json_t *v[N_VIEWS] = { NULL };
 	double start = now_s();
 	char *buf = NULL;
 
-	for (unsigned int i = 0; i < 4; i++)
+	for (unsigned int i = 0; i < N_VIEWS; i++)
 		v[i] = dp_view(d, views[i]);
 	t.f = open_memstream(&buf, len);
 	if (t.f == NULL) {
-		for (unsigned int i = 0; i < 4; i++)
+		for (unsigned int i = 0; i < N_VIEWS; i++)
 			json_decref(v[i]);
 		return NULL;
 	}
@@ -327,7 +331,7 @@ metrics_render(struct yardd *d, bool om, size_t *len)
 	msample(&t, "yard_metrics_scrape_seconds", NULL, metrics_last_scrape_s);
 	if (om)
 		fputs("# EOF\n", t.f);
-	for (unsigned int i = 0; i < 4; i++)
+	for (unsigned int i = 0; i < N_VIEWS; i++)
 		json_decref(v[i]);
 	if (fclose(t.f) != 0) {
 		free(buf);
