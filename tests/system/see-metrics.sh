@@ -62,8 +62,9 @@ grep -q "not a loopback address.*--metrics-public" <<<"$out" ||
 rc=0
 out=$(timeout 5 "$YARDD" --socket "$TMP/pub.sock" --db "$TMP/pub.db" \
 	--metrics "localhost:99999" 2>&1) || rc=$?
-[ "$rc" = 1 ] && grep -q "not a number in 1..65535" <<<"$out" ||
+if [ "$rc" != 1 ] || ! grep -q "not a number in 1..65535" <<<"$out"; then
 	fail "yardd --metrics localhost:99999: exit $rc: $out"
+fi
 "$YARDD" --socket "$TMP/pub.sock" --db "$TMP/pub.db" --dataplane "$TMP/none.sock" \
 	--metrics "0.0.0.0:$MPORT" --metrics-public >"$TMP/pub.log" 2>&1 &
 PUB_PID=$!
