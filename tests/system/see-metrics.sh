@@ -119,7 +119,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MPORT/other")
 # What a scrape costs: yardd's own gathering (4 calls to yard-dp), and
 # the whole request as curl sees it, 20 scrapes on one connection.
 URL="http://127.0.0.1:$MPORT/metrics"
-total=$(curl -sf -w '%{time_total}\n' $(for _ in $(seq 20); do echo "-o /dev/null $URL"; done) |
+args=()
+for _ in $(seq 20); do args+=(-o /dev/null "$URL"); done
+total=$(curl -sf -w '%{time_total}\n' "${args[@]}" |
 	python3 -c "import sys; t = [float(l) for l in sys.stdin]; print(round(sum(t) / len(t) * 1000, 2))")
 gather=$(curl -sf "$URL" | sed -n 's/^yard_metrics_scrape_seconds //p')
 echo "ok: promtool accepts the metrics; port counters equal yardctl's; a scrape" \
