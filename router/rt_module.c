@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The router module: its registration, init (graph edges under the switch,
- * the neighbor table), tick (neighbor events, ageing) and the `routers`
+ * the neighbor table, the hold queues), tick (neighbor events, held
+ * packets, ageing) and the `routers`
  * section of the topology (apply, prune, export).
  */
 #include <errno.h>
@@ -20,6 +21,7 @@ unsigned int rt_drop_base;
 int rt_mbuf_offset = -1;
 uint16_t rt_flood_edge;
 uint16_t rt_owner_edge;
+uint16_t rt_inject_edge;
 
 static const char *const rt_deps[] = { "switch", NULL };
 
@@ -56,12 +58,18 @@ rt_init(void)
 	if (ret > UINT8_MAX)
 		return -ERANGE;
 	rt_flood_edge = (uint16_t)ret;
-	return rt_neigh_init();
+	ret = dp_inject_next_add("l2-input");
+	if (ret < 0)
+		return ret;
+	rt_inject_edge = (uint16_t)ret;
+	ret = rt_neigh_init();
+	return ret < 0 ? ret : rt_hold_init();
 }
 
 static void
 rt_fini(void)
 {
+	rt_hold_fini();
 	rt_fib_fini();
 	rt_neigh_fini();
 }
@@ -73,6 +81,7 @@ rt_tick(void)
 	uint32_t now = dp_clock_now();
 
 	rt_neigh_drain();
+	rt_hold_tick();
 	if (now != last_age) {
 		last_age = now;
 		rt_neigh_age();

@@ -240,6 +240,7 @@ void
 rt_stats_get(struct rt_stats *out)
 {
 	*out = ctl_stats;
+	rt_hold_stats_add(out);
 	for (unsigned int w = 0; w < dp_n_workers; w++) {
 		const struct rt_stats *s = &rt_workers[w].stats;
 

@@ -433,6 +433,28 @@ l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 
 DP_NODE_PROCESS(l2_input)
 
+uint16_t
+sw_unicast_access_port(uint16_t network, const uint8_t *mac)
+{
+	struct sw_fdb_entry *e;
+	const struct sw_port *sp;
+	struct sw_fdb_key k;
+	uint16_t port;
+
+	if (mac[0] & 1)
+		return DP_PORT_NONE;
+	l2_key_make(&k, network, mac);
+	if (rte_hash_lookup_data(sw_fdb, &k, (void **)&e) < 0)
+		return DP_PORT_NONE;
+	port = __atomic_load_n(&e->port, __ATOMIC_ACQUIRE);
+	if (port >= RTE_MAX_ETHPORTS)
+		return DP_PORT_NONE;
+	sp = __atomic_load_n(&sw_ports[port], __ATOMIC_ACQUIRE);
+	return sp != NULL && !sp->trunk && sp->access_bd == network ?
+	       port : DP_PORT_NONE;
+}
+
+
 static_assert(L2_INPUT_NEXT_TX + 1 == SW_L2_INPUT_OWN_EDGES,
 	      "modules' l2-input edges start after the fixed ones");
 

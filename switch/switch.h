@@ -262,6 +262,16 @@ int sw_l2_flood_next_add(const char *node_name);
  */
 int sw_flood_listener_add(uint16_t network, uint16_t edge);
 
+/**
+ * Worker side (the one function here workers call, inside a graph walk):
+ * the access port of network `network` that a known unicast frame to
+ * `mac` would leave by straight from l2-input, or DP_PORT_NONE when the
+ * frame needs l2-input (unknown or multicast MAC, a trunk, a MAC a module
+ * owns). A module that sends its own frames into a network (the router)
+ * hands them to port-tx itself with this; valid for one graph walk.
+ */
+uint16_t sw_unicast_access_port(uint16_t network, const uint8_t *mac);
+
 /** Undo sw_flood_listener_add(). 0 or -ENOENT. */
 int sw_flood_listener_del(uint16_t network, uint16_t edge);
 
