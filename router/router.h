@@ -17,8 +17,9 @@
  * Neighbors: workers do not insert. ARP packets that teach a neighbor
  * queue an event on a ring; the control thread applies the events in
  * rt_neigh_drain() (the module's tick). Packets waiting for an unresolved
- * next hop are held by the worker that routed them, in a bounded per-worker
- * hold queue, and leave in order when that worker sees the ARP reply.
+ * next hop go to the control thread, which holds them per neighbor (at
+ * most RT_HOLD_PKTS), asks by ARP once a second (RT_ARP_RETRIES times) and
+ * sends them, in order, in the tick that applies the reply.
  */
 #ifndef YARD_ROUTER_H
 #define YARD_ROUTER_H
@@ -125,6 +126,7 @@ struct rt_neigh_row {
 	uint32_t ip;		/**< Network byte order. */
 	struct rte_ether_addr mac;
 	uint32_t age;		/**< Seconds since last confirmed. */
+	bool is_static;
 };
 
 /**
@@ -133,6 +135,39 @@ struct rt_neigh_row {
  */
 void rt_neigh_walk(int index, int (*fn)(const struct rt_neigh_row *row,
 					void *arg), void *arg);
+
+struct topo_neighbor;
+
+/**
+ * Make `ip` (network byte order) a static neighbor of router `index` at
+ * `mac`: on the interface whose subnet holds it, never aged, never changed
+ * by ARP. Replaces a learned entry.
+ *
+ * @return
+ *   0; -ENOENT (no such router), -EINVAL (on no interface subnet, or a
+ *   multicast or zero MAC), -ENOSPC, -ENOMEM; `why` says which.
+ */
+int rt_neigh_static_add(unsigned int index, uint32_t ip,
+			const struct rte_ether_addr *mac, char *why, size_t len);
+
+/** Delete neighbor `ip` of router `index`, static or learned. 0 or -ENOENT. */
+int rt_neigh_del(unsigned int index, uint32_t ip);
+
+/**
+ * Delete the learned neighbors of router `index` (-1: all routers), and the
+ * static ones too when `statics`. Returns the count removed.
+ */
+unsigned int rt_neigh_flush(int index, bool statics);
+
+/**
+ * Make router `index`'s static neighbors exactly `nb` (the topology's
+ * `neighbors`). 0 or as rt_neigh_static_add().
+ */
+int rt_neigh_static_set(unsigned int index, const struct topo_neighbor *nb,
+			unsigned int n, char *why, size_t len);
+
+/** Fill r->neighbors (malloc'd, by address) with router `index`'s static ones. */
+int rt_neigh_static_export(unsigned int index, struct topo_router *r);
 
 /** Apply queued neighbor events. Returns how many were read. */
 unsigned int rt_neigh_drain(void);

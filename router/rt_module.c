@@ -14,6 +14,7 @@
 #include "topology.h"
 
 int rt_api_register(struct rpc_server *srv);
+int rt_neigh_api_register(struct rpc_server *srv);
 
 RTE_LOG_REGISTER_DEFAULT(rt_logtype, INFO);
 
@@ -133,11 +134,22 @@ rt_export(struct topo *t)
 
 		if (rt_routers[i] == NULL)
 			continue;
-		ret = rt_router_export(i, &t->routers[t->n_routers++]);
+		ret = rt_router_export(i, &t->routers[t->n_routers]);
+		if (ret == 0)
+			ret = rt_neigh_static_export(i, &t->routers[t->n_routers]);
+		t->n_routers++;
 		if (ret < 0)
 			return ret;
 	}
 	return 0;
+}
+
+static int
+rt_api_register_all(struct rpc_server *srv)
+{
+	int ret = rt_api_register(srv);
+
+	return ret < 0 ? ret : rt_neigh_api_register(srv);
 }
 
 static struct dp_module rt_module = {
@@ -146,7 +158,7 @@ static struct dp_module rt_module = {
 	.init = rt_init,
 	.fini = rt_fini,
 	.tick = rt_tick,
-	.api_register = rt_api_register,
+	.api_register = rt_api_register_all,
 	.apply = rt_apply,
 	.prune = rt_prune,
 	.export = rt_export,
