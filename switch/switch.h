@@ -45,6 +45,10 @@ struct sw_network_conf {
 	uint32_t vni;		/**< 0: none. */
 	uint32_t mac_limit;	/**< Most MACs learned (static ones not counted). */
 	uint32_t ageing;	/**< Seconds; 0 = learned entries never age. */
+	/**
+	 * ARP requests for an address in a port's `ips` (a port with a `mac`)
+	 * are answered by the switch with that MAC, not flooded.
+	 */
 	bool arp_suppress;
 };
 
@@ -144,6 +148,7 @@ struct sw_stats {
 	uint64_t learn_refused;	/**< mac_limit reached, summed over networks. */
 	uint64_t learn_queue_full;	/**< Events lost: learn ring full. */
 	uint64_t fdb_full;	/**< Inserts that failed: FDB full. */
+	uint64_t arp_suppressed;	/**< ARP requests the switch answered. */
 	uint32_t fdb_entries;
 	uint32_t fdb_size;
 };
