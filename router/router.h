@@ -3,7 +3,7 @@
  * Virtual routers: each router is a VRF with its own IPv4 FIB (rte_lpm),
  * one interface per attached network, connected and static routes (ECMP
  * over several next hops) and an ARP neighbor table. The graph nodes are
- * ip4-input, ip4-lookup, ip4-rewrite, arp-input and icmp-local; routed
+ * ip4-input (checks, LPM, rewrite), arp-input and icmp-local; routed
  * packets go back into the egress network's L2 path (switch "l2-input").
  *
  * Contract: the control thread is the only writer of every table here and
@@ -114,7 +114,7 @@ struct rt_route_hit {
 };
 
 /**
- * Look `ip` (network byte order) up in router `index`'s FIB, as ip4-lookup
+ * Look `ip` (network byte order) up in router `index`'s FIB, as ip4-input
  * does. 0 with `hit` filled, -ENOENT (no such router) or -ENETUNREACH (no
  * route).
  */

@@ -440,23 +440,13 @@ neigh_export_one(struct rt_neigh *n, void *arg)
 	rt_mac_unword(n->mac, t->mac);
 }
 
-static int
-neighbor_cmp(const void *a, const void *b)
-{
-	uint32_t x = rte_be_to_cpu_32(((const struct topo_neighbor *)a)->address);
-	uint32_t y = rte_be_to_cpu_32(((const struct topo_neighbor *)b)->address);
-
-	return x < y ? -1 : x > y;
-}
-
 int
 rt_neigh_static_export(unsigned int index, struct topo_router *r)
 {
 	struct export_ctx e = { .router = (int)index, .r = r };
 
 	neigh_iter(neigh_export_one, &e);
-	if (e.ret == 0 && r->n_neighbors > 1)
-		qsort(r->neighbors, r->n_neighbors, sizeof(*r->neighbors),
-		      neighbor_cmp);
+	if (e.ret == 0)
+		topo_router_neighbors_sort(r);
 	return e.ret;
 }

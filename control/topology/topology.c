@@ -461,6 +461,23 @@ topo_route_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 }
 
 static int
+topo_neighbor_cmp(const void *a, const void *b)
+{
+	uint32_t x = ntohl(((const struct topo_neighbor *)a)->address);
+	uint32_t y = ntohl(((const struct topo_neighbor *)b)->address);
+
+	return x < y ? -1 : x > y;
+}
+
+void
+topo_router_neighbors_sort(struct topo_router *r)
+{
+	if (r->n_neighbors > 1)
+		qsort(r->neighbors, r->n_neighbors, sizeof(*r->neighbors),
+		      topo_neighbor_cmp);
+}
+
+static int
 topo_neighbor_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 		   void *parent, unsigned int i)
 {
@@ -544,9 +561,13 @@ topo_router_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 			     topo_route_item, rt);
 	if (rc < 0)
 		return rc;
-	return topo_list_parse(&m, RT_NEIGHBORS, false, &rt->neighbors,
-			       &rt->n_neighbors, sizeof(*rt->neighbors),
-			       topo_neighbor_item, rt);
+	rc = topo_list_parse(&m, RT_NEIGHBORS, false, &rt->neighbors,
+			     &rt->n_neighbors, sizeof(*rt->neighbors),
+			     topo_neighbor_item, rt);
+	/* By address, as the dataplane exports them: the two compare equal. */
+	if (rc == 0)
+		topo_router_neighbors_sort(rt);
+	return rc;
 }
 
 /* ---- overlay ---- */

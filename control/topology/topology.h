@@ -202,7 +202,7 @@ struct topo_router {
 	unsigned int n_ifaces;
 	struct topo_route *routes;		/**< Owned array. */
 	unsigned int n_routes;
-	struct topo_neighbor *neighbors;	/**< Owned array. */
+	struct topo_neighbor *neighbors;	/**< Owned array, by address. */
 	unsigned int n_neighbors;
 	int line;
 };
@@ -293,6 +293,9 @@ struct topo {
 	struct topo_vm *vms;
 	unsigned int n_vms;
 };
+
+/** Put r->neighbors in address order, the order of parse and export. */
+void topo_router_neighbors_sort(struct topo_router *r);
 
 /** The first error found while parsing. */
 struct topo_error {
