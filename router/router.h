@@ -180,7 +180,7 @@ struct rt_stats {
 	uint64_t neigh_learned;		/**< Neighbors created. */
 	uint64_t neigh_updated;		/**< Neighbors whose MAC changed. */
 	uint64_t neigh_aged;
-	uint64_t arp_requests;		/**< ARP requests sent by workers. */
+	uint64_t arp_requests;		/**< ARP requests sent. */
 	uint64_t held;			/**< Packets put in a hold queue. */
 	uint64_t released;		/**< Held packets sent after a reply. */
 	uint64_t icmp_sent;		/**< ICMP replies and errors sent. */
