@@ -519,9 +519,128 @@ dp_trace_add(struct rte_mbuf *m, const struct rte_node *node)
 {
 	struct dp_mbuf_priv *p = dp_priv(m);
 
+	/* A full record keeps the newest node last: the one that dropped. */
 	if (p->trace_n < DP_TRACE_MAX)
 		p->trace[p->trace_n++] = node->id;
+	else
+		p->trace[DP_TRACE_MAX - 1] = node->id;
 }
+
+/**
+ * Turn path recording on (hold) or off (release) for one more or one less
+ * user: dp_trace_on is set while anyone holds it. Control thread.
+ */
+void dp_trace_hold(void);
+void dp_trace_release(void);
+
+/* ------------------------------------------------------------------ */
+/* Capture                                                             */
+
+/*
+ * Capture sessions copy the frames a port receives (rx), sends (tx) or the
+ * graph drops (drop) into per-worker rings that the control thread drains.
+ * A worker never waits: when a session's ring or the record pool is full,
+ * the copy is counted as that session's loss and the original goes on.
+ *
+ * The taps sit in port-rx, port-tx and drop, so they see every kind of
+ * port. With no session open a tap costs one predictable branch per burst
+ * (dp_capture_tap()). A filter is a libpcap expression compiled with
+ * pcap_compile() and run by the workers with libpcap's bpf_filter().
+ */
+#define DP_CAPTURE_MAX 32	/**< Sessions open at once. */
+#define DP_CAPTURE_SNAPLEN 2048	/**< Bytes kept of a frame at most. */
+#define DP_CAPTURE_RING 1024	/**< Default records waiting per worker. */
+#define DP_NODE_NONE UINT16_MAX	/**< No node (dp_capture_rec.node). */
+
+enum dp_capture_dir {
+	DP_CAPTURE_RX = 1 << 0,
+	DP_CAPTURE_TX = 1 << 1,
+	DP_CAPTURE_DROP = 1 << 2,
+};
+
+struct dp_capture_params {
+	unsigned int dirs;	/**< enum dp_capture_dir bits (not 0). */
+	uint16_t port;		/**< A port index, or DP_PORT_NONE: all. */
+	int reason;		/**< Drops: a reason id, or -1: all. */
+	int bd;			/**< Drops: a network index, or -1: all. */
+	const char *filter;	/**< libpcap expression; NULL or "": all. */
+	unsigned int ring_size;	/**< Per worker, power of 2; 0: DP_CAPTURE_RING. */
+};
+
+/** One captured frame, as the control thread reads it. */
+struct dp_capture_rec {
+	uint64_t tsc;		/**< rte_rdtsc() when the worker copied it. */
+	uint32_t orig_len;	/**< The frame's length (pkt_len). */
+	uint16_t cap_len;	/**< Bytes in data[]. */
+	uint16_t port;		/**< rx/drop: ingress port; tx: egress port. */
+	uint8_t dir;		/**< One enum dp_capture_dir bit. */
+	uint8_t reason;		/**< drop: the drop reason. */
+	uint16_t node;		/**< drop: the dropping node's id, or
+				  * DP_NODE_NONE when unknown. */
+	uint16_t bd;		/**< drop: the network index it had. */
+	uint8_t data[DP_CAPTURE_SNAPLEN];
+};
+
+struct dp_capture_stats {
+	uint64_t copied;	/**< Records the workers queued. */
+	uint64_t lost;		/**< Matching frames not copied: ring or pool full. */
+};
+
+/** Bits of the open sessions' dirs (worker-safe read). */
+extern uint32_t dp_capture_dirs;
+
+/** The slow path of dp_capture_tap(): copy the matching frames. Worker. */
+void dp_capture_burst(struct dp_worker *wk, unsigned int dir,
+		      struct rte_mbuf **pkts, uint16_t n);
+
+/**
+ * Offer a burst to the capture sessions of direction `dir`: rx and drop
+ * frames by m->port, tx frames by their out_port. One branch when none is
+ * open. Worker.
+ */
+static __rte_always_inline void
+dp_capture_tap(struct dp_worker *wk, unsigned int dir, struct rte_mbuf **pkts,
+	       uint16_t n)
+{
+	if (unlikely(__atomic_load_n(&dp_capture_dirs, __ATOMIC_RELAXED) & dir))
+		dp_capture_burst(wk, dir, pkts, n);
+}
+
+/**
+ * Open a capture session.
+ *
+ * @param why
+ *   Filled when it fails: the libpcap message for a filter that does not
+ *   compile, or what ran out.
+ * @return
+ *   The session id (>= 0), or -EINVAL (bad params or filter), -ENOSPC
+ *   (DP_CAPTURE_MAX sessions open), -ENOMEM.
+ */
+int dp_capture_start(const struct dp_capture_params *p, char *why, size_t len);
+
+/**
+ * Take up to `max` records of session `id`, oldest first per worker; give
+ * each back with dp_capture_rec_free().
+ *
+ * @return
+ *   Records taken, or -ENOENT.
+ */
+int dp_capture_read(int id, struct dp_capture_rec **recs, unsigned int max);
+
+/** Give records back to the pool (NULL entries are skipped). */
+void dp_capture_rec_free(struct dp_capture_rec **recs, unsigned int n);
+
+/** Counters of session `id`. 0 or -ENOENT. */
+int dp_capture_stats_get(int id, struct dp_capture_stats *st);
+
+/**
+ * Close session `id`: the workers stop copying (after an RCU grace period)
+ * and what it still held is freed. 0 or -ENOENT.
+ */
+int dp_capture_stop(int id);
+
+/** Nanoseconds since the epoch at TSC value `tsc` (control thread). */
+uint64_t dp_capture_time_ns(uint64_t tsc);
 
 /* ------------------------------------------------------------------ */
 /* Node helpers                                                        */

@@ -390,6 +390,7 @@ dp_fini(void)
 	/* Modules hear of each port's removal, then go themselves. */
 	dp_ports_close_all();
 	dp_modules_fini();
+	dp_capture_fini();
 	dp_inject_fini();
 	dp_workers_destroy();
 	rte_free(dp_rcu);

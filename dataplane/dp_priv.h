@@ -23,4 +23,7 @@ void dp_modules_port_del(uint16_t port);
 int dp_inject_init(unsigned int n_workers);
 void dp_inject_fini(void);
 
+/* Close every capture session and free the record pool (capture.c). */
+void dp_capture_fini(void);
+
 #endif /* YARD_DP_PRIV_H */
