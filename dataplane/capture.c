@@ -143,7 +143,9 @@ dp_capture_burst(struct dp_worker *wk, unsigned int dir, struct rte_mbuf **pkts,
 
 			if (!capture_match(c, dir, m, port))
 				continue;
-			if (rte_mempool_get(rec_pool, (void **)&r) < 0) {
+			/* A reader that cannot keep up costs a test, not a copy. */
+			if (rte_ring_full(c->rings[wk->index]) ||
+			    rte_mempool_get(rec_pool, (void **)&r) < 0) {
 				c->count[wk->index].lost++;
 				continue;
 			}
