@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * capture.start, capture.read and capture.stop: the capture sessions of
- * dataplane.h over JSON-RPC. A client starts a session, then reads it in a
+ * capture.start, trace.start, capture.read and capture.stop: the capture
+ * and live trace sessions of dataplane.h over JSON-RPC. A client starts a session, then reads it in a
  * loop (each read returns what the workers copied since the last one) and
  * stops it. A session nobody read for CAPTURE_IDLE_S seconds is closed on
  * the next tick, so a client that went away leaves nothing behind.
@@ -104,6 +104,42 @@ capture_start(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 }
 
 static int
+trace_start(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	struct dp_capture_params p = {
+		.dirs = DP_CAPTURE_TRACE, .port = DP_PORT_NONE, .reason = -1,
+		.bd = -1,
+	};
+	const char *port = NULL;
+	long long count = 10;
+	char why[512];
+	int id;
+
+	RTE_SET_USED(ctx);
+	if (rpc_param_str_opt(params, "port", &port, err) < 0 ||
+	    rpc_param_str_opt(params, "filter", &p.filter, err) < 0 ||
+	    rpc_param_int_opt(params, "count", 1, 10000, &count, err) < 0)
+		return -EINVAL;
+	if (port != NULL) {
+		int idx = dp_port_find(port);
+
+		if (idx < 0)
+			return rpc_error_set(err, RPC_ERR_NOT_FOUND,
+					     "params.port: no port '%s'", port);
+		p.port = (uint16_t)idx;
+	}
+	p.count = (uint32_t)count;
+	id = dp_capture_start(&p, why, sizeof(why));
+	if (id < 0)
+		return rpc_error_set(err, id == -EINVAL ? RPC_ERR_PARAMS :
+				     RPC_ERR_FAILED, "%s", why);
+	owners[id].open = true;
+	now(&owners[id].last_read);
+	*result = json_pack("{s:i}", "id", id);
+	return 0;
+}
+
+static int
 capture_id(json_t *params, struct rpc_error *err)
 {
 	long long id;
@@ -118,10 +154,25 @@ capture_id(json_t *params, struct rpc_error *err)
 }
 
 static json_t *
+trace_json(const struct dp_capture_rec *r)
+{
+	char line[1024];
+
+	dp_trace_format(line, sizeof(line), &r->priv, r->in_port, r->port,
+			r->reason);
+	return json_pack("{s:I, s:i, s:s}", "time_ns",
+			 (json_int_t)dp_capture_time_ns(r->tsc), "packet",
+			 (int)r->priv.trace_id, "trace", line);
+}
+
+static json_t *
 rec_json(const struct dp_capture_rec *r)
 {
 	static const char hex[] = "0123456789abcdef";
 	char data[2 * DP_CAPTURE_SNAPLEN + 1];
+
+	if (r->dir == DP_CAPTURE_TRACE)
+		return trace_json(r);
 	const char *port = r->port < RTE_MAX_ETHPORTS && dp_ports[r->port].used ?
 			   dp_ports[r->port].name : "?";
 	json_t *o;
@@ -238,6 +289,7 @@ capture_api_register(struct rpc_server *srv)
 		{ "capture.read", capture_read },
 		{ "capture.start", capture_start },
 		{ "capture.stop", capture_stop },
+		{ "trace.start", trace_start },
 	};
 
 	return rpc_server_methods_add(srv, methods, RTE_DIM(methods), NULL);

@@ -29,6 +29,9 @@
 
 struct capture {
 	unsigned int dirs;
+	int slot;
+	int64_t left;		/* Trace: packets still to mark. */
+	uint32_t seq;		/* Trace: the last packet number given. */
 	uint16_t port;
 	int reason;
 	int bd;
@@ -43,24 +46,9 @@ struct capture {
 uint32_t dp_capture_dirs;
 static struct capture *sessions[DP_CAPTURE_MAX];
 static struct rte_mempool *rec_pool;
-static unsigned int trace_holds;
 
 /* The TSC and the wall clock read together, to date records. */
 static uint64_t ref_tsc, ref_ns, tsc_hz;
-
-void
-dp_trace_hold(void)
-{
-	trace_holds++;
-	__atomic_store_n(&dp_trace_on, true, __ATOMIC_RELAXED);
-}
-
-void
-dp_trace_release(void)
-{
-	if (trace_holds > 0 && --trace_holds == 0)
-		__atomic_store_n(&dp_trace_on, false, __ATOMIC_RELAXED);
-}
 
 uint64_t
 dp_capture_time_ns(uint64_t tsc)
@@ -123,11 +111,83 @@ capture_drop_node(struct rte_mbuf *m)
 	return p->trace[p->trace_n - 1];
 }
 
+/* Mark the packets of a burst that trace session `c` follows. */
+static void
+capture_trace_mark(struct capture *c, struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct dp_mbuf_priv *p = dp_priv(m);
+
+		if (__atomic_load_n(&c->left, __ATOMIC_RELAXED) <= 0)
+			return;
+		if (p->trace_sel != 0 ||
+		    !capture_match(c, DP_CAPTURE_TRACE, m, m->port))
+			continue;
+		if (__atomic_fetch_sub(&c->left, 1, __ATOMIC_RELAXED) <= 0)
+			return;
+		p->trace_sel = (uint8_t)(c->slot + 1);
+		p->trace_id = __atomic_add_fetch(&c->seq, 1, __ATOMIC_RELAXED);
+	}
+}
+
+void
+dp_trace_emit(struct dp_worker *wk, struct rte_mbuf *m, uint16_t out_port,
+	      unsigned int reason)
+{
+	unsigned int slot = dp_priv(m)->trace_sel - 1u;
+	struct capture *c;
+	struct dp_capture_rec *r;
+	const void *d;
+
+	if (slot >= DP_CAPTURE_MAX)
+		return;
+	c = __atomic_load_n(&sessions[slot], __ATOMIC_ACQUIRE);
+	/* The session may have ended, or its slot gone to another. */
+	if (c == NULL || !(c->dirs & DP_CAPTURE_TRACE))
+		return;
+	if (rte_ring_full(c->rings[wk->index]) ||
+	    rte_mempool_get(rec_pool, (void **)&r) < 0) {
+		c->count[wk->index].lost++;
+		return;
+	}
+	r->tsc = rte_rdtsc();
+	r->orig_len = m->pkt_len;
+	r->cap_len = (uint16_t)RTE_MIN(m->pkt_len, (uint32_t)DP_CAPTURE_SNAPLEN);
+	r->port = out_port;
+	r->in_port = m->port;
+	r->dir = DP_CAPTURE_TRACE;
+	r->reason = (uint8_t)reason;
+	r->bd = dp_meta(m)->bd;
+	r->node = DP_NODE_NONE;
+	r->priv = *dp_priv(m);
+	d = rte_pktmbuf_read(m, 0, r->cap_len, r->data);
+	if (d != r->data)
+		rte_memcpy(r->data, d, r->cap_len);
+	if (rte_ring_sp_enqueue(c->rings[wk->index], r) < 0) {
+		rte_mempool_put(rec_pool, r);
+		c->count[wk->index].lost++;
+		return;
+	}
+	c->count[wk->index].copied++;
+}
+
 void
 dp_capture_burst(struct dp_worker *wk, unsigned int dir, struct rte_mbuf **pkts,
 		 uint16_t n)
 {
 	uint64_t tsc = rte_rdtsc();
+
+	if (dir == DP_CAPTURE_TRACE) {
+		for (unsigned int s = 0; s < DP_CAPTURE_MAX; s++) {
+			struct capture *c = __atomic_load_n(&sessions[s],
+							    __ATOMIC_ACQUIRE);
+
+			if (c != NULL && (c->dirs & DP_CAPTURE_TRACE))
+				capture_trace_mark(c, pkts, n);
+		}
+		return;
+	}
 
 	for (unsigned int s = 0; s < DP_CAPTURE_MAX; s++) {
 		struct capture *c = __atomic_load_n(&sessions[s], __ATOMIC_ACQUIRE);
@@ -251,7 +311,9 @@ dp_capture_start(const struct dp_capture_params *p, char *why, size_t len)
 	int slot = -1, ret;
 
 	snprintf(why, len, "%s", "");
-	if (p->dirs == 0 || (p->dirs & ~7u) != 0 ||
+	if (p->dirs == 0 || (p->dirs & ~15u) != 0 ||
+	    ((p->dirs & DP_CAPTURE_TRACE) &&
+	     (p->dirs != DP_CAPTURE_TRACE || p->count == 0)) ||
 	    !rte_is_power_of_2(ring_size) || ring_size > 65536) {
 		snprintf(why, len, "capture: bad directions or ring size");
 		return -EINVAL;
@@ -282,6 +344,8 @@ dp_capture_start(const struct dp_capture_params *p, char *why, size_t len)
 	if (c == NULL)
 		goto nomem;
 	c->dirs = p->dirs;
+	c->slot = slot;
+	c->left = p->count;
 	c->port = p->port;
 	c->reason = p->reason;
 	c->bd = p->bd;
@@ -302,8 +366,11 @@ dp_capture_start(const struct dp_capture_params *p, char *why, size_t len)
 			return ret;
 		}
 	}
-	/* Drops name the node that dropped them: its path is recorded. */
-	if (c->dirs & DP_CAPTURE_DROP)
+	/*
+	 * Drops name the node that dropped them, traces print the path: the
+	 * nodes record it while such a session is open.
+	 */
+	if (c->dirs & (DP_CAPTURE_DROP | DP_CAPTURE_TRACE))
 		dp_trace_hold();
 	__atomic_store_n(&sessions[slot], c, __ATOMIC_RELEASE);
 	capture_dirs_update();
@@ -369,7 +436,7 @@ dp_capture_stop(int id)
 	__atomic_store_n(&sessions[id], NULL, __ATOMIC_RELEASE);
 	capture_dirs_update();
 	dp_rcu_synchronize();
-	if (c->dirs & DP_CAPTURE_DROP)
+	if (c->dirs & (DP_CAPTURE_DROP | DP_CAPTURE_TRACE))
 		dp_trace_release();
 	capture_free(c);
 	/* The last one gives the record pool's memory back. */

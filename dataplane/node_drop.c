@@ -20,6 +20,8 @@ drop_inline(struct rte_node *node, void **objs, uint16_t n, const bool trace)
 			dp_trace_add(m, node);
 			if (dp_trace_sink != NULL)
 				dp_trace_sink(m, DP_PORT_NONE, reason);
+			if (unlikely(dp_priv(m)->trace_sel != 0))
+				dp_trace_emit(wk, m, DP_PORT_NONE, reason);
 		}
 	}
 	rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, n);

@@ -58,11 +58,12 @@ port_rx_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 			 */
 			dp_meta(pkts[k])->origin = 0;
 			bytes += pkts[k]->pkt_len;
-			if (trace) {
-				dp_priv(pkts[k])->trace_n = 0;
-				dp_trace_add(pkts[k], node);
-			}
+			if (trace)
+				dp_trace_begin(pkts[k], node);
 		}
+		/* A live trace marks the packets it follows. */
+		if (trace)
+			dp_capture_tap(wk, DP_CAPTURE_TRACE, pkts, n);
 		/* The queue's edge is one for the burst: so is this check. */
 		if (unlikely(next == PORT_RX_NEXT_DROP))
 			for (uint16_t k = 0; k < n; k++)
@@ -118,6 +119,8 @@ port_tx_run(struct rte_graph *graph, struct rte_node *node,
 			dp_trace_add(pkts[i], node);
 			if (dp_trace_sink != NULL)
 				dp_trace_sink(pkts[i], port, DP_DROP_NONE);
+			if (unlikely(dp_priv(pkts[i])->trace_sel != 0))
+				dp_trace_emit(wk, pkts[i], port, DP_DROP_NONE);
 		}
 	dp_capture_tap(wk, DP_CAPTURE_TX, pkts, n);
 	/*

@@ -751,6 +751,13 @@ yc_cmd_capture(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 }
 
 static int
+yc_cmd_trace(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	(void)cmd;
+	return yc_trace(y, a->npos, a->pos);
+}
+
+static int
 yc_cmd_status(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	json_t *res;
@@ -1224,6 +1231,32 @@ YC_PAIRS_TEXT
 "    yardctl capture uplink --rx --filter 'udp port 4789' -c 100 -w vx.pcapng\n"
 "    yardctl capture --drops --reason unknown-vlan --duration 10 -w drops.pcapng\n",
 	  YC_OPT_RAW, yc_cmd_capture },
+	{ "trace", "trace [PORT] [-c N] [--filter BPF] [--duration S]",
+	  "follow the next packets through the live dataplane, node by node",
+"DESCRIPTION\n"
+"    Marks the next N packets (10 by default) that enter port PORT (any\n"
+"    port when none is given) and match the filter, and prints one line for\n"
+"    each as it leaves the dataplane: its length, MACs and VLAN as\n"
+"    received, every node it went through with what the node decided\n"
+"    (network, FDB hit and port, flood), and where it went: out of a port,\n"
+"    or dropped by a node for a reason. A flooded frame prints one line per\n"
+"    port it left by. The same lines as yard-replay --trace:\n"
+"\n"
+"    #1 in=h1 len=98 02:00:00:00:c1:01 > 46:2e:e5:8b:32:b0 vlan=-: port-rx\n"
+"       > eth-input (network blue) > l2-input (fdb-hit h2) > port-tx => out h2\n"
+"\n"
+"    Tracing costs nothing while no trace runs; while one does, every node\n"
+"    records the path of every packet. Stops after N packets, S seconds or\n"
+"    Ctrl-C.\n"
+"\n"
+"OPTIONS\n"
+"    -c, --count N   Packets to follow (1 to 10000; default 10).\n"
+"    --filter BPF    Only packets that match a libpcap (tcpdump) filter.\n"
+"    --duration S    Give up after S seconds.\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl trace vm1-eth0 -c 3 --filter icmp\n",
+	  YC_OPT_RAW, yc_cmd_trace },
 	{ "status", "status",
 	  "print the state of yardd, its store and the dataplane link",
 "DESCRIPTION\n"

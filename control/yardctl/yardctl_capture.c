@@ -246,6 +246,16 @@ cap_usage(const char *fmt, const char *arg)
 	return YC_EXIT_USAGE;
 }
 
+static int
+trace_usage(const char *fmt, const char *arg)
+{
+	fputs("yardctl: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nUsage: yardctl trace [PORT] [-c N] [--filter BPF] [--duration S]\n"
+	      "Try 'yardctl trace --help' for more information.\n", stderr);
+	return YC_EXIT_USAGE;
+}
+
 /* The value of option pos[*i] (its next word), or NULL when missing. */
 static const char *
 cap_value(int npos, char **pos, int *i)
@@ -429,4 +439,105 @@ missing:
 	json_object_set_new(params, "tx", json_boolean(tx));
 	json_object_set_new(params, "drops", json_boolean(drops));
 	return cap_run(y, params, &o);
+}
+
+/*
+ * yardctl trace: follow the next packets through the live graph. Each
+ * packet prints one line per copy that leaves the graph (a flooded frame,
+ * one per port).
+ */
+int
+yc_trace(struct yc *y, int npos, char **pos)
+{
+	struct sigaction sa = { .sa_handler = cap_on_signal };
+	long long count = 10, id, seen = 0;
+	json_t *params = json_object(), *res;
+	double duration = 0, end;
+	const char *port = NULL, *v;
+	bool done = false;
+	char *endp;
+
+	if (params == NULL)
+		yc_die_nomem();
+	for (int i = 0; i < npos; i++) {
+		const char *a = pos[i];
+
+		if (strcmp(a, "-c") == 0 || strcmp(a, "--count") == 0 ||
+		    strcmp(a, "--duration") == 0 || strcmp(a, "--filter") == 0) {
+			if ((v = cap_value(npos, pos, &i)) == NULL) {
+				json_decref(params);
+				return trace_usage("%s needs a value", a);
+			}
+			if (a[2] == 'f') {
+				json_object_set_new(params, "filter", json_string(v));
+				continue;
+			}
+			if (a[2] == 'd') {
+				duration = strtod(v, &endp);
+				if (*endp == '\0' && duration > 0)
+					continue;
+			} else {
+				count = strtoll(v, &endp, 10);
+				if (*endp == '\0' && count > 0 && count <= 10000)
+					continue;
+			}
+			json_decref(params);
+			return trace_usage("'%s' is out of range", v);
+		} else if (a[0] == '-' && a[1] != '\0') {
+			json_decref(params);
+			return trace_usage("unknown option '%s'", a);
+		} else if (port == NULL) {
+			port = a;
+		} else {
+			json_decref(params);
+			return trace_usage("unexpected argument '%s'", a);
+		}
+	}
+	if (port != NULL)
+		json_object_set_new(params, "port", json_string(port));
+	json_object_set_new(params, "count", json_integer(count));
+	if (yc_call(y, "trace.start", params, &res) < 0)
+		return YC_EXIT_FAIL;
+	id = json_integer_value(json_object_get(res, "id"));
+	json_decref(res);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	end = duration > 0 ? now_s() + duration : 0;
+	fprintf(stderr, "yardctl: tracing the next %lld packets%s%s\n", count,
+		port ? " entering " : "", port ? port : "");
+	while (!done) {
+		/* One more read after the last packet: its flood copies. */
+		bool last = cap_stop || (end > 0 && now_s() >= end) || seen >= count;
+		json_t *pkts, *p;
+		size_t i;
+
+		if (yc_call(y, "capture.read", json_pack("{s:I}", "id",
+							 (json_int_t)id), &res) < 0)
+			return YC_EXIT_FAIL;
+		pkts = json_object_get(res, "packets");
+		json_array_foreach(pkts, i, p) {
+			long long n = json_integer_value(json_object_get(p, "packet"));
+
+			printf("#%lld %s\n", n,
+			       json_string_value(json_object_get(p, "trace")));
+			if (n > seen)
+				seen = n;
+		}
+		fflush(stdout);
+		json_decref(res);
+		done = last;
+		if (!done)
+			nanosleep(&(struct timespec){ 0, (seen >= count ? 100 : CAP_POLL_MS) *
+						      1000000L }, NULL);
+	}
+	if (yc_call(y, "capture.stop", json_pack("{s:I}", "id", (json_int_t)id),
+		    &res) == 0) {
+		long long lost = json_integer_value(json_object_get(res, "lost"));
+
+		if (lost > 0)
+			fprintf(stderr, "yardctl: %lld trace records lost (ring full)\n",
+				lost);
+		json_decref(res);
+	}
+	return YC_EXIT_OK;
 }

@@ -49,6 +49,9 @@ int yc_call(struct yc *y, const char *method, json_t *params, json_t **res);
  */
 int yc_capture(struct yc *y, int npos, char **pos);
 
+/** yardctl trace with its arguments, as yc_capture(). */
+int yc_trace(struct yc *y, int npos, char **pos);
+
 /** Print "yardctl: out of memory" and exit YC_EXIT_FAIL. */
 __attribute__((noreturn)) void yc_die_nomem(void);
 

@@ -473,6 +473,7 @@ static struct proxy_ctx {
 	{ YARDD_M_CAPTURE_START, "capture.start", NULL },
 	{ YARDD_M_CAPTURE_READ, "capture.read", NULL },
 	{ YARDD_M_CAPTURE_STOP, "capture.stop", NULL },
+	{ YARDD_M_TRACE_START, "trace.start", NULL },
 };
 
 static int

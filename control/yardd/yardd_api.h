@@ -57,6 +57,7 @@
 #define YARDD_M_CAPTURE_START "capture.start"
 #define YARDD_M_CAPTURE_READ "capture.read"
 #define YARDD_M_CAPTURE_STOP "capture.stop"
+#define YARDD_M_TRACE_START "trace.start"	/**< Read and stopped as a capture. */
 
 /* A VM's own verbs, besides the per-kind methods of kind vm. */
 #define YARDD_M_VM_START "vm.start"

@@ -15,8 +15,10 @@
 #   - capture --drops shows a spoofed frame (src-mac-spoof) and a frame of
 #     an unknown VLAN (unknown-vlan), the reason and the node that dropped
 #     each in the packet comment;
+#   - yardctl trace shows the node path and decisions of a switched frame
+#     and of a dropped one;
 #   - hostile use: a filter that does not compile gets libpcap's message,
-#     20 captures at once, a client killed or cut off mid-stream: yard-dp
+#     10 captures and 10 traces at once, a client killed or cut off mid-stream: yard-dp
 #     keeps forwarding, its sessions and descriptors come back to where
 #     they were.
 #
@@ -92,10 +94,10 @@ echo "ok: yard-dp up, programmed by yardd; h1 pings h2"
 FDS0=$(fds)
 fd_list >"$TMP/fds0"
 
-# wait_started LOG: until yardctl says its capture runs (up to 5 s).
+# wait_started LOG [WORD]: until yardctl says it runs (up to 5 s).
 wait_started() {
 	for ((t = 0; t < 50; t++)); do
-		grep -q 'started' "$1" 2>/dev/null && return 0
+		grep -q "${2:-started}" "$1" 2>/dev/null && return 0
 		sleep 0.1
 	done
 	return 1
@@ -150,7 +152,9 @@ echo "ring of 16 never read: copied $copied, lost $lost; ping loss $(loss "$out"
 [ "$rx1" -eq "$tx2" ] || fail "h1 received $rx1 but h2 sent $tx2 while the ring was full"
 
 # ---- 4. Drops with their reason: port security, unknown VLAN ----
-ctl capture --drops --duration 4 -w "$TMP/drops.pcapng" 2>"$TMP/cap4.log" &
+# A filter keeps out the drops of the hosts' own chatter; -c ends it.
+ctl capture --drops --filter 'ether src 02:00:00:00:99:99 or ether src 02:00:00:00:33:33' \
+	-c 2 --duration 30 -w "$TMP/drops.pcapng" 2>"$TMP/cap4.log" &
 CAP=$!
 wait_started "$TMP/cap4.log" || die "capture 4 did not start: $(cat "$TMP/cap4.log")"
 nsx 0 /usr/bin/python3 -c "
@@ -166,18 +170,46 @@ spoof=$(count "$TMP/drops.pcapng" 'frame.comment == "dropped by eth-input: src-m
 vlan=$(count "$TMP/drops.pcapng" 'frame.comment == "dropped by eth-input: unknown-vlan" && vlan.id == 999')
 [ "$spoof" -eq 1 ] || fail "expected the spoofed frame with 'dropped by eth-input: src-mac-spoof', found $spoof"
 [ "$vlan" -eq 1 ] || fail "expected the VLAN 999 frame with 'dropped by eth-input: unknown-vlan', found $vlan"
-# --reason selects.
-ctl capture --drops --reason unknown-vlan --duration 3 -w "$TMP/vlan.pcapng" 2>"$TMP/cap5.log" &
+# --reason selects: of a spoofed frame and a VLAN 999 one, the second.
+ctl capture --drops --reason unknown-vlan -c 1 --duration 30 -w "$TMP/vlan.pcapng" 2>"$TMP/cap5.log" &
 CAP=$!
 wait_started "$TMP/cap5.log" || die "capture 5 did not start"
 nsx 0 /usr/bin/python3 -c "
 from scapy.all import Ether, IP, UDP, sendp
 sendp(Ether(src='02:00:00:00:99:99', dst='ff:ff:ff:ff:ff:ff')/IP()/UDP(), iface='${TAP[0]}', verbose=False)"
-wait "$CAP" || true
+nsx 2 /usr/bin/python3 -c "
+from scapy.all import Ether, Dot1Q, IP, UDP, sendp
+sendp(Ether(src='02:00:00:00:33:33', dst='ff:ff:ff:ff:ff:ff')/Dot1Q(vlan=999)/IP()/UDP(), iface='${TAP[2]}', verbose=False)"
+wait "$CAP" || fail "yardctl capture --drops --reason exited $?"
 n=$(count "$TMP/vlan.pcapng" frame)
-[ "$n" -eq 0 ] || fail "capture --drops --reason unknown-vlan kept $n other drops"
+v=$(count "$TMP/vlan.pcapng" 'vlan.id == 999')
+echo "capture --drops --reason unknown-vlan: $n packets, $v of VLAN 999"
+[ "$n" -eq 1 ] && [ "$v" -eq 1 ] || fail "capture --drops --reason unknown-vlan: $n packets ($v of VLAN 999), expected the one VLAN 999 frame"
 
-# ---- 5. Hostile use ----
+# ---- 5. Live trace: a switched frame and a dropped one ----
+ctl trace h1 -c 1 --filter 'icmp[icmptype] == icmp-echo' --duration 5 \
+	>"$TMP/trace1.txt" 2>"$TMP/trace1.log" &
+CAP=$!
+wait_started "$TMP/trace1.log" 'tracing' || die "trace 1 did not start: $(cat "$TMP/trace1.log")"
+nsx 0 ping -c 2 -i 0.2 -W 1 "${ADDR[1]}" >/dev/null 2>&1 || true
+wait "$CAP" || fail "yardctl trace exited $?: $(cat "$TMP/trace1.log")"
+echo "trace h1 (echo request):"; sed 's/^/  /' "$TMP/trace1.txt"
+grep -q "^#1 in=h1 len=98 $H1_MAC > .* vlan=-: port-rx > eth-input (network blue) > l2-input (fdb-hit h2) > port-tx => out h2$" \
+	"$TMP/trace1.txt" || fail "the trace of h1's echo request is not the switched path to h2"
+[ "$(wc -l <"$TMP/trace1.txt")" -eq 1 ] || fail "trace -c 1 printed $(wc -l <"$TMP/trace1.txt") lines"
+
+ctl trace h3 -c 1 --duration 5 >"$TMP/trace2.txt" 2>"$TMP/trace2.log" &
+CAP=$!
+wait_started "$TMP/trace2.log" 'tracing' || die "trace 2 did not start"
+nsx 2 /usr/bin/python3 -c "
+from scapy.all import Ether, Dot1Q, IP, UDP, sendp
+sendp(Ether(src='02:00:00:00:33:33', dst='ff:ff:ff:ff:ff:ff')/Dot1Q(vlan=999)/IP()/UDP(), iface='${TAP[2]}', verbose=False)"
+wait "$CAP" || fail "yardctl trace exited $?"
+echo "trace h3 (VLAN 999):"; sed 's/^/  /' "$TMP/trace2.txt"
+grep -q "^#1 in=h3 len=.* 02:00:00:00:33:33 > ff:ff:ff:ff:ff:ff vlan=999: port-rx > eth-input > drop => dropped by eth-input (unknown-vlan)$" \
+	"$TMP/trace2.txt" || fail "the trace of the VLAN 999 frame is not a drop by eth-input for unknown-vlan"
+
+# ---- 6. Hostile use ----
 if ctl capture h1 --filter 'icmp and and' -c 1 -w "$TMP/bad.pcapng" 2>"$TMP/bad.log"; then
 	fail "a filter that does not compile was accepted"
 fi
@@ -186,8 +218,10 @@ grep -q "does not compile" "$TMP/bad.log" || fail "no clear error for a bad filt
 [ ! -e "$TMP/bad.pcapng" ] || fail "a refused capture left its file behind"
 
 pids=()
-for ((i = 0; i < 20; i++)); do
+for ((i = 0; i < 10; i++)); do
 	ctl capture "h$((i % 2 + 1))" --filter icmp --duration 8 -w /dev/null 2>/dev/null &
+	pids+=($!)
+	ctl trace -c 10000 --duration 8 >/dev/null 2>&1 &
 	pids+=($!)
 done
 for ((t = 0; t < 60; t++)); do
@@ -198,9 +232,9 @@ done
 out=$(nsx 0 ping -c 10 -i 0.05 -W 1 "${ADDR[1]}" 2>&1) || true
 bad=0
 for p in "${pids[@]}"; do wait "$p" || bad=$((bad + 1)); done
-echo "20 captures at once: $busy sessions open, $bad failed, ping loss $(loss "$out")%"
+echo "10 captures and 10 traces at once: $busy sessions open, $bad failed, ping loss $(loss "$out")%"
 [ "$busy" -eq 20 ] || fail "expected 20 sessions open at once, saw $busy"
-[ "$bad" -eq 0 ] || fail "$bad of 20 concurrent captures failed"
+[ "$bad" -eq 0 ] || fail "$bad of 20 concurrent captures and traces failed"
 [ "$(loss "$out")" = 0 ] || fail "ping lost $(loss "$out")% during 20 captures"
 
 # A reader that goes away (head), a client killed mid-stream.
