@@ -35,6 +35,36 @@ dir_name(unsigned int dir)
 	return dir == DP_CAPTURE_RX ? "rx" : dir == DP_CAPTURE_TX ? "tx" : "drop";
 }
 
+/* Port `name`'s index into *port, or an error naming it. */
+static int
+port_param(const char *name, uint16_t *port, struct rpc_error *err)
+{
+	int idx = dp_port_find(name);
+
+	if (idx < 0)
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "params.port: no "
+				     "port '%s'", name);
+	*port = (uint16_t)idx;
+	return 0;
+}
+
+/* Open a session for a client: it must read it at least every CAPTURE_IDLE_S. */
+static int
+session_open(const struct dp_capture_params *p, json_t **result,
+	     struct rpc_error *err)
+{
+	char why[512];
+	int id = dp_capture_start(p, why, sizeof(why));
+
+	if (id < 0)
+		return rpc_error_set(err, id == -EINVAL ? RPC_ERR_PARAMS :
+				     RPC_ERR_FAILED, "%s", why);
+	owners[id].open = true;
+	now(&owners[id].last_read);
+	*result = json_pack("{s:i}", "id", id);
+	return 0;
+}
+
 static int
 capture_start(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
@@ -42,8 +72,6 @@ capture_start(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	const char *port = NULL, *reason = NULL, *network = NULL;
 	bool rx = false, tx = false, drops = false;
 	long long ring = 0;
-	char why[512];
-	int id;
 
 	RTE_SET_USED(ctx);
 	if (rpc_param_str_opt(params, "port", &port, err) < 0 ||
@@ -55,14 +83,8 @@ capture_start(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	    rpc_param_str_opt(params, "filter", &p.filter, err) < 0 ||
 	    rpc_param_int_opt(params, "ring", 16, 65536, &ring, err) < 0)
 		return -EINVAL;
-	if (port != NULL) {
-		int idx = dp_port_find(port);
-
-		if (idx < 0)
-			return rpc_error_set(err, RPC_ERR_NOT_FOUND,
-					     "params.port: no port '%s'", port);
-		p.port = (uint16_t)idx;
-	}
+	if (port != NULL && port_param(port, &p.port, err) < 0)
+		return -EINVAL;
 	if (reason != NULL) {
 		p.reason = dp_drop_reason_find(reason);
 		if (p.reason < 0)
@@ -93,14 +115,7 @@ capture_start(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 		return rpc_error_set(err, RPC_ERR_PARAMS, "params.ring: %lld is "
 				     "not a power of 2", ring);
 	p.ring_size = (unsigned int)ring;
-	id = dp_capture_start(&p, why, sizeof(why));
-	if (id < 0)
-		return rpc_error_set(err, id == -EINVAL ? RPC_ERR_PARAMS :
-				     RPC_ERR_FAILED, "%s", why);
-	owners[id].open = true;
-	now(&owners[id].last_read);
-	*result = json_pack("{s:i}", "id", id);
-	return 0;
+	return session_open(&p, result, err);
 }
 
 static int
@@ -112,31 +127,16 @@ trace_start(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	};
 	const char *port = NULL;
 	long long count = 10;
-	char why[512];
-	int id;
 
 	RTE_SET_USED(ctx);
 	if (rpc_param_str_opt(params, "port", &port, err) < 0 ||
 	    rpc_param_str_opt(params, "filter", &p.filter, err) < 0 ||
 	    rpc_param_int_opt(params, "count", 1, 10000, &count, err) < 0)
 		return -EINVAL;
-	if (port != NULL) {
-		int idx = dp_port_find(port);
-
-		if (idx < 0)
-			return rpc_error_set(err, RPC_ERR_NOT_FOUND,
-					     "params.port: no port '%s'", port);
-		p.port = (uint16_t)idx;
-	}
+	if (port != NULL && port_param(port, &p.port, err) < 0)
+		return -EINVAL;
 	p.count = (uint32_t)count;
-	id = dp_capture_start(&p, why, sizeof(why));
-	if (id < 0)
-		return rpc_error_set(err, id == -EINVAL ? RPC_ERR_PARAMS :
-				     RPC_ERR_FAILED, "%s", why);
-	owners[id].open = true;
-	now(&owners[id].last_read);
-	*result = json_pack("{s:i}", "id", id);
-	return 0;
+	return session_open(&p, result, err);
 }
 
 static int

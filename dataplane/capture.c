@@ -111,6 +111,45 @@ capture_drop_node(struct rte_mbuf *m)
 	return p->trace[p->trace_n - 1];
 }
 
+/*
+ * Copy `m` into a record of session `c` on worker `wk`, counted as copied
+ * or, when the ring or the pool is full, as lost.
+ */
+static void
+capture_copy(struct capture *c, struct dp_worker *wk, struct rte_mbuf *m,
+	     uint64_t tsc, unsigned int dir, uint16_t port, uint16_t node)
+{
+	struct dp_capture_rec *r;
+	const void *d;
+
+	/* A reader that cannot keep up costs a test, not a copy. */
+	if (rte_ring_full(c->rings[wk->index]) ||
+	    rte_mempool_get(rec_pool, (void **)&r) < 0) {
+		c->count[wk->index].lost++;
+		return;
+	}
+	r->tsc = tsc;
+	r->orig_len = m->pkt_len;
+	r->cap_len = (uint16_t)RTE_MIN(m->pkt_len, (uint32_t)DP_CAPTURE_SNAPLEN);
+	r->port = port;
+	r->in_port = m->port;
+	r->dir = (uint8_t)dir;
+	r->reason = dp_meta(m)->drop_reason;
+	r->bd = dp_meta(m)->bd;
+	r->node = node;
+	if (dir == DP_CAPTURE_TRACE)
+		r->priv = *dp_priv(m);
+	d = rte_pktmbuf_read(m, 0, r->cap_len, r->data);
+	if (d != r->data)
+		rte_memcpy(r->data, d, r->cap_len);
+	if (rte_ring_sp_enqueue(c->rings[wk->index], r) < 0) {
+		rte_mempool_put(rec_pool, r);
+		c->count[wk->index].lost++;
+		return;
+	}
+	c->count[wk->index].copied++;
+}
+
 /* Mark the packets of a burst that trace session `c` follows. */
 static void
 capture_trace_mark(struct capture *c, struct rte_mbuf **pkts, uint16_t n)
@@ -137,39 +176,16 @@ dp_trace_emit(struct dp_worker *wk, struct rte_mbuf *m, uint16_t out_port,
 {
 	unsigned int slot = dp_priv(m)->trace_sel - 1u;
 	struct capture *c;
-	struct dp_capture_rec *r;
-	const void *d;
 
+	RTE_SET_USED(reason);	/* The drop node has set it on m. */
 	if (slot >= DP_CAPTURE_MAX)
 		return;
 	c = __atomic_load_n(&sessions[slot], __ATOMIC_ACQUIRE);
 	/* The session may have ended, or its slot gone to another. */
 	if (c == NULL || !(c->dirs & DP_CAPTURE_TRACE))
 		return;
-	if (rte_ring_full(c->rings[wk->index]) ||
-	    rte_mempool_get(rec_pool, (void **)&r) < 0) {
-		c->count[wk->index].lost++;
-		return;
-	}
-	r->tsc = rte_rdtsc();
-	r->orig_len = m->pkt_len;
-	r->cap_len = (uint16_t)RTE_MIN(m->pkt_len, (uint32_t)DP_CAPTURE_SNAPLEN);
-	r->port = out_port;
-	r->in_port = m->port;
-	r->dir = DP_CAPTURE_TRACE;
-	r->reason = (uint8_t)reason;
-	r->bd = dp_meta(m)->bd;
-	r->node = DP_NODE_NONE;
-	r->priv = *dp_priv(m);
-	d = rte_pktmbuf_read(m, 0, r->cap_len, r->data);
-	if (d != r->data)
-		rte_memcpy(r->data, d, r->cap_len);
-	if (rte_ring_sp_enqueue(c->rings[wk->index], r) < 0) {
-		rte_mempool_put(rec_pool, r);
-		c->count[wk->index].lost++;
-		return;
-	}
-	c->count[wk->index].copied++;
+	capture_copy(c, wk, m, rte_rdtsc(), DP_CAPTURE_TRACE, out_port,
+		     DP_NODE_NONE);
 }
 
 void
@@ -178,56 +194,25 @@ dp_capture_burst(struct dp_worker *wk, unsigned int dir, struct rte_mbuf **pkts,
 {
 	uint64_t tsc = rte_rdtsc();
 
-	if (dir == DP_CAPTURE_TRACE) {
-		for (unsigned int s = 0; s < DP_CAPTURE_MAX; s++) {
-			struct capture *c = __atomic_load_n(&sessions[s],
-							    __ATOMIC_ACQUIRE);
-
-			if (c != NULL && (c->dirs & DP_CAPTURE_TRACE))
-				capture_trace_mark(c, pkts, n);
-		}
-		return;
-	}
-
 	for (unsigned int s = 0; s < DP_CAPTURE_MAX; s++) {
 		struct capture *c = __atomic_load_n(&sessions[s], __ATOMIC_ACQUIRE);
 
 		if (c == NULL || !(c->dirs & dir))
 			continue;
+		if (dir == DP_CAPTURE_TRACE) {
+			capture_trace_mark(c, pkts, n);
+			continue;
+		}
 		for (uint16_t i = 0; i < n; i++) {
 			struct rte_mbuf *m = pkts[i];
 			uint16_t port = dir == DP_CAPTURE_TX ?
 					dp_meta(m)->out_port : m->port;
-			struct dp_capture_rec *r;
-			const void *d;
 
 			if (!capture_match(c, dir, m, port))
 				continue;
-			/* A reader that cannot keep up costs a test, not a copy. */
-			if (rte_ring_full(c->rings[wk->index]) ||
-			    rte_mempool_get(rec_pool, (void **)&r) < 0) {
-				c->count[wk->index].lost++;
-				continue;
-			}
-			r->tsc = tsc;
-			r->orig_len = m->pkt_len;
-			r->cap_len = (uint16_t)RTE_MIN(m->pkt_len,
-						       (uint32_t)DP_CAPTURE_SNAPLEN);
-			r->port = port;
-			r->dir = (uint8_t)dir;
-			r->reason = dp_meta(m)->drop_reason;
-			r->bd = dp_meta(m)->bd;
-			r->node = dir == DP_CAPTURE_DROP ? capture_drop_node(m)
-							 : DP_NODE_NONE;
-			d = rte_pktmbuf_read(m, 0, r->cap_len, r->data);
-			if (d != r->data)
-				rte_memcpy(r->data, d, r->cap_len);
-			if (rte_ring_sp_enqueue(c->rings[wk->index], r) < 0) {
-				rte_mempool_put(rec_pool, r);
-				c->count[wk->index].lost++;
-				continue;
-			}
-			c->count[wk->index].copied++;
+			capture_copy(c, wk, m, tsc, dir, port,
+				     dir == DP_CAPTURE_DROP ? capture_drop_node(m)
+							    : DP_NODE_NONE);
 		}
 	}
 }
