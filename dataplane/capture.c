@@ -23,8 +23,8 @@
 #include "dataplane.h"
 #include "dp_priv.h"
 
-/* Records in the pool all sessions share; a full pool is a counted loss. */
-#define CAPTURE_POOL_SIZE 8191
+/* Records in the pool all sessions share (9 MB); a full pool is a counted loss. */
+#define CAPTURE_POOL_SIZE 4095
 #define CAPTURE_POOL_CACHE 64
 
 struct capture {
@@ -313,18 +313,6 @@ dp_capture_start(const struct dp_capture_params *p, char *why, size_t len)
 			 "already: stop one first", DP_CAPTURE_MAX);
 		return -ENOSPC;
 	}
-	if (rec_pool == NULL) {
-		rec_pool = rte_mempool_create("yard_capture", CAPTURE_POOL_SIZE,
-					      sizeof(struct dp_capture_rec),
-					      CAPTURE_POOL_CACHE, 0, NULL, NULL,
-					      NULL, NULL, (int)rte_socket_id(), 0);
-		if (rec_pool == NULL) {
-			snprintf(why, len, "capture: no memory for the record "
-				 "pool: %s", rte_strerror(rte_errno));
-			return -ENOMEM;
-		}
-		dp_capture_time_ns(0);
-	}
 	c = rte_zmalloc("yard_capture", sizeof(*c), RTE_CACHE_LINE_SIZE);
 	if (c == NULL)
 		goto nomem;
@@ -424,11 +412,27 @@ dp_capture_stop(int id)
 	if (c->dirs & (DP_CAPTURE_DROP | DP_CAPTURE_TRACE))
 		dp_trace_release();
 	capture_free(c);
-	/* The last one gives the record pool's memory back. */
-	if (__atomic_load_n(&dp_capture_dirs, __ATOMIC_RELAXED) == 0) {
-		rte_mempool_free(rec_pool);
-		rec_pool = NULL;
+	return 0;
+}
+
+/*
+ * The record pool is made once, with the dataplane: a capture never fails
+ * for memory that the mbuf pool or a module took meanwhile.
+ */
+int
+dp_capture_init(void)
+{
+	rec_pool = rte_mempool_create("yard_capture", CAPTURE_POOL_SIZE,
+				      sizeof(struct dp_capture_rec),
+				      CAPTURE_POOL_CACHE, 0, NULL, NULL, NULL,
+				      NULL, (int)rte_socket_id(), 0);
+	if (rec_pool == NULL) {
+		DP_LOG(ERR, "cannot create the capture record pool (%u "
+		       "records): %s", CAPTURE_POOL_SIZE,
+		       rte_strerror(rte_errno));
+		return -rte_errno ? -rte_errno : -ENOMEM;
 	}
+	dp_capture_time_ns(0);
 	return 0;
 }
 
@@ -437,4 +441,6 @@ dp_capture_fini(void)
 {
 	for (int s = 0; s < DP_CAPTURE_MAX; s++)
 		dp_capture_stop(s);
+	rte_mempool_free(rec_pool);
+	rec_pool = NULL;
 }
