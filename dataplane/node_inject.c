@@ -34,10 +34,8 @@ inject_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 		return 0;
 	for (unsigned int i = 0; i < n; i++) {
 		nexts[i] = dp_meta(pkts[i])->inject_next;
-		if (trace) {
-			dp_priv(pkts[i])->trace_n = 0;
-			dp_trace_add(pkts[i], node);
-		}
+		if (trace)
+			dp_trace_begin(pkts[i], node);
 	}
 	/* This source node's packets are in a local array, not its stream. */
 	dp_node_enqueue_runs(graph, node, (void **)pkts, nexts, (uint16_t)n);

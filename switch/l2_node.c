@@ -157,6 +157,26 @@ drop:
 	return ETH_INPUT_NEXT_DROP;
 }
 
+/* What the L2 nodes decide, as yardctl trace and yard-replay --trace print it. */
+static int sw_trace_network, sw_trace_fdb_hit, sw_trace_flood;
+
+static int
+trace_fmt_network(char *buf, size_t len, uint32_t arg)
+{
+	struct sw_network_info info;
+
+	if (arg <= UINT16_MAX && sw_network_get((uint16_t)arg, &info) == 0)
+		return snprintf(buf, len, "%s", info.conf.name);
+	return snprintf(buf, len, "%u", arg);
+}
+
+RTE_INIT(sw_trace_register)
+{
+	sw_trace_network = dp_trace_what_register("network", trace_fmt_network);
+	sw_trace_fdb_hit = dp_trace_what_register("fdb-hit", dp_trace_fmt_port);
+	sw_trace_flood = dp_trace_what_register("flood", dp_trace_fmt_none);
+}
+
 static __rte_always_inline uint16_t
 eth_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 		 uint16_t n, const bool trace)
@@ -200,6 +220,11 @@ eth_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 		run.w1 = w1;
 		nexts[i] = eth_input_one(m, &run);
 	}
+	if (trace)
+		for (i = 0; i < n; i++)
+			if (nexts[i] != ETH_INPUT_NEXT_DROP)
+				dp_trace_note(objs[i], sw_trace_network,
+					      dp_meta(objs[i])->bd);
 	dp_node_enqueue_nexts(graph, node, objs, nexts, n);
 	return n;
 }
@@ -355,6 +380,15 @@ l2_key_make(struct sw_fdb_key *k, uint16_t bd, const uint8_t *mac)
 	memcpy(k->mac, mac, RTE_ETHER_ADDR_LEN);
 }
 
+static void
+l2_input_trace(struct rte_mbuf *m, uint16_t next, uint16_t value)
+{
+	if (next == L2_INPUT_NEXT_FLOOD)
+		dp_trace_note(m, sw_trace_flood, 0);
+	else if (next == L2_INPUT_NEXT_OUTPUT || next == L2_INPUT_NEXT_TX)
+		dp_trace_note(m, sw_trace_fdb_hit, value);
+}
+
 static __rte_always_inline uint16_t
 l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 		uint16_t n, const bool trace)
@@ -420,6 +454,8 @@ l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 				dp_drop_set(m, value);
 			else if (next != L2_INPUT_NEXT_FLOOD)
 				dp_meta(m)->out_port = value;
+			if (trace)
+				l2_input_trace(m, next, value);
 		}
 	}
 	cache->gen = gen;

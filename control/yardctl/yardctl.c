@@ -37,6 +37,8 @@ enum {
 	YC_OPT_ALL = 1 << 3,
 	YC_OPT_ROUTER = 1 << 4,
 	YC_OPT_TOP = 1 << 5,
+	/* The command parses its own options: they come in pos[]. */
+	YC_OPT_RAW = 1 << 6,
 };
 
 struct yc_args {
@@ -240,7 +242,7 @@ yc_connect(struct yc *y)
  * Call `method` (params stolen); on failure say why on stderr. Returns 0
  * with *res set (a new reference), or -1.
  */
-static int
+int
 yc_call(struct yc *y, const char *method, json_t *params, json_t **res)
 {
 	struct rpc_error err = { 0 };
@@ -779,6 +781,20 @@ yc_cmd_view(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 }
 
 static int
+yc_cmd_capture(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	(void)cmd;
+	return yc_capture(y, a->npos, a->pos);
+}
+
+static int
+yc_cmd_trace(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	(void)cmd;
+	return yc_trace(y, a->npos, a->pos);
+}
+
+static int
 yc_cmd_status(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	json_t *res;
@@ -1249,6 +1265,70 @@ YC_PAIRS_TEXT
 "    yardctl vm list\n"
 "    yardctl vm console vm1\n",
 	  YC_OPT_FILE, yc_cmd_vm },
+	{ "capture", "capture [PORT] [--rx|--tx|--both|--drops] [--filter BPF] "
+	  "[-c N] [--duration S] -w FILE|-",
+	  "write what a port receives and sends, or what the dataplane drops, as pcapng",
+"DESCRIPTION\n"
+"    Copies the frames port PORT receives (--rx), sends (--tx) or both (the\n"
+"    default), or with --drops the frames the dataplane drops (of PORT only\n"
+"    when given), into a pcapng file that tshark and Wireshark read: one\n"
+"    interface per port and direction (\"p1:rx\", \"p1:tx\", \"p1:drop\"),\n"
+"    nanosecond timestamps, and for each dropped frame a packet comment\n"
+"    naming the node that dropped it and the reason (\"dropped by\n"
+"    eth-input: unknown-vlan\"; tshark -T fields -e frame.comment).\n"
+"\n"
+"    The workers copy matching frames into a bounded ring: when it is full\n"
+"    the copy is lost (counted, and said at the end), never the frame. The\n"
+"    capture runs until COUNT packets, S seconds, or Ctrl-C. It works on\n"
+"    every kind of port, with or without hugepages; dpdk-dumpcap is the\n"
+"    other way in when yard-dp runs on hugepages (see the README).\n"
+"\n"
+"OPTIONS\n"
+"    -w FILE|-          Write to FILE, or to standard output with '-'.\n"
+"    --rx, --tx, --both Which way of PORT (default: both).\n"
+"    --drops            Dropped frames instead, each with its reason.\n"
+"    --reason NAME      With --drops: of this reason only (yardctl stats\n"
+"                       drops --all lists them).\n"
+"    --network N        With --drops: of frames of network N only.\n"
+"    --filter BPF       A libpcap (tcpdump) filter expression, run in the\n"
+"                       dataplane's workers; one that does not compile is\n"
+"                       refused with libpcap's message.\n"
+"    -c, --count COUNT  Stop after COUNT packets.\n"
+"    --duration S       Stop after S seconds.\n"
+"    --ring N           Records each worker may queue (power of 2, 16 to\n"
+"                       65536; default 1024).\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl capture vm1-eth0 -w - | tshark -r -\n"
+"    yardctl capture uplink --rx --filter 'udp port 4789' -c 100 -w vx.pcapng\n"
+"    yardctl capture --drops --reason unknown-vlan --duration 10 -w drops.pcapng\n",
+	  YC_OPT_RAW, yc_cmd_capture },
+	{ "trace", "trace [PORT] [-c N] [--filter BPF] [--duration S]",
+	  "follow the next packets through the live dataplane, node by node",
+"DESCRIPTION\n"
+"    Marks the next N packets (10 by default) that enter port PORT (any\n"
+"    port when none is given) and match the filter, and prints one line for\n"
+"    each as it leaves the dataplane: its length, MACs and VLAN as\n"
+"    received, every node it went through with what the node decided\n"
+"    (network, FDB hit and port, flood), and where it went: out of a port,\n"
+"    or dropped by a node for a reason. A flooded frame prints one line per\n"
+"    port it left by. The same lines as yard-replay --trace:\n"
+"\n"
+"    #1 in=h1 len=98 02:00:00:00:c1:01 > 46:2e:e5:8b:32:b0 vlan=-: port-rx\n"
+"       > eth-input (network blue) > l2-input (fdb-hit h2) > port-tx => out h2\n"
+"\n"
+"    Tracing costs nothing while no trace runs; while one does, every node\n"
+"    records the path of every packet. Stops after N packets, S seconds or\n"
+"    Ctrl-C.\n"
+"\n"
+"OPTIONS\n"
+"    -c, --count N   Packets to follow (1 to 10000; default 10).\n"
+"    --filter BPF    Only packets that match a libpcap (tcpdump) filter.\n"
+"    --duration S    Give up after S seconds.\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl trace vm1-eth0 -c 3 --filter icmp\n",
+	  YC_OPT_RAW, yc_cmd_trace },
 	{ "status", "status",
 	  "print the state of yardd, its store and the dataplane link",
 "DESCRIPTION\n"
@@ -1330,7 +1410,10 @@ yc_args_parse(struct yc *y, const struct yc_cmd *cmd, int argc, char **argv,
 	for (i = *from; i < argc; i++) {
 		const char *arg = argv[i];
 
-		if (dashdash || arg[0] != '-' || strcmp(arg, "-") == 0) {
+		if (dashdash || arg[0] != '-' || strcmp(arg, "-") == 0 ||
+		    ((opts & YC_OPT_RAW) && strcmp(arg, "--json") != 0 &&
+		     strcmp(arg, "--help") != 0 && strcmp(arg, "-h") != 0 &&
+		     strncmp(arg, "--socket", 8) != 0)) {
 			if (cmd == NULL)
 				break;
 			a->pos[a->npos++] = argv[i];

@@ -35,6 +35,23 @@
  */
 const struct topo_kind_info *yc_kind_parse(const char *s);
 
+struct yc;
+
+/**
+ * Call `method` of yardd (params stolen); on failure say why on stderr.
+ * Returns 0 with *res set (a new reference), or -1.
+ */
+int yc_call(struct yc *y, const char *method, json_t *params, json_t **res);
+
+/**
+ * yardctl capture with its arguments (yardctl_capture.c): PORT and the
+ * options, in order. Returns an exit status.
+ */
+int yc_capture(struct yc *y, int npos, char **pos);
+
+/** yardctl trace with its arguments, as yc_capture(). */
+int yc_trace(struct yc *y, int npos, char **pos);
+
 /** Print "yardctl: out of memory" and exit YC_EXIT_FAIL. */
 __attribute__((noreturn)) void yc_die_nomem(void);
 
