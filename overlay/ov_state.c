@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include <rte_arp.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
 #include <rte_malloc.h>
 #include <rte_ring_elem.h>
 
@@ -90,6 +92,29 @@ net_cmp(const void *a, const void *b)
 	return x->vni < y->vni ? -1 : x->vni > y->vni;
 }
 
+/* The outer headers of a VTEP's frames, but for what changes per packet. */
+static void
+vtep_hdr_build(const struct ov_state *st, struct ov_vtep *vt)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)vt->hdr;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint8_t *vx = (uint8_t *)(udp + 1);
+
+	memset(vt->hdr, 0, sizeof(vt->hdr));
+	eth->dst_addr = vt->nh_mac;
+	eth->src_addr = st->mac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = st->ip;
+	ip->dst_addr = vt->ip;
+	udp->dst_port = RTE_BE16(OV_UDP_PORT);
+	vx[0] = VXLAN_FLAG_I;
+	vt->ip_sum = __rte_raw_cksum(ip, sizeof(*ip), 0);
+}
+
 /*
  * Build the state from the configuration, the switch's networks (a VNI
  * maps to the network that has it) and the neighbors, and publish it.
@@ -127,6 +152,7 @@ state_publish(void)
 			if (bd < 0)
 				continue;	/* The network is not here (yet). */
 			net->vni = peer->vni;
+			net->vni_word = rte_cpu_to_be_32(peer->vni << 8);
 			net->bd = (uint16_t)bd;
 			for (unsigned int v = 0; v < peer->n_vteps &&
 			     v < RTE_DIM(net->vteps); v++) {
@@ -148,6 +174,7 @@ state_publish(void)
 						vt->nh_mac = nb->mac;
 						vt->resolved = true;
 					}
+					vtep_hdr_build(st, vt);
 					st->n_vteps++;
 				}
 				net->vteps[net->n_vteps++] = idx;
