@@ -41,6 +41,12 @@ overlay:
     - {vni: 2002, vteps: [192.0.2.3]}
 """
 
+# The same plan with a third VTEP, 192.0.2.4, in blue's flood list.
+PEER4_MAC, PEER4_IP = "02:00:00:00:04:fe", "192.0.2.4"
+TOPOLOGY3 = TOPOLOGY.replace("vteps: [192.0.2.2, 192.0.2.3]",
+                             "vteps: [192.0.2.2, 192.0.2.3, 192.0.2.4]")
+PEERS3 = ((PEER2_MAC, PEER2_IP), (PEER3_MAC, PEER3_IP), (PEER4_MAC, PEER4_IP))
+
 
 def crc32c_raw(data, crc):
     """rte_hash_crc(): the CRC-32C register update, no inversions."""
