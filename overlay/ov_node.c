@@ -493,6 +493,14 @@ vxlan_encap_inline(struct rte_graph *graph, struct rte_node *node,
 
 	for (uint16_t i = 0; i < n; i++) {
 		dp_prefetch_ahead(objs, i, n);
+		if (i + 4 < n) {
+			struct rte_mbuf *a = objs[i + 4];
+
+			/* The meta's line and the headroom the headers go in. */
+			rte_prefetch0(RTE_PTR_ADD(a, RTE_CACHE_LINE_SIZE));
+			rte_prefetch0(rte_pktmbuf_mtod_offset(a, uint8_t *,
+							      -OV_ENCAP_LEN));
+		}
 		if (trace)
 			dp_trace_add(objs[i], node);
 		nexts[i] = encap_one(wk, st, objs[i]);
