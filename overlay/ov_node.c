@@ -143,7 +143,15 @@ vxlan_in(struct dp_worker *wk, const struct ov_state *st, struct rte_mbuf *m,
 			vtep = net->vteps[i];
 			break;
 		}
-	if (vtep == UINT16_MAX) {
+	if (vtep == UINT16_MAX && net->learn_any) {
+		/* Any VTEP of the underlay: one met before, or a new one. */
+		for (uint16_t i = 0; i < st->n_vteps; i++)
+			if (st->vteps[i].ip == ip->src_addr) {
+				vtep = i;
+				break;
+			}
+		ev.ip = ip->src_addr;
+	} else if (vtep == UINT16_MAX) {
 		*reason = OV_DROP_UNKNOWN_VTEP;
 		return UNDERLAY_NEXT_DROP;
 	}
@@ -152,9 +160,14 @@ vxlan_in(struct dp_worker *wk, const struct ov_state *st, struct rte_mbuf *m,
 		*reason = OV_DROP_BAD_INNER;
 		return UNDERLAY_NEXT_DROP;
 	}
-	ov_wstats[wk->index].rx_pkts[vtep]++;
-	ov_wstats[wk->index].rx_bytes[vtep] += m->pkt_len;
-	/* The source is learned behind its VTEP; a burst queues one event. */
+	if (likely(vtep != UINT16_MAX)) {
+		ov_wstats[wk->index].rx_pkts[vtep]++;
+		ov_wstats[wk->index].rx_bytes[vtep] += m->pkt_len;
+	}
+	/*
+	 * The source is learned behind its VTEP (a VTEP met the first time
+	 * gets its entry first); a burst queues one event.
+	 */
 	ev.bd = net->bd;
 	ev.vtep = vtep;
 	memcpy(ev.mac, inner->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);

@@ -76,6 +76,7 @@ struct ov_vtep {
 struct ov_net {
 	uint32_t vni;
 	uint32_t vni_word;	/**< The VXLAN header's last 4 bytes, as stored. */
+	bool learn_any;		/**< Accept VTEPs outside the flood list. */
 	uint16_t bd;
 	uint16_t n_vteps;
 	uint16_t vteps[64];	/**< Indexes into ov_state.vteps (flood list). */
@@ -107,8 +108,9 @@ struct ov_event {
 	uint8_t kind;		/**< OV_EV_*. */
 	uint8_t mac[RTE_ETHER_ADDR_LEN];
 	uint16_t bd;		/**< OV_EV_LEARN: the network. */
-	uint16_t vtep;		/**< OV_EV_LEARN: the VTEP index. */
-	uint32_t ip;		/**< OV_EV_NEIGH: the neighbor's address. */
+	/** OV_EV_LEARN: the VTEP index; UINT16_MAX: a VTEP met (ip). */
+	uint16_t vtep;
+	uint32_t ip;		/**< The neighbor's or the VTEP met's address. */
 };
 
 enum { OV_EV_LEARN = 1, OV_EV_NEIGH };
