@@ -572,6 +572,13 @@ ov_vtep_stats_get(struct ov_vtep_stats *out, unsigned int max)
 		memset(&out[v], 0, sizeof(out[v]));
 		out[v].ip = st->vteps[v].ip;
 		out[v].resolved = st->vteps[v].resolved;
+		out[v].inner_mtu = (uint16_t)(st->mtu - OV_ENCAP_LEN);
+		for (unsigned int i = 0; i < st->n_nets; i++)
+			for (unsigned int j = 0; j < st->nets[i].n_vteps; j++)
+				if (st->nets[i].vteps[j] == v &&
+				    out[v].n_vnis < OV_VTEP_VNIS_SHOWN)
+					out[v].vnis[out[v].n_vnis++] =
+						st->nets[i].vni;
 		for (unsigned int w = 0; w < dp_n_workers; w++) {
 			out[v].rx_pkts += ov_wstats[w].rx_pkts[v];
 			out[v].rx_bytes += ov_wstats[w].rx_bytes[v];
