@@ -88,6 +88,13 @@ def from_peer(peer_mac, peer_ip, vni, inner, **kw):
                                  inner, sport=50000, **kw)))
 
 
+def from_remote(c, f, peer=(PEER2_MAC, PEER2_IP), vni=1001, to=("a", "b")):
+    """Frame `f` from behind a peer VTEP, decapsulated to the ports `to`."""
+    c.send("ul", from_peer(peer[0], peer[1], vni, f))
+    for port in to:
+        c.expect(port, f)
+
+
 def frame(src, dst, size=60, payload_byte=0x5A):
     """An Ethernet frame of `size` bytes with a local experimental type."""
     body = bytes([payload_byte]) * (size - 14)

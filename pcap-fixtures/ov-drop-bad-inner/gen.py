@@ -4,8 +4,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from ovlib import (BROADCAST, PEER2_IP, PEER2_MAC, TOPOLOGY,  # noqa: E402
-                   OverlayCase, frame, from_peer, resolve_peers)
+from ovlib import (BROADCAST, PEER2_IP, PEER2_MAC, TOPOLOGY, OverlayCase,  # noqa: E402
+                   frame, from_peer, resolve_peers)
 
 c = OverlayCase(__file__, TOPOLOGY)
 resolve_peers(c)

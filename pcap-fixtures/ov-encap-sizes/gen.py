@@ -7,9 +7,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from ovlib import (A_MAC, IP, PEER2_IP, PEER2_MAC, PEER3_IP, PEER3_MAC, R_MAC,  # noqa: E402
-                   TOPOLOGY, UDP, Ether, OverlayCase, Raw, frame, from_peer,
-                   resolve_peers, to_peer)
+from ovlib import (A_MAC, IP, PEER2_IP, PEER2_MAC, R_MAC, TOPOLOGY, UDP, Ether,  # noqa: E402
+                   OverlayCase, Raw, frame, from_peer, resolve_peers, to_peer)
 
 c = OverlayCase(__file__, TOPOLOGY)
 resolve_peers(c)

@@ -7,7 +7,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from ovlib import (A_MAC, BROADCAST, IP, PEER2_IP, PEER2_MAC, R_MAC, TOPOLOGY,  # noqa: E402
-                   UDP, Ether, OverlayCase, Raw, frame, from_peer,
+                   UDP, Ether, OverlayCase, Raw, frame, from_remote,
                    resolve_peers, to_peer)
 from rtlib import icmp_error  # noqa: E402
 
@@ -16,9 +16,7 @@ c = OverlayCase(__file__, TOPOLOGY)
 resolve_peers(c)
 # R is learned behind 192.0.2.2, A on a.
 f = frame(R_MAC, A_MAC)
-c.send("ul", from_peer(PEER2_MAC, PEER2_IP, 1001, f))
-c.expect("a", f)
-c.expect("b", f)
+from_remote(c, f)
 f = frame(A_MAC, BROADCAST)
 c.send("a", f)
 c.expect("b", f)

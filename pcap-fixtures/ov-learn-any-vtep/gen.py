@@ -7,7 +7,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from ovlib import (A_MAC, BROADCAST, PEER2_IP, PEER2_MAC, PEER3_IP, PEER3_MAC,  # noqa: E402
                    TOPOLOGY, VTEP_IP, VTEP_MAC, OverlayCase, arp_reply,
-                   arp_request, frame, from_peer, resolve_peers, to_peer)
+                   arp_request, frame, from_peer, from_remote, resolve_peers,
+                   to_peer)
 
 P9_MAC, P9_IP = "02:00:00:00:09:fe", "192.0.2.9"
 S_MAC = "02:00:00:00:0c:09"	# a host behind 192.0.2.9
@@ -18,9 +19,7 @@ c = OverlayCase(__file__, topo)
 resolve_peers(c)
 # 192.0.2.9 is in no flood list; blue takes its frames.
 f = frame(S_MAC, BROADCAST, payload_byte=0x91)
-c.send("ul", from_peer(P9_MAC, P9_IP, 1001, f))
-c.expect("a", f)
-c.expect("b", f)
+from_remote(c, f, (P9_MAC, P9_IP))
 # Red does not (the option is off there).
 c.send("ul", from_peer(P9_MAC, P9_IP, 2002, frame(S_MAC, BROADCAST)))
 c.drops("vxlan-unknown-vtep")

@@ -4,16 +4,14 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from ovlib import (A_MAC, IP, PEER2_IP, PEER2_MAC, R_MAC, TOPOLOGY, UDP,  # noqa: E402
-                   Ether, OverlayCase, Raw, frame, from_peer, resolve_peers,
+from ovlib import (A_MAC, IP, PEER2_IP, PEER2_MAC, R_MAC, TOPOLOGY, UDP, Ether,  # noqa: E402
+                   OverlayCase, Raw, frame, from_remote, resolve_peers,
                    to_peer)
 
 c = OverlayCase(__file__, TOPOLOGY)
 resolve_peers(c)
 f = frame(R_MAC, A_MAC)
-c.send("ul", from_peer(PEER2_MAC, PEER2_IP, 1001, f))
-c.expect("a", f)
-c.expect("b", f)
+from_remote(c, f)
 f = frame(A_MAC, R_MAC, size=1464)
 c.send("a", f)
 c.expect("ul", to_peer(PEER2_MAC, PEER2_IP, 1001, f))

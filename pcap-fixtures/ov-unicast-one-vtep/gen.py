@@ -6,16 +6,14 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from ovlib import (A_MAC, BROADCAST, PEER2_IP, PEER2_MAC, PEER3_IP, PEER3_MAC,  # noqa: E402
-                   PEERS3, R_MAC, TOPOLOGY3, OverlayCase, frame, from_peer,
+                   PEERS3, R_MAC, TOPOLOGY3, OverlayCase, frame, from_remote,
                    resolve_peers, to_peer)
 
 c = OverlayCase(__file__, TOPOLOGY3)
 resolve_peers(c, PEERS3)
 # R announces itself from behind 192.0.2.3.
 f = frame(R_MAC, BROADCAST)
-c.send("ul", from_peer(PEER3_MAC, PEER3_IP, 1001, f))
-c.expect("a", f)
-c.expect("b", f)
+from_remote(c, f, (PEER3_MAC, PEER3_IP))
 for i in range(4):
     u = frame(A_MAC, R_MAC, payload_byte=0x20 + i)
     c.send("a", u)
