@@ -162,6 +162,9 @@ echo "ping -M do -s 1472 with h1 at MTU 1500: $(grep -m1 -io 'frag needed.*' <<<
 grep -qi "frag needed and DF set (mtu = 1450)" <<<"$out" ||
 	fail "no ICMP fragmentation needed (mtu 1450) came back: $out"
 grep -q "mtu 1450" <<<"$pmtu" || fail "h1 did not learn the path MTU 1450: $pmtu"
+tb=$(rpc stats.drops | py 'print(d.get("vxlan-too-big", 0))')
+echo "stats.drops: vxlan-too-big $tb"
+[ "$tb" -ge 1 ] || fail "the oversize packet was not counted as vxlan-too-big"
 
 [ "$FAILED" -eq 0 ] || { diagnose; exit 1; }
 echo "ov-kernel: PASS"
