@@ -923,4 +923,24 @@ struct dp_node_stats {
  */
 unsigned int dp_node_stats_get(struct dp_node_stats *out, unsigned int max);
 
+/**
+ * Whether an ICMP error may be sent about the untagged IPv4 frame `m`
+ * (RFC 1812 4.3.2.7): not about a broadcast or multicast, a fragment other
+ * than the first, an ICMP error, or a packet from no one; and `m` is one
+ * segment holding its IP header. Any thread.
+ */
+bool dp_icmp_error_may(const struct rte_mbuf *m);
+
+/**
+ * Turn `m` (passed by dp_icmp_error_may()) into an ICMP error `type`/`code`
+ * about itself, in place: from `mac` and `addr` (network byte order) to its
+ * sender's MAC and address, quoting its IP header and 8 bytes (RFC 792);
+ * `mtu` fills the next-hop MTU field (0 for other errors). Any thread.
+ *
+ * @return
+ *   0, or -ENOBUFS when the frame could not grow to the error's length.
+ */
+int dp_icmp_error_make(struct rte_mbuf *m, const struct rte_ether_addr *mac,
+		       uint32_t addr, uint8_t type, uint8_t code, uint16_t mtu);
+
 #endif /* YARD_DATAPLANE_H */

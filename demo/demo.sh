@@ -525,6 +525,9 @@ say "yardd stores every object in SQLite, so it survives restarts of" \
     "'yardctl apply -f'."
 show export
 
+step "blue stretched to another host: VXLAN between two yard-dp"
+"$ROOT/demo/stretch.sh" "$YARD_DP" || { bad "the stretched network failed (above)"; OK=0; }
+
 printf '\n%s== What we saw ==%s\n' "$B" "$N"
 printf '    %-44s %s\n' \
 	"vm2 -> vm1 (blue)" "${LOSS2##*, }" \

@@ -157,16 +157,20 @@ vtep_list(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	for (unsigned int i = 0; i < n && i < RTE_DIM(vs); i++) {
 		char ip[16];
 		uint32_t a = rte_be_to_cpu_32(vs[i].ip);
+		json_t *vnis = json_array();
 
 		snprintf(ip, sizeof(ip), "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
 			 (a >> 8) & 0xff, a & 0xff);
+		for (unsigned int v = 0; v < vs[i].n_vnis; v++)
+			json_array_append_new(vnis, json_integer(vs[i].vnis[v]));
 		json_array_append_new(list, json_pack(
-			"{s:s, s:b, s:I, s:I, s:I, s:I}", "vtep", ip,
+			"{s:s, s:b, s:I, s:I, s:I, s:I, s:o, s:i}", "vtep", ip,
 			"resolved", vs[i].resolved,
 			"rx_packets", (json_int_t)vs[i].rx_pkts,
 			"rx_bytes", (json_int_t)vs[i].rx_bytes,
 			"tx_packets", (json_int_t)vs[i].tx_pkts,
-			"tx_bytes", (json_int_t)vs[i].tx_bytes));
+			"tx_bytes", (json_int_t)vs[i].tx_bytes,
+			"vnis", vnis, "inner_mtu", (int)vs[i].inner_mtu));
 	}
 	*result = list;
 	return 0;

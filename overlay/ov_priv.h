@@ -49,7 +49,24 @@ ov_drop_id(unsigned int code)
 
 /* ---- The state workers read (RCU: replaced, never edited) ---- */
 
+#define VXLAN_FLAG_I 0x08	/* The VNI is valid (RFC 7348). */
+
+/* Offsets in the 50 bytes of encapsulation of the fields set per packet. */
+#define OV_HDR_IP_LEN 16
+#define OV_HDR_IP_CKSUM 24
+#define OV_HDR_UDP_SPORT 34
+#define OV_HDR_UDP_LEN 38
+#define OV_HDR_VNI 46
+
 struct ov_vtep {
+	/**
+	 * The outer headers to this VTEP, built when the state is: Ethernet
+	 * to its next hop, IPv4 from the local VTEP (TTL 64, id 0, length and
+	 * checksum 0), UDP to 4789 (checksum 0), VXLAN with the I flag; the
+	 * vector loads of a copy start aligned.
+	 */
+	uint8_t hdr[OV_ENCAP_LEN] __rte_aligned(16);
+	uint32_t ip_sum;	/**< Unfolded sum of hdr's IPv4 header. */
 	uint32_t ip;		/**< Network byte order. */
 	uint32_t nh;		/**< Next hop: the VTEP itself or the gateway. */
 	struct rte_ether_addr nh_mac;
@@ -58,6 +75,8 @@ struct ov_vtep {
 
 struct ov_net {
 	uint32_t vni;
+	uint32_t vni_word;	/**< The VXLAN header's last 4 bytes, as stored. */
+	bool learn_any;		/**< Accept VTEPs outside the flood list. */
 	uint16_t bd;
 	uint16_t n_vteps;
 	uint16_t vteps[64];	/**< Indexes into ov_state.vteps (flood list). */
@@ -89,8 +108,9 @@ struct ov_event {
 	uint8_t kind;		/**< OV_EV_*. */
 	uint8_t mac[RTE_ETHER_ADDR_LEN];
 	uint16_t bd;		/**< OV_EV_LEARN: the network. */
-	uint16_t vtep;		/**< OV_EV_LEARN: the VTEP index. */
-	uint32_t ip;		/**< OV_EV_NEIGH: the neighbor's address. */
+	/** OV_EV_LEARN: the VTEP index; UINT16_MAX: a VTEP met (ip). */
+	uint16_t vtep;
+	uint32_t ip;		/**< The neighbor's or the VTEP met's address. */
 };
 
 enum { OV_EV_LEARN = 1, OV_EV_NEIGH };

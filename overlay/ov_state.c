@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include <rte_arp.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
 #include <rte_malloc.h>
 #include <rte_ring_elem.h>
 
@@ -44,6 +46,13 @@ static struct neigh {
 	struct rte_mbuf *held[OV_HOLD_MAX];
 } neighs[OV_VTEPS_MAX + 1];
 static unsigned int n_neighs;
+
+/*
+ * VTEPs met in a VNI with learn_any_vtep that are in no flood list: they
+ * get a VTEP entry (for the MACs behind them) and no floods.
+ */
+static uint32_t met[OV_VTEPS_MAX];
+static unsigned int n_met;
 
 /* Networks whose floods we listen to. */
 static bool listening[SW_NETWORKS_MAX];
@@ -90,6 +99,55 @@ net_cmp(const void *a, const void *b)
 	return x->vni < y->vni ? -1 : x->vni > y->vni;
 }
 
+/* The outer headers of a VTEP's frames, but for what changes per packet. */
+static void
+vtep_hdr_build(const struct ov_state *st, struct ov_vtep *vt)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)vt->hdr;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint8_t *vx = (uint8_t *)(udp + 1);
+
+	memset(vt->hdr, 0, sizeof(vt->hdr));
+	eth->dst_addr = vt->nh_mac;
+	eth->src_addr = st->mac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = st->ip;
+	ip->dst_addr = vt->ip;
+	udp->dst_port = RTE_BE16(OV_UDP_PORT);
+	vx[0] = VXLAN_FLAG_I;
+	vt->ip_sum = __rte_raw_cksum(ip, sizeof(*ip), 0);
+}
+
+/* The index of VTEP `ip` in `st`, added if new; -1 when the table is full. */
+static int
+vtep_add(struct ov_state *st, uint32_t ip)
+{
+	struct ov_vtep *vt;
+	const struct neigh *nb;
+	uint16_t idx;
+
+	for (idx = 0; idx < st->n_vteps; idx++)
+		if (st->vteps[idx].ip == ip)
+			return idx;
+	if (idx == OV_VTEPS_MAX)
+		return -1;
+	vt = &st->vteps[idx];
+	vt->ip = ip;
+	vt->nh = next_hop(ip);
+	nb = neigh_find(vt->nh);
+	if (nb != NULL && nb->resolved) {
+		vt->nh_mac = nb->mac;
+		vt->resolved = true;
+	}
+	vtep_hdr_build(st, vt);
+	st->n_vteps++;
+	return idx;
+}
+
 /*
  * Build the state from the configuration, the switch's networks (a VNI
  * maps to the network that has it) and the neighbors, and publish it.
@@ -127,35 +185,22 @@ state_publish(void)
 			if (bd < 0)
 				continue;	/* The network is not here (yet). */
 			net->vni = peer->vni;
+			net->vni_word = rte_cpu_to_be_32(peer->vni << 8);
 			net->bd = (uint16_t)bd;
+			net->learn_any = peer->learn_any_vtep;
 			for (unsigned int v = 0; v < peer->n_vteps &&
 			     v < RTE_DIM(net->vteps); v++) {
-				uint16_t idx;
+				int idx = vtep_add(st, peer->vteps[v]);
 
-				for (idx = 0; idx < st->n_vteps; idx++)
-					if (st->vteps[idx].ip == peer->vteps[v])
-						break;
-				if (idx == st->n_vteps) {
-					struct ov_vtep *vt = &st->vteps[idx];
-					const struct neigh *nb;
-
-					if (idx == OV_VTEPS_MAX)
-						continue;
-					vt->ip = peer->vteps[v];
-					vt->nh = next_hop(vt->ip);
-					nb = neigh_find(vt->nh);
-					if (nb != NULL && nb->resolved) {
-						vt->nh_mac = nb->mac;
-						vt->resolved = true;
-					}
-					st->n_vteps++;
-				}
-				net->vteps[net->n_vteps++] = idx;
+				if (idx >= 0)
+					net->vteps[net->n_vteps++] = (uint16_t)idx;
 			}
 			want[bd] = true;
 			n_nets++;
 		}
 		st->n_nets = (uint16_t)n_nets;
+		for (unsigned int i = 0; i < n_met; i++)
+			vtep_add(st, met[i]);
 		qsort(st->nets, n_nets, sizeof(st->nets[0]), net_cmp);
 		for (unsigned int i = 0; i < n_nets; i++)
 			st->net_of_bd[st->nets[i].bd] = (int16_t)i;
@@ -250,6 +295,28 @@ neigh_request(struct neigh *nb)
 		rte_pktmbuf_free(m);
 }
 
+/* Add the next hop of VTEP `ip` to keep[] once, with what is known of it. */
+static void
+neigh_keep(struct neigh *keep, unsigned int *n, uint32_t ip)
+{
+	uint32_t nh = next_hop(ip);
+	struct neigh *nb = neigh_find(nh);
+
+	for (unsigned int i = 0; i < *n; i++)
+		if (keep[i].ip == nh)
+			return;
+	if (*n == OV_VTEPS_MAX + 1)
+		return;
+	if (nb != NULL) {
+		keep[*n] = *nb;
+		nb->n_held = 0;	/* Moved to keep[]. */
+	} else {
+		memset(&keep[*n], 0, sizeof(keep[*n]));
+		keep[*n].ip = nh;
+	}
+	(*n)++;
+}
+
 /* The neighbors the VTEPs need: one per next hop, kept when known. */
 static void
 neighs_sync(void)
@@ -258,24 +325,10 @@ neighs_sync(void)
 	unsigned int n = 0;
 
 	for (unsigned int p = 0; p < conf.n_peers; p++)
-		for (unsigned int v = 0; v < conf.peers[p].n_vteps; v++) {
-			uint32_t nh = next_hop(conf.peers[p].vteps[v]);
-			struct neigh *nb = neigh_find(nh);
-			bool dup = false;
-
-			for (unsigned int i = 0; i < n; i++)
-				dup |= keep[i].ip == nh;
-			if (dup || n == RTE_DIM(keep))
-				continue;
-			if (nb != NULL) {
-				keep[n] = *nb;
-				nb->n_held = 0;	/* Moved to keep[]. */
-			} else {
-				memset(&keep[n], 0, sizeof(keep[n]));
-				keep[n].ip = nh;
-			}
-			n++;
-		}
+		for (unsigned int v = 0; v < conf.peers[p].n_vteps; v++)
+			neigh_keep(keep, &n, conf.peers[p].vteps[v]);
+	for (unsigned int i = 0; i < n_met; i++)
+		neigh_keep(keep, &n, met[i]);
 	for (unsigned int i = 0; i < n_neighs; i++)
 		for (unsigned int h = 0; h < neighs[i].n_held; h++)
 			rte_pktmbuf_free(neighs[i].held[h]);
@@ -306,6 +359,7 @@ ov_config_set(const struct topo_overlay *o, char *why, size_t len)
 	conf.peers = peers;
 	configured = true;
 	underlay = (uint16_t)port;
+	n_met = 0;
 	neighs_sync();
 	ret = state_publish();
 	if (ret < 0) {
@@ -338,6 +392,7 @@ ov_config_clear(void)
 	underlay = DP_PORT_NONE;
 	free(conf.peers);
 	memset(&conf, 0, sizeof(conf));
+	n_met = 0;
 	neighs_sync();
 	state_publish();
 	sw_fdb_remote_flush(ov_encap_edge);
@@ -391,6 +446,34 @@ neigh_learn(uint32_t ip, const uint8_t *mac)
 	nb->n_held = 0;
 }
 
+/*
+ * A MAC behind a VTEP outside the flood list of a learn_any_vtep network:
+ * the VTEP gets an entry (once), then the MAC is learned behind it.
+ */
+static void
+vtep_met(const struct ov_event *ev, const struct rte_ether_addr *mac)
+{
+	const struct ov_state *st = ov_state;
+	unsigned int i;
+
+	if (st == NULL || st->net_of_bd[ev->bd] < 0 ||
+	    !st->nets[st->net_of_bd[ev->bd]].learn_any)
+		return;	/* Changed since the worker looked. */
+	for (i = 0; i < st->n_vteps; i++)
+		if (st->vteps[i].ip == ev->ip)
+			break;
+	if (i == st->n_vteps) {
+		if (n_met == RTE_DIM(met) || st->n_vteps == OV_VTEPS_MAX)
+			return;
+		met[n_met++] = ev->ip;
+		neighs_sync();
+		if (state_publish() < 0)
+			return;
+		st = ov_state;
+	}
+	sw_fdb_remote_learn(ev->bd, mac, ov_encap_edge, (uint16_t)i);
+}
+
 static void
 held_drain(void)
 {
@@ -434,7 +517,9 @@ ov_state_tick(void)
 			struct rte_ether_addr mac;
 
 			memcpy(mac.addr_bytes, ev[i].mac, RTE_ETHER_ADDR_LEN);
-			if (ev[i].kind == OV_EV_LEARN)
+			if (ev[i].kind == OV_EV_LEARN && ev[i].vtep == UINT16_MAX)
+				vtep_met(&ev[i], &mac);
+			else if (ev[i].kind == OV_EV_LEARN)
 				sw_fdb_remote_learn(ev[i].bd, &mac, ov_encap_edge,
 						    ev[i].vtep);
 			else
@@ -487,6 +572,13 @@ ov_vtep_stats_get(struct ov_vtep_stats *out, unsigned int max)
 		memset(&out[v], 0, sizeof(out[v]));
 		out[v].ip = st->vteps[v].ip;
 		out[v].resolved = st->vteps[v].resolved;
+		out[v].inner_mtu = (uint16_t)(st->mtu - OV_ENCAP_LEN);
+		for (unsigned int i = 0; i < st->n_nets; i++)
+			for (unsigned int j = 0; j < st->nets[i].n_vteps; j++)
+				if (st->nets[i].vteps[j] == v &&
+				    out[v].n_vnis < OV_VTEP_VNIS_SHOWN)
+					out[v].vnis[out[v].n_vnis++] =
+						st->nets[i].vni;
 		for (unsigned int w = 0; w < dp_n_workers; w++) {
 			out[v].rx_pkts += ov_wstats[w].rx_pkts[v];
 			out[v].rx_bytes += ov_wstats[w].rx_bytes[v];

@@ -21,6 +21,7 @@
 #ifndef YARD_OVERLAY_H
 #define YARD_OVERLAY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define OV_UDP_PORT 4789
@@ -29,11 +30,18 @@
 #define OV_HOLD_MAX 16		/**< Frames held per unresolved next hop. */
 #define OV_NEIGH_TIMEOUT 300	/**< Seconds an unrefreshed neighbor is kept. */
 
+#define OV_VTEP_VNIS_SHOWN 16	/**< VNIs listed per VTEP in its figures. */
+
 /** Per-VTEP figures, summed over the workers. */
 struct ov_vtep_stats {
 	uint32_t ip;		/**< Network byte order. */
 	uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
 	bool resolved;		/**< The next hop's MAC is known. */
+	/** The largest inner IP packet: the underlay MTU - OV_ENCAP_LEN. */
+	uint16_t inner_mtu;
+	/** The VNIs whose flood list has this VTEP (the first few). */
+	unsigned int n_vnis;
+	uint32_t vnis[OV_VTEP_VNIS_SHOWN];
 };
 
 /**

@@ -41,6 +41,12 @@ overlay:
     - {vni: 2002, vteps: [192.0.2.3]}
 """
 
+# The same plan with a third VTEP, 192.0.2.4, in blue's flood list.
+PEER4_MAC, PEER4_IP = "02:00:00:00:04:fe", "192.0.2.4"
+TOPOLOGY3 = TOPOLOGY.replace("vteps: [192.0.2.2, 192.0.2.3]",
+                             "vteps: [192.0.2.2, 192.0.2.3, 192.0.2.4]")
+PEERS3 = ((PEER2_MAC, PEER2_IP), (PEER3_MAC, PEER3_IP), (PEER4_MAC, PEER4_IP))
+
 
 def crc32c_raw(data, crc):
     """rte_hash_crc(): the CRC-32C register update, no inversions."""
@@ -80,6 +86,13 @@ def from_peer(peer_mac, peer_ip, vni, inner, **kw):
     """What a peer sends to this VTEP (any source port)."""
     return scapy_pad(Ether(vxlan(peer_mac, VTEP_MAC, peer_ip, VTEP_IP, vni,
                                  inner, sport=50000, **kw)))
+
+
+def from_remote(c, f, peer=(PEER2_MAC, PEER2_IP), vni=1001, to=("a", "b")):
+    """Frame `f` from behind a peer VTEP, decapsulated to the ports `to`."""
+    c.send("ul", from_peer(peer[0], peer[1], vni, f))
+    for port in to:
+        c.expect(port, f)
 
 
 def frame(src, dst, size=60, payload_byte=0x5A):

@@ -80,29 +80,11 @@ static __rte_always_inline bool
 icmp_error_make(struct rt_worker *rw, struct rte_mbuf *m, uint8_t type,
 		uint8_t code, uint16_t mtu)
 {
-	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
-	const uint8_t *ip = d + ETH_IP_OFF;
 	const struct rt_iface *ifc = iface_get(rt_mbuf(m)->in_iface);
-	uint32_t ihl = (ip[0] & 0x0fu) * 4u, total = (uint32_t)(ip[2] << 8 | ip[3]);
-	uint32_t src = rt_load32(ip + 12), dst = rt_load32(ip + 16), quote, len;
 	uint32_t now = dp_clock_now();
-	uint8_t q[60 + 8], to[RTE_ETHER_ADDR_LEN];
-	struct rte_ipv4_hdr *oh;
-	uint8_t *icmp;
 
-	if (ifc == NULL || (d[0] & 1) || m->nb_segs != 1)
+	if (ifc == NULL || !dp_icmp_error_may(m))
 		return false;
-	if (dst == UINT32_MAX || (ip[16] & 0xf0) == 0xe0 || src == 0 ||
-	    (ip[12] & 0xf0) >= 0xe0 || (ip[12] == 127))
-		return false;
-	if (((ip[6] << 8 | ip[7]) & RTE_IPV4_HDR_OFFSET_MASK) != 0)
-		return false;
-	if (ip[9] == IPPROTO_ICMP && total > ihl) {
-		uint8_t t = ip[ihl];
-
-		if (t == 3 || t == 4 || t == 5 || t == 11 || t == 12)
-			return false;
-	}
 	if (rw->icmp_bucket[ifc->router].sec != now) {
 		rw->icmp_bucket[ifc->router].sec = now;
 		rw->icmp_bucket[ifc->router].tokens = RT_ICMP_BURST;
@@ -112,47 +94,8 @@ icmp_error_make(struct rt_worker *rw, struct rte_mbuf *m, uint8_t type,
 		return false;
 	}
 	rw->icmp_bucket[ifc->router].tokens--;
-
-	quote = RTE_MIN(total, ihl + 8);
-	memcpy(q, ip, quote);
-	memcpy(to, d + 6, RTE_ETHER_ADDR_LEN);
-	len = ETH_IP_OFF + 20 + 8 + quote;
-	if (m->pkt_len > len)
-		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - len));
-	else if (m->pkt_len < len &&
-		 rte_pktmbuf_append(m, (uint16_t)(len - m->pkt_len)) == NULL)
+	if (dp_icmp_error_make(m, &ifc->mac, ifc->ip, type, code, mtu) < 0)
 		return false;
-
-	memcpy(d, to, RTE_ETHER_ADDR_LEN);
-	memcpy(d + 6, ifc->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-	d[12] = RTE_ETHER_TYPE_IPV4 >> 8;
-	d[13] = RTE_ETHER_TYPE_IPV4 & 0xff;
-	oh = (struct rte_ipv4_hdr *)(d + ETH_IP_OFF);
-	oh->version_ihl = RTE_IPV4_VHL_DEF;
-	/* Internetwork control precedence, as Linux sends its errors. */
-	oh->type_of_service = 0xc0;
-	oh->total_length = rte_cpu_to_be_16((uint16_t)(20 + 8 + quote));
-	oh->packet_id = 0;
-	oh->fragment_offset = 0;
-	oh->time_to_live = 64;
-	oh->next_proto_id = IPPROTO_ICMP;
-	oh->hdr_checksum = 0;
-	oh->src_addr = ifc->ip;
-	oh->dst_addr = src;
-	oh->hdr_checksum = rte_ipv4_cksum(oh);
-	icmp = d + ETH_IP_OFF + 20;
-	icmp[0] = type;
-	icmp[1] = code;
-	icmp[2] = icmp[3] = 0;
-	icmp[4] = icmp[5] = 0;
-	icmp[6] = (uint8_t)(mtu >> 8);
-	icmp[7] = (uint8_t)mtu;
-	memcpy(icmp + 8, q, quote);
-	{
-		uint16_t ck = (uint16_t)~rte_raw_cksum(icmp, 8 + quote);
-
-		memcpy(icmp + 2, &ck, 2);
-	}
 	rt_to_network(m, ifc->bd);
 	rw->stats.icmp_sent++;
 	return true;

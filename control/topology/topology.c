@@ -577,8 +577,10 @@ static const char *const topo_overlay_keys[] = {
 	"port", "address", "gateway", "peers", NULL,
 };
 
-enum { PEER_VNI, PEER_VTEPS };
-static const char *const topo_peer_keys[] = { "vni", "vteps", NULL };
+enum { PEER_VNI, PEER_VTEPS, PEER_LEARN_ANY };
+static const char *const topo_peer_keys[] = {
+	"vni", "vteps", "learn_any_vtep", NULL,
+};
 
 static int
 topo_peer_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
@@ -622,7 +624,7 @@ topo_peer_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 					 topo_ipv4_str(peer->vteps[j], buf));
 		}
 	}
-	return 0;
+	return topo_map_bool(&m, PEER_LEARN_ANY, &peer->learn_any_vtep);
 }
 
 static int

@@ -213,6 +213,8 @@ struct topo_peer {
 	uint32_t vni;		/**< Must be the vni of a network. */
 	uint32_t vteps[TOPO_VTEPS_MAX];	/**< Network byte order. */
 	unsigned int n_vteps;
+	/** Accept (and learn behind) VTEPs outside `vteps` too. */
+	bool learn_any_vtep;
 };
 
 struct topo_overlay {
@@ -377,7 +379,7 @@ json_t *topo_port_to_json(const struct topo_port *p);
 json_t *topo_router_to_json(const struct topo_router *r);
 
 /**
- * {port, address, gateway?, peers?: [{vni, vteps}]}.
+ * {port, address, gateway?, peers?: [{vni, vteps, learn_any_vtep?}]}.
  *
  * @return
  *   NULL when `o->present` is false (and on allocation failure).

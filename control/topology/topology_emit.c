@@ -305,6 +305,8 @@ topo_overlay_to_json(const struct topo_overlay *ov)
 				       topo_ipv4_list_json(peer->vteps,
 							   peer->n_vteps,
 							   TOPO_VTEPS_MAX));
+			if (peer->learn_any_vtep)
+				rc |= topo_set(e, "learn_any_vtep", json_true());
 			rc |= json_array_append_new(peers, topo_done(e, rc));
 		}
 		rc |= topo_set(o, "peers", topo_done(peers, rc));

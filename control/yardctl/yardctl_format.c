@@ -846,18 +846,28 @@ yc_print_vteps(json_t *res)
 {
 	static const char *const heads[] = {
 		"VTEP", "RESOLVED", "RX_PKTS", "RX_BYTES", "TX_PKTS",
-		"TX_BYTES", NULL,
+		"TX_BYTES", "INNER_MTU", "VNIS", NULL,
 	};
 	struct yc_table t;
-	json_t *e, *r;
-	size_t i;
+	json_t *e, *r, *vnis, *v;
+	size_t i, j;
 
 	if (!json_is_array(res)) {
 		yc_bad_answer("a list of VTEPs was expected");
 		return -EPROTO;
 	}
-	yc_table_init(&t, heads, "llrrrr");
+	yc_table_init(&t, heads, "llrrrrrl");
 	json_array_foreach(res, i, e) {
+		char list[160] = "";
+		size_t len = 0;
+
+		vnis = json_object_get(e, "vnis");
+		json_array_foreach(vnis, j, v)
+			if (len < sizeof(list))
+				len += (size_t)snprintf(list + len, sizeof(list) - len,
+							"%s%" JSON_INTEGER_FORMAT,
+							j ? "," : "",
+							json_integer_value(v));
 		r = json_object_get(e, "resolved");
 		yc_table_add(&t, yc_cell(json_object_get(e, "vtep")),
 			     yc_fmt("%s", !json_is_boolean(r) ? "-" :
@@ -865,7 +875,9 @@ yc_print_vteps(json_t *res)
 			     yc_cell(json_object_get(e, "rx_packets")),
 			     yc_cell(json_object_get(e, "rx_bytes")),
 			     yc_cell(json_object_get(e, "tx_packets")),
-			     yc_cell(json_object_get(e, "tx_bytes")));
+			     yc_cell(json_object_get(e, "tx_bytes")),
+			     yc_cell(json_object_get(e, "inner_mtu")),
+			     yc_fmt("%s", len ? list : "-"));
 	}
 	yc_table_print(&t);
 	return 0;

@@ -149,8 +149,8 @@ done
 echo "== vtep list"
 out=$(ctl vtep list) || fail "vtep list: exit $?"
 echo "$out"
-has "$out" "^VTEP +RESOLVED +RX_PKTS +RX_BYTES +TX_PKTS +TX_BYTES$" "vtep list header"
-has "$out" "^192\.0\.2\.11 +(yes|no) " "vtep list"
+has "$out" "^VTEP +RESOLVED +RX_PKTS +RX_BYTES +TX_PKTS +TX_BYTES +INNER_MTU +VNIS$" "vtep list header"
+has "$out" "^192\.0\.2\.11 +(yes|no) .* 1450 +1001$" "vtep list (inner MTU, VNI)"
 has "$out" "^192\.0\.2\.12 +(yes|no) " "vtep list"
 got=$(ctl --json vtep list | j "' '.join(sorted(v['vtep'] for v in d))") ||
 	fail "vtep list --json does not parse"

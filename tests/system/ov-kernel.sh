@@ -17,7 +17,9 @@
 # own address, that iperf3 runs across (its rate is printed), that h3 in
 # another network reaches nothing there, and that vtep.list and fdb.list
 # show the peer. The hosts' MTU is 1450: VXLAN takes 50 bytes of the
-# underlay's 1500. Needs root, iproute2 with vxlan, ping and iperf3;
+# underlay's 1500; vtep.list says so, and once h1 is set to 1500 a
+# full-size packet with DF gets ICMP fragmentation needed (MTU 1450),
+# which h1's kernel takes as the path MTU. Needs root, iproute2 with vxlan, ping and iperf3;
 # otherwise it exits 77. Everything carries this run's pid and goes on exit.
 
 set -euo pipefail
@@ -146,6 +148,23 @@ IPERF_PID=
 L3=$(ping_loss 2 10.77.0.2)
 echo "ping h3 (red) -> vx0: $L3% loss"
 [ "$L3" -eq 100 ] || fail "h3 in red reached the overlay of blue ($L3% loss, want 100%)"
+
+# ---- 5. Too big for the underlay: ICMP fragmentation needed, MTU 1450 ----
+if py 'v = d[0]; exit(0 if v["inner_mtu"] == 1450 and v["vnis"] == [1001] else 1)' <<<"$(rpc vtep.list)"; then
+	echo "ok: vtep.list: inner MTU 1450 for VNI 1001"
+else
+	fail "vtep.list does not show inner_mtu 1450 for VNI 1001: $(rpc vtep.list)"
+fi
+nsx 0 ip link set "${TAP[0]}" mtu 1500
+out=$(nsx 0 ping -c 2 -i 0.2 -W 1 -M do -s 1472 10.77.0.2 2>&1) || true
+pmtu=$(nsx 0 ip route get 10.77.0.2 2>&1) || true
+echo "ping -M do -s 1472 with h1 at MTU 1500: $(grep -m1 -io 'frag needed.*' <<<"$out" || echo "no ICMP"); route: $pmtu"
+grep -qi "frag needed and DF set (mtu = 1450)" <<<"$out" ||
+	fail "no ICMP fragmentation needed (mtu 1450) came back: $out"
+grep -q "mtu 1450" <<<"$pmtu" || fail "h1 did not learn the path MTU 1450: $pmtu"
+tb=$(rpc stats.drops | py 'print(d.get("vxlan-too-big", 0))')
+echo "stats.drops: vxlan-too-big $tb"
+[ "$tb" -ge 1 ] || fail "the oversize packet was not counted as vxlan-too-big"
 
 [ "$FAILED" -eq 0 ] || { diagnose; exit 1; }
 echo "ov-kernel: PASS"

@@ -303,7 +303,8 @@ static const char full_yaml[] =
 	"  port: uplink\n"
 	"  address: 192.0.2.1/24\n"
 	"  gateway: 192.0.2.254\n"
-	"  peers: [{vni: 1001, vteps: [192.0.2.2, 192.0.2.3]}, {vni: 16, vteps: [192.0.2.4]}]\n"
+	"  peers: [{vni: 1001, vteps: [192.0.2.2, 192.0.2.3], learn_any_vtep: true},\n"
+	"          {vni: 16, vteps: [192.0.2.4], learn_any_vtep: false}]\n"
 	"flows:\n"
 	"  - {name: no-ssh, priority: 100, network: blue,\n"
 	"     match: {ip_proto: tcp, ip_dst: 10.0.1.0/24, tp_dst: 22}, action: drop}\n"
@@ -391,6 +392,9 @@ test_full(void **state)
 	o = json_object_get(j, "overlay");
 	assert_keys(o, "port,address,gateway,peers");
 	assert_str_at(o, "address", "192.0.2.1/24");
+	/* learn_any_vtep only when on (false is the default). */
+	assert_keys(json_array_get(json_object_get(o, "peers"), 0),
+		    "vni,vteps,learn_any_vtep");
 	assert_keys(json_array_get(json_object_get(o, "peers"), 1),
 		    "vni,vteps");
 
