@@ -124,7 +124,8 @@ rt_export(struct topo *t)
 
 		if (rt_routers[i] == NULL)
 			continue;
-		ret = rt_router_export(i, &t->routers[t->n_routers++]);
+		ret = rt_router_export(i, &t->routers[t->n_routers++],
+				       !t->no_routes);
 		if (ret < 0)
 			return ret;
 	}

@@ -283,6 +283,12 @@ struct topo {
 	unsigned int n_flows;
 	struct topo_vm *vms;
 	unsigned int n_vms;
+	/**
+	 * Set before an export (dp_modules_export()) that wants routers
+	 * without their routes: yardd syncs routes apart, and a router may
+	 * hold 1,000,000 of them. Never set by the parser.
+	 */
+	bool no_routes;
 };
 
 /** The first error found while parsing. */
@@ -327,6 +333,14 @@ int topo_ipv4_parse(const char *s, uint32_t *addr_be);
 int topo_prefix_parse(const char *s, struct topo_prefix *p);
 /** [a-z0-9][a-z0-9-]{0,30}. Returns 0 when valid. */
 int topo_name_check(const char *s);
+
+/**
+ * A 64-bit digest of one route: its prefix, length and next hops in order.
+ * The sum (mod 2^64) over a router's routes tells yardd whether yard-dp
+ * holds the same routes without listing them; it is cheap to keep up to
+ * date as routes come and go.
+ */
+uint64_t topo_route_digest(const struct topo_route *rt);
 
 /* ---- Canonical form and export (topology_emit.c) ---- */
 

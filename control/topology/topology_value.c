@@ -353,3 +353,19 @@ topo_index_fini(struct topo_index *ix)
 	free(ix->slots);
 	memset(ix, 0, sizeof(*ix));
 }
+
+uint64_t
+topo_route_digest(const struct topo_route *rt)
+{
+	uint64_t h = (uint64_t)rt->prefix.addr << 8 | rt->prefix.plen;
+
+	/* A 64-bit mix per word (splitmix64's finaliser), chained. */
+	for (unsigned int i = 0; i <= rt->n_via && i <= TOPO_ECMP_MAX; i++) {
+		h ^= i == 0 ? 0 : (uint64_t)rt->via[i - 1] << 32 | i;
+		h += UINT64_C(0x9e3779b97f4a7c15);
+		h = (h ^ (h >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+		h = (h ^ (h >> 27)) * UINT64_C(0x94d049bb133111eb);
+		h ^= h >> 31;
+	}
+	return h;
+}
