@@ -112,28 +112,10 @@ static int
 route_arg(json_t *o, const char *where, struct topo_route *rt,
 	  struct rpc_error *err)
 {
-	char field[96];
-	json_t *via, *v;
-	size_t i;
+	char why[128];
 
-	memset(rt, 0, sizeof(*rt));
-	snprintf(field, sizeof(field), "%s.prefix", where);
-	if (prefix_arg(json_string_value(json_object_get(o, "prefix")), field,
-		       &rt->prefix, err) < 0)
-		return -EINVAL;
-	via = json_object_get(o, "via");
-	if (!json_is_array(via) || json_array_size(via) == 0 ||
-	    json_array_size(via) > TOPO_ECMP_MAX)
-		return rpc_error_set(err, RPC_ERR_PARAMS, "%s.via: want a list "
-				     "of 1 to %d next-hop addresses", where,
-				     TOPO_ECMP_MAX);
-	json_array_foreach(via, i, v) {
-		if (!json_is_string(v) ||
-		    topo_ipv4_parse(json_string_value(v), &rt->via[i]) < 0)
-			return rpc_error_set(err, RPC_ERR_PARAMS, "%s.via[%zu]: "
-					     "not an IPv4 address", where, i);
-		rt->n_via++;
-	}
+	if (topo_route_from_json(o, rt, why, sizeof(why)) < 0)
+		return rpc_error_set(err, RPC_ERR_PARAMS, "%s.%s", where, why);
 	return 0;
 }
 
@@ -309,15 +291,8 @@ route_list(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
 	list = json_array();
 	for (unsigned int i = (unsigned int)offset;
-	     i < n && i < offset + limit; i++) {
-		json_t *via = json_array();
-
-		for (unsigned int v = 0; v < rts[i].n_via; v++)
-			json_array_append_new(via, ip_json(rts[i].via[v]));
-		json_array_append_new(list, json_pack("{s:o, s:o}", "prefix",
-			prefix_json(rts[i].prefix.addr, rts[i].prefix.plen),
-			"via", via));
-	}
+	     i < n && i < offset + limit; i++)
+		json_array_append_new(list, topo_route_to_json(&rts[i]));
 	free(rts);
 	*result = json_pack("{s:I, s:I, s:o}", "total", (json_int_t)n,
 			    "offset", (json_int_t)offset, "routes", list);

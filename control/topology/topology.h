@@ -378,6 +378,21 @@ json_t *topo_port_to_json(const struct topo_port *p);
 /** {name, interfaces: [{network, address, mac?}], routes?: [{prefix, via}]} */
 json_t *topo_router_to_json(const struct topo_router *r);
 
+/** {prefix, via: [ip...]}, one route as routers list them. */
+json_t *topo_route_to_json(const struct topo_route *ro);
+
+/**
+ * One route {prefix, via: [ip...]} from JSON, as route.add carries it:
+ * the prefix with its host bits zero, 1..TOPO_ECMP_MAX next hops.
+ *
+ * @param why
+ *   On error: "prefix: ..." or "via[1]: ..." (the caller adds where).
+ * @return
+ *   0, or -EINVAL with `why` filled.
+ */
+int topo_route_from_json(json_t *o, struct topo_route *rt, char *why,
+			 size_t len);
+
 /**
  * {port, address, gateway?, peers?: [{vni, vteps}]}.
  *

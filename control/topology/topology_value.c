@@ -369,3 +369,44 @@ topo_route_digest(const struct topo_route *rt)
 	}
 	return h;
 }
+
+int
+topo_route_from_json(json_t *o, struct topo_route *rt, char *why, size_t len)
+{
+	const char *p = json_string_value(json_object_get(o, "prefix"));
+	json_t *via = json_object_get(o, "via"), *v;
+	size_t i;
+
+	memset(rt, 0, sizeof(*rt));
+	if (p == NULL || topo_prefix_parse(p, &rt->prefix) < 0 ||
+	    (rt->prefix.plen < 32 && (ntohl(rt->prefix.addr) &
+				      (UINT32_MAX >> rt->prefix.plen)) != 0)) {
+		snprintf(why, len, "prefix: '%s' is not a prefix with its host "
+			 "bits zero (want e.g. 10.0.0.0/8)", p ? p : "(none)");
+		return -EINVAL;
+	}
+	if (json_is_string(via)) {
+		/* One next hop may come bare. */
+		rt->n_via = 1;
+		if (topo_ipv4_parse(json_string_value(via), &rt->via[0]) == 0)
+			return 0;
+		snprintf(why, len, "via: '%s' is not an IPv4 address",
+			 json_string_value(via));
+		return -EINVAL;
+	}
+	if (!json_is_array(via) || json_array_size(via) == 0 ||
+	    json_array_size(via) > TOPO_ECMP_MAX) {
+		snprintf(why, len, "via: want a list of 1 to %d next-hop "
+			 "addresses", TOPO_ECMP_MAX);
+		return -EINVAL;
+	}
+	json_array_foreach(via, i, v) {
+		if (!json_is_string(v) ||
+		    topo_ipv4_parse(json_string_value(v), &rt->via[i]) < 0) {
+			snprintf(why, len, "via[%zu]: not an IPv4 address", i);
+			return -EINVAL;
+		}
+		rt->n_via++;
+	}
+	return 0;
+}
