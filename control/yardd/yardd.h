@@ -84,6 +84,9 @@ void yardd_object_key(char *buf, size_t len, const struct topo_kind_info *k,
 
 /* yardd_routes.c: routes are rows, not part of the router objects */
 
+/* router.get shows a router's routes up to this many (then route.list). */
+#define YARDD_ROUTES_INLINE_MAX 10000
+
 /** Open the routes table in d->db_path (created when missing). 0 or -errno. */
 int yardd_routes_open(struct yardd *d);
 void yardd_routes_close(struct yardd *d);

@@ -381,6 +381,7 @@ m_get(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
 	struct kind_ctx *c = ctx;
 	const char *name;
+	json_t *obj;
 	ssize_t at;
 
 	if (rpc_param_str(params, "name", &name, err) < 0)
@@ -390,8 +391,23 @@ m_get(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no %s called '%s' "
 				     "('yardctl list %s' shows those there are)",
 				     c->k->singular, name, c->k->plural);
-	*result = object_with_status(c->d, c->k,
-		json_array_get(json_object_get(c->d->desired, c->k->plural), (size_t)at));
+	obj = json_array_get(json_object_get(c->d->desired, c->k->plural),
+			     (size_t)at);
+	/*
+	 * A router's routes are stored apart; a get shows them while they
+	 * are few, so that get, edit, update keeps them (an update without
+	 * "routes" keeps them too).
+	 */
+	if (c->k->kind == TOPO_KIND_ROUTER &&
+	    yardd_routes_count(c->d, name) > 0 &&
+	    yardd_routes_count(c->d, name) <= YARDD_ROUTES_INLINE_MAX) {
+		obj = json_deep_copy(obj);
+		json_object_set_new(obj, "routes", yardd_routes_json(c->d, name));
+		*result = object_with_status(c->d, c->k, obj);
+		json_decref(obj);
+		return 0;
+	}
+	*result = object_with_status(c->d, c->k, obj);
 	return 0;
 }
 
