@@ -702,6 +702,35 @@ change_result(struct yardd *d, const char *router)
 	return o;
 }
 
+/*
+ * Store routes `rts` (add) or delete prefixes `pfx` of router `s` in one
+ * transaction; on failure roll back and recount. 0 or -1 with `err` set.
+ */
+static int
+routes_write(struct yardd *d, struct route_sum *s, const struct topo_route *rts,
+	     const struct topo_prefix *pfx, size_t n, struct put_stats *st,
+	     struct rpc_error *err)
+{
+	struct yardd_routes *rs = d->routes;
+	int ret = tx(rs, "BEGIN IMMEDIATE");
+
+	for (size_t i = 0; i < n && ret == 0; i++)
+		ret = rts != NULL ? route_put(rs, s, &rts[i], st) :
+				    route_drop(rs, s, &pfx[i]);
+	if (ret == 0)
+		ret = tx(rs, "COMMIT");
+	if (ret == 0)
+		return 0;
+	rpc_error_set(err, RPC_ERR_FAILED, "store %s: %s", d->db_path,
+		      sqlite3_errmsg(rs->db));
+	if (!sqlite3_get_autocommit(rs->db)) {
+		tx(rs, "ROLLBACK");
+		/* The summary counted what was rolled back: recount. */
+		yardd_routes_reload(d);
+	}
+	return -1;
+}
+
 static int
 m_route_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
@@ -744,25 +773,11 @@ m_route_add(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	s = ret == 0 ? sum_find(rs, router, true) : NULL;
 	if (ret == 0 && s == NULL)
 		ret = rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
-	if (ret == 0 && tx(rs, "BEGIN IMMEDIATE") < 0)
-		ret = rpc_error_set(err, RPC_ERR_FAILED, "store %s: %s",
-				    d->db_path, sqlite3_errmsg(rs->db));
-	for (i = 0; i < n && ret == 0; i++)
-		if (route_put(rs, s, &rts[i], &st) < 0)
-			ret = rpc_error_set(err, RPC_ERR_FAILED, "store %s: %s",
-					    d->db_path, sqlite3_errmsg(rs->db));
-	if (ret == 0 && tx(rs, "COMMIT") < 0)
-		ret = rpc_error_set(err, RPC_ERR_FAILED, "store %s: %s",
-				    d->db_path, sqlite3_errmsg(rs->db));
+	if (ret == 0)
+		ret = routes_write(d, s, rts, NULL, n, &st, err);
 	free(rts);
-	if (ret < 0) {
-		if (!sqlite3_get_autocommit(rs->db)) {
-			tx(rs, "ROLLBACK");
-			/* The summary counted what was rolled back: recount. */
-			yardd_routes_reload(d);
-		}
+	if (ret < 0)
 		return ret;
-	}
 	yardd_routes_sync(d);
 	*result = change_result(d, router);
 	json_object_set_new(*result, "added", json_integer(st.added));
@@ -815,24 +830,11 @@ m_route_del(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 					    "has no route %s", router, p);
 	}
 	json_decref(list);
-	if (ret == 0 && tx(rs, "BEGIN IMMEDIATE") < 0)
-		ret = rpc_error_set(err, RPC_ERR_FAILED, "store %s: %s",
-				    d->db_path, sqlite3_errmsg(rs->db));
-	for (i = 0; i < n && ret == 0; i++)
-		if (route_drop(rs, s, &pfx[i]) < 0)
-			ret = rpc_error_set(err, RPC_ERR_FAILED, "store %s: %s",
-					    d->db_path, sqlite3_errmsg(rs->db));
-	if (ret == 0 && tx(rs, "COMMIT") < 0)
-		ret = rpc_error_set(err, RPC_ERR_FAILED, "store %s: %s",
-				    d->db_path, sqlite3_errmsg(rs->db));
+	if (ret == 0)
+		ret = routes_write(d, s, NULL, pfx, n, NULL, err);
 	free(pfx);
-	if (ret < 0) {
-		if (!sqlite3_get_autocommit(rs->db)) {
-			tx(rs, "ROLLBACK");
-			yardd_routes_reload(d);
-		}
+	if (ret < 0)
 		return ret;
-	}
 	yardd_routes_sync(d);
 	*result = change_result(d, router);
 	json_object_set_new(*result, "deleted", json_integer((json_int_t)n));
