@@ -488,6 +488,12 @@ int dp_inject_next_add(const char *node_name);
  */
 int dp_inject(struct rte_mbuf *m, uint16_t next);
 
+/**
+ * dp_inject() on worker `worker` (modulo the number of workers): packets
+ * queued on one worker leave in the order queued (held packets of one flow).
+ */
+int dp_inject_on(unsigned int worker, struct rte_mbuf *m, uint16_t next);
+
 /** Send `m` out of port `port` (ready to go: port-tx only counts it). As dp_inject(), -ENOENT. */
 int dp_port_tx_ctrl(uint16_t port, struct rte_mbuf *m);
 

@@ -75,18 +75,22 @@ dp_inject_next_add(const char *node_name)
 }
 
 int
-dp_inject(struct rte_mbuf *m, uint16_t next)
+dp_inject_on(unsigned int worker, struct rte_mbuf *m, uint16_t next)
 {
-	unsigned int w;
-
 	if (dp_n_workers == 0)
 		return -ENODEV;
-	/* Spread over the workers; order matters only within one flow. */
-	w = next_worker++ % dp_n_workers;
 	dp_meta(m)->inject_next = next;
 	if (m->port >= RTE_MAX_ETHPORTS)
 		m->port = DP_PORT_NONE;
-	return rte_ring_sp_enqueue(rings[w], m) == 0 ? 0 : -ENOBUFS;
+	return rte_ring_sp_enqueue(rings[worker % dp_n_workers], m) == 0 ?
+	       0 : -ENOBUFS;
+}
+
+int
+dp_inject(struct rte_mbuf *m, uint16_t next)
+{
+	/* Spread over the workers; order matters only within one flow. */
+	return dp_inject_on(next_worker++, m, next);
 }
 
 int

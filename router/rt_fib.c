@@ -639,6 +639,9 @@ router_set(const struct topo_router *t, bool routes, char *why, size_t len)
 			return -ENOSPC;
 	}
 	ret = router_apply(r, t, routes, why, len);
+	if (ret == 0)
+		ret = rt_neigh_static_set(r->index, t->neighbors,
+					  t->n_neighbors, why, len);
 	rt_change_end();
 	return ret;
 }
