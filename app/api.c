@@ -60,11 +60,13 @@ stats_drops(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 }
 
 json_t *
-yard_export(void)
+yard_export(bool routes)
 {
 	struct topo *t = calloc(1, sizeof(*t));
 	json_t *doc = NULL;
 
+	if (t != NULL)
+		t->no_routes = !routes;
 	if (t != NULL && dp_modules_export(t) == 0)
 		doc = topo_to_json(t);
 	topo_free(t);
@@ -119,9 +121,12 @@ static int
 topology_export(void *ctx, json_t *params, json_t **result,
 		struct rpc_error *err)
 {
+	bool routes = true;
+
 	RTE_SET_USED(ctx);
-	RTE_SET_USED(params);
-	*result = yard_export();
+	if (rpc_param_bool_opt(params, "routes", &routes, err) < 0)
+		return -EINVAL;
+	*result = yard_export(routes);
 	if (*result == NULL)
 		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
 	return 0;

@@ -8,15 +8,17 @@
 #ifndef YARD_APP_H
 #define YARD_APP_H
 
+#include <stdbool.h>
+
 #include "rpc.h"
 #include "topology.h"
 
 /**
  * What the dataplane holds, as a topology document in canonical form, with
- * "networks" and "ports" always present: every module's export. NULL when
- * out of memory.
+ * "networks" and "ports" always present: every module's export; routers
+ * with their static routes only when `routes`. NULL when out of memory.
  */
-json_t *yard_export(void);
+json_t *yard_export(bool routes);
 
 /**
  * Register stats.*, topology.*, batch and version, then every module's

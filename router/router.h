@@ -60,7 +60,16 @@ struct topo_router;
  */
 int rt_router_set(const struct topo_router *r, char *why, size_t len);
 
+/**
+ * Like rt_router_set(), but the router's static routes are left as they
+ * are (r->routes is not read): yardd programs a router this way and its
+ * routes apart, so that a router holding 1,000,000 routes is never sent
+ * whole. Routes whose next hops were on a removed interface are removed.
+ */
+int rt_router_set_ifaces(const struct topo_router *r, char *why, size_t len);
+
 struct topo_route;
+struct topo_prefix;
 
 /**
  * Add static route `rt` to router `name`, or replace the next hops of its
@@ -74,10 +83,32 @@ int rt_route_add(const char *name, const struct topo_route *rt, char *why,
 		 size_t len);
 
 /**
+ * rt_route_add() for `n` routes in order, with one RCU grace period at the
+ * end rather than one per route. Each route costs the table entries it
+ * covers and a few hash probes, whatever the size of the FIB.
+ *
+ * @param done
+ *   May be NULL; set to the number of routes added before an error (all
+ *   of them on success): on error, rts[*done] is the one that failed.
+ * @return
+ *   As rt_route_add().
+ */
+int rt_routes_add(const char *name, const struct topo_route *rts,
+		  unsigned int n, unsigned int *done, char *why, size_t len);
+
+/**
  * Delete the static route of prefix `prefix`/`plen` (network byte order)
  * from router `name`. 0 or -ENOENT (no such router or route).
  */
 int rt_route_del(const char *name, uint32_t prefix, uint8_t plen);
+
+/**
+ * rt_route_del() for `n` prefixes in order, one grace period in all;
+ * `done` as in rt_routes_add(). 0 or -ENOENT (no such router, or
+ * pfx[*done] is no static route of it).
+ */
+int rt_routes_del(const char *name, const struct topo_prefix *pfx,
+		  unsigned int n, unsigned int *done);
 
 /** Delete a router, its interfaces, routes and neighbors. 0 or -ENOENT. */
 int rt_router_del(const char *name);
@@ -88,17 +119,29 @@ int rt_router_find(const char *name);
 /**
  * Fill `r` (zeroed by the caller) with router `index` as a topology
  * describes it, arrays allocated with malloc() as topo_free() expects;
- * connected routes are not listed. 0, -ENOENT or -ENOMEM.
+ * its static routes when `routes` (sorted by prefix, then length),
+ * connected routes never. 0, -ENOENT or -ENOMEM.
  */
-int rt_router_export(unsigned int index, struct topo_router *r);
+int rt_router_export(unsigned int index, struct topo_router *r, bool routes);
+
+/**
+ * The static routes of router `index` in a new array (free()), sorted by
+ * prefix then length. 0, -ENOENT or -ENOMEM.
+ */
+int rt_router_routes(unsigned int index, struct topo_route **routes,
+		     unsigned int *n);
 
 struct rt_router_info {
 	char name[RT_NAME_MAX];
 	unsigned int index;
 	unsigned int n_ifaces;
 	unsigned int n_routes;	/**< Static routes. */
+	unsigned int n_rules;	/**< FIB rules: static, connected, local. */
 	unsigned int n_neighs;
-	size_t memory;		/**< Bytes of its FIB (LPM tables). */
+	uint64_t digest;	/**< Sum of topo_route_digest() of its routes. */
+	size_t memory;		/**< Bytes of its FIB: tables and rules. */
+	unsigned int tbl8_groups;	/**< tbl8 groups in use (rules > /24). */
+	unsigned int tbl8_cap;		/**< tbl8 groups allocated. */
 };
 
 /** Fill `info` for router `index`; -ENOENT when there is none. */
@@ -106,19 +149,32 @@ int rt_router_get(unsigned int index, struct rt_router_info *info);
 
 /** What a router's FIB says about one destination. */
 struct rt_route_hit {
+	uint32_t prefix;	/**< The chosen rule, network byte order. */
+	uint8_t plen;		/**< Its length; 0 for the default route. */
 	bool local;		/**< One of the router's own addresses. */
-	bool connected;		/**< On-link: no gateway. */
-	unsigned int n_via;	/**< Gateways of the route (ECMP members). */
+	bool connected;		/**< On-link: the destination is the next hop. */
+	unsigned int n_via;	/**< Next hops (ECMP members), at least 1. */
 	uint32_t via[RT_ECMP_MAX];	/**< Network byte order. */
-	char network[RT_NAME_MAX];	/**< Egress network (first member). */
+	uint16_t iface[RT_ECMP_MAX];	/**< Egress interface of each. */
+	char network[RT_ECMP_MAX][RT_NAME_MAX];	/**< Egress network of each. */
 };
 
 /**
- * Look `ip` (network byte order) up in router `index`'s FIB, as ip4-input
- * does. 0 with `hit` filled, -ENOENT (no such router) or -ENETUNREACH (no
- * route).
+ * Look `ip` (network byte order) up in router `index`'s FIB, reading the
+ * tables ip4-lookup reads (the default route on a miss). 0 with `hit`
+ * filled, -ENOENT (no such router) or -ENETUNREACH (no route).
  */
 int rt_route_lookup(unsigned int index, uint32_t ip, struct rt_route_hit *hit);
+
+/**
+ * The member of `hit` (index into hit->via) that ip4-lookup picks for a
+ * packet of this 5-tuple (addresses network order, ports host order; the
+ * ports count only for TCP and UDP).
+ */
+uint32_t rt_route_member(const struct rt_route_hit *hit, uint32_t src,
+			 uint32_t dst, uint8_t proto, uint16_t sport,
+			 uint16_t dport);
+
 
 struct rt_neigh_row {
 	char router[RT_NAME_MAX];

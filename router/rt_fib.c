@@ -18,10 +18,6 @@
 #include "rt_priv.h"
 #include "topology.h"
 
-/* Rules and tbl8 groups of one router's LPM (about 76 MB with tbl24). */
-#define RT_LPM_RULES (1u << 20)
-#define RT_LPM_TBL8S (1u << 12)
-
 struct rt_iface *rt_ifaces[RT_IFACES_MAX];
 struct rt_iface *rt_bd_ifaces[SW_NETWORKS_MAX][RT_BD_IFACES];
 struct rt_nhg *rt_nhgs[RT_NHG_MAX];
@@ -135,59 +131,48 @@ nhg_put(uint32_t id)
 	rt_defer_free(g);
 }
 
-/* ---- LPM rules ---- */
+/* ---- Rules ---- */
 
+/*
+ * Point rule prefix/plen (host order) at a group equal to `want`: a new rule
+ * or a new next hop for an existing one, one rule at a time.
+ */
 static int
-rule_add(struct rt_router *r, uint32_t prefix_be, uint8_t plen,
-	 const struct rt_nhg *want, uint32_t *nhg_out)
+rule_add(struct rt_router *r, uint32_t prefix, uint8_t plen,
+	 const struct rt_nhg *want, bool is_static)
 {
-	uint32_t id, old;
-	bool had;
+	const struct rt_rule *s = rt_rule_find(r, prefix, plen);
+	uint32_t id, old = s != NULL ? s->nh : 0;
 	int ret;
 
 	ret = nhg_get(want, &id);
 	if (ret < 0)
 		return ret;
-	if (plen == 0) {
-		old = r->dflt;
-		__atomic_store_n(&r->dflt, id | RTE_LPM_LOOKUP_SUCCESS,
-				 __ATOMIC_RELEASE);
-		if (old != 0)
-			nhg_put(old & 0x00ffffff);
-		if (nhg_out != NULL)
-			*nhg_out = id;
-		return 0;
-	}
-	had = rte_lpm_is_rule_present(r->lpm, rte_be_to_cpu_32(prefix_be),
-				      plen, &old) == 1;
-	ret = rte_lpm_add(r->lpm, rte_be_to_cpu_32(prefix_be), plen, id);
+	ret = rt_lpm_set(r, prefix, plen, id, is_static);
 	if (ret < 0) {
 		nhg_put(id);
 		return ret;
 	}
-	if (had)
+	if (plen == 0)
+		__atomic_store_n(&r->dflt, id | RTE_LPM_LOOKUP_SUCCESS,
+				 __ATOMIC_RELEASE);
+	if (old != 0)
 		nhg_put(old);
-	if (nhg_out != NULL)
-		*nhg_out = id;
 	return 0;
 }
 
 static void
-rule_del(struct rt_router *r, uint32_t prefix_be, uint8_t plen)
+rule_del(struct rt_router *r, uint32_t prefix, uint8_t plen)
 {
+	struct rt_rule *s = rt_rule_find(r, prefix, plen);
 	uint32_t old;
 
-	if (plen == 0) {
-		old = r->dflt;
+	if (s == NULL)
+		return;
+	old = s->nh;
+	if (plen == 0)
 		__atomic_store_n(&r->dflt, 0, __ATOMIC_RELEASE);
-		if (old != 0)
-			nhg_put(old & 0x00ffffff);
-		return;
-	}
-	if (rte_lpm_is_rule_present(r->lpm, rte_be_to_cpu_32(prefix_be), plen,
-				    &old) != 1)
-		return;
-	rte_lpm_delete(r->lpm, rte_be_to_cpu_32(prefix_be), plen);
+	rt_lpm_del(r, s);
 	nhg_put(old);
 }
 
@@ -239,9 +224,9 @@ iface_del(struct rt_router *r, struct rt_iface *ifc)
 {
 	int s = iface_slot(ifc->bd, ifc);
 
-	rule_del(r, ifc->ip, 32);
+	rule_del(r, rte_be_to_cpu_32(ifc->ip), 32);
 	if (ifc->plen < 32)
-		rule_del(r, ifc->ip & ifc->mask, ifc->plen);
+		rule_del(r, rte_be_to_cpu_32(ifc->ip & ifc->mask), ifc->plen);
 	sw_mac_owner_del(ifc->bd, &ifc->mac);
 	if (s >= 0)
 		__atomic_store_n(&rt_bd_ifaces[ifc->bd][s], NULL, __ATOMIC_RELEASE);
@@ -324,9 +309,10 @@ iface_add(struct rt_router *r, const struct topo_router_iface *ti,
 	local.nh[0].iface = ifc->index;
 	conn.nh[0].iface = ifc->index;
 	ret = ifc->plen < 32 ?
-		rule_add(r, ifc->ip & ifc->mask, ifc->plen, &conn, NULL) : 0;
+		rule_add(r, rte_be_to_cpu_32(ifc->ip & ifc->mask), ifc->plen,
+			 &conn, false) : 0;
 	if (ret == 0)
-		ret = rule_add(r, ifc->ip, 32, &local, NULL);
+		ret = rule_add(r, rte_be_to_cpu_32(ifc->ip), 32, &local, false);
 	if (ret < 0) {
 		snprintf(why, len, "router %s: connected routes of '%s': %s",
 			 r->name, ti->network, strerror(-ret));
@@ -367,14 +353,6 @@ rt_router_find(const char *name)
 static struct rt_router *
 router_create(const char *name, char *why, size_t len)
 {
-	struct rte_lpm_config cfg = {
-		.max_rules = RT_LPM_RULES,
-		.number_tbl8s = RT_LPM_TBL8S,
-	};
-	struct rte_lpm_rcu_config rc = {
-		.v = dp_rcu,
-		.mode = RTE_LPM_QSBR_MODE_DQ,
-	};
 	char lpm_name[RTE_LPM_NAMESIZE];
 	struct rt_router *r;
 	int idx = -1;
@@ -393,17 +371,9 @@ router_create(const char *name, char *why, size_t len)
 	r->index = (uint16_t)idx;
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	snprintf(lpm_name, sizeof(lpm_name), "yard_rt_%d", idx);
-	r->lpm = rte_lpm_create(lpm_name, (int)rte_socket_id(), &cfg);
-	if (r->lpm == NULL) {
+	if (rt_lpm_create(r, lpm_name) < 0) {
 		snprintf(why, len, "router %s: cannot create its FIB: %s", name,
 			 rte_strerror(rte_errno));
-		free(r);
-		return NULL;
-	}
-	if (rte_lpm_rcu_qsbr_add(r->lpm, &rc) != 0) {
-		snprintf(why, len, "router %s: cannot bind its FIB to RCU: %s",
-			 name, rte_strerror(rte_errno));
-		rte_lpm_free(r->lpm);
 		free(r);
 		return NULL;
 	}
@@ -424,23 +394,34 @@ router_iface_on(const struct rt_router *r, uint32_t ip)
 	return NULL;
 }
 
-static int
-route_find(const struct rt_router *r, uint32_t prefix, uint8_t plen)
+/* Static rule `s` as a topology route. */
+static void
+rule_route(const struct rt_rule *s, struct topo_route *tr)
 {
-	for (unsigned int i = 0; i < r->n_routes; i++)
-		if (r->routes[i].prefix == prefix && r->routes[i].plen == plen)
-			return (int)i;
-	return -ENOENT;
+	const struct rt_nhg *g = rt_nhgs[s->nh];
+
+	memset(tr, 0, sizeof(*tr));
+	tr->prefix.addr = rte_cpu_to_be_32(s->prefix);
+	tr->prefix.plen = s->depth;
+	for (unsigned int v = 0; g != NULL && v < g->n; v++)
+		tr->via[v] = g->nh[v].gw;
+	tr->n_via = g != NULL ? g->n : 0;
 }
 
-static bool
-route_wanted(const struct rt_route *rt, const struct topo_router *t)
+static uint64_t
+rule_digest(const struct rt_rule *s)
 {
-	for (unsigned int i = 0; i < t->n_routes; i++)
-		if (t->routes[i].prefix.addr == rte_cpu_to_be_32(rt->prefix) &&
-		    t->routes[i].prefix.plen == rt->plen)
-			return true;
-	return false;
+	struct topo_route tr;
+
+	rule_route(s, &tr);
+	return topo_route_digest(&tr);
+}
+
+static void
+prefix_format(char *buf, size_t len, uint32_t prefix, uint8_t plen)
+{
+	snprintf(buf, len, "%u.%u.%u.%u/%u", prefix >> 24, (prefix >> 16) & 0xff,
+		 (prefix >> 8) & 0xff, prefix & 0xff, plen);
 }
 
 static int
@@ -448,81 +429,135 @@ route_set(struct rt_router *r, const struct topo_route *tr, char *why,
 	  size_t len)
 {
 	struct rt_nhg want = { .kind = RT_NH_VIA, .n = (uint8_t)tr->n_via };
-	char pfx[INET_ADDRSTRLEN];
 	uint32_t prefix = rte_be_to_cpu_32(tr->prefix.addr);
-	uint32_t id;
-	int i, ret;
+	uint8_t plen = tr->prefix.plen;
+	const struct rt_rule *s;
+	char pfx[24];
+	uint64_t old = 0;
+	int ret;
 
-	snprintf(pfx, sizeof(pfx), "%u.%u.%u.%u", prefix >> 24,
-		 (prefix >> 16) & 0xff, (prefix >> 8) & 0xff, prefix & 0xff);
-	for (unsigned int v = 0; v < tr->n_via && v < RT_ECMP_MAX; v++) {
+	prefix_format(pfx, sizeof(pfx), prefix, plen);
+	if (tr->n_via == 0 || tr->n_via > RT_ECMP_MAX) {
+		snprintf(why, len, "router %s: route %s: want 1 to %d next hops",
+			 r->name, pfx, RT_ECMP_MAX);
+		return -EINVAL;
+	}
+	for (unsigned int v = 0; v < tr->n_via; v++) {
 		const struct rt_iface *ifc = router_iface_on(r, tr->via[v]);
 		uint32_t gw = rte_be_to_cpu_32(tr->via[v]);
 
 		if (ifc == NULL) {
-			snprintf(why, len, "router %s: route %s/%u: next hop "
+			snprintf(why, len, "router %s: route %s: next hop "
 				 "%u.%u.%u.%u is on none of its networks",
-				 r->name, pfx, tr->prefix.plen, gw >> 24,
-				 (gw >> 16) & 0xff, (gw >> 8) & 0xff, gw & 0xff);
+				 r->name, pfx, gw >> 24, (gw >> 16) & 0xff,
+				 (gw >> 8) & 0xff, gw & 0xff);
 			return -EINVAL;
 		}
 		want.nh[v].iface = ifc->index;
 		want.nh[v].gw = tr->via[v];
 	}
-	i = route_find(r, prefix, tr->prefix.plen);
-	if (i < 0) {
-		uint32_t old;
-
+	s = rt_rule_find(r, prefix, plen);
+	if (s != NULL && !s->is_static) {
 		/* A connected or local rule of that prefix is not replaced. */
-		if (tr->prefix.plen != 0 &&
-		    rte_lpm_is_rule_present(r->lpm, prefix, tr->prefix.plen,
-					    &old) == 1) {
-			snprintf(why, len, "router %s: route %s/%u: the prefix "
-				 "is connected", r->name, pfx, tr->prefix.plen);
-			return -EINVAL;
-		}
-	} else {
-		const struct rt_nhg *cur = rt_nhgs[r->routes[i].nhg];
+		snprintf(why, len, "router %s: route %s: the prefix is connected",
+			 r->name, pfx);
+		return -EINVAL;
+	}
+	if (s != NULL) {
+		const struct rt_nhg *cur = rt_nhgs[s->nh];
 
 		if (cur != NULL && nhg_equal(cur, &want))
 			return 0;
+		old = rule_digest(s);
 	}
-	if (i < 0 && r->n_routes == r->cap_routes) {
-		unsigned int cap = r->cap_routes ? 2 * r->cap_routes : 16;
-		struct rt_route *a = realloc(r->routes, cap * sizeof(*a));
-
-		if (a == NULL)
-			return -ENOMEM;
-		r->routes = a;
-		r->cap_routes = cap;
-	}
-	ret = rule_add(r, tr->prefix.addr, tr->prefix.plen, &want, &id);
+	ret = rule_add(r, prefix, plen, &want, true);
 	if (ret < 0) {
-		snprintf(why, len, "router %s: route %s/%u: %s", r->name, pfx,
-			 tr->prefix.plen, ret == -ENOSPC ? "the FIB is full" :
-			 strerror(-ret));
+		snprintf(why, len, "router %s: route %s: %s", r->name, pfx,
+			 ret == -ENOSPC ? "the FIB is full" : strerror(-ret));
 		return ret;
 	}
-	if (i < 0) {
-		i = (int)r->n_routes++;
-		r->routes[i].prefix = prefix;
-		r->routes[i].plen = tr->prefix.plen;
-	}
-	r->routes[i].nhg = id;
+	if (s == NULL)
+		r->n_routes++;
+	r->digest += topo_route_digest(tr) - old;
 	return 0;
 }
 
-static void
-route_remove(struct rt_router *r, unsigned int i)
+static int
+route_remove(struct rt_router *r, uint32_t prefix, uint8_t plen)
 {
-	rule_del(r, rte_cpu_to_be_32(r->routes[i].prefix), r->routes[i].plen);
-	r->routes[i] = r->routes[--r->n_routes];
+	const struct rt_rule *s = rt_rule_find(r, prefix, plen);
+
+	if (s == NULL || !s->is_static)
+		return -ENOENT;
+	r->digest -= rule_digest(s);
+	r->n_routes--;
+	rule_del(r, prefix, plen);
+	return 0;
+}
+
+/*
+ * Remove the static rules for which `drop` says so; collected first, since
+ * removing moves rules within the hash.
+ */
+static int
+routes_remove_if(struct rt_router *r,
+		 bool (*drop)(const struct rt_router *r, const struct rt_rule *s))
+{
+	const struct rt_rules *rs = &r->rules;
+	struct rt_rule *gone = NULL;
+	unsigned int n = 0, cap = 0;
+
+	for (uint32_t i = 0; i <= rs->mask; i++) {
+		const struct rt_rule *s = &rs->slot[i];
+
+		if (!s->used || !s->is_static || !drop(r, s))
+			continue;
+		if (n == cap) {
+			struct rt_rule *a;
+
+			cap = cap ? 2 * cap : 64;
+			a = realloc(gone, cap * sizeof(*a));
+			if (a == NULL) {
+				free(gone);
+				return -ENOMEM;
+			}
+			gone = a;
+		}
+		gone[n++] = *s;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		route_remove(r, gone[i].prefix, gone[i].depth);
+	free(gone);
+	return 0;
+}
+
+/* A route whose next hops left with an interface would point nowhere. */
+static bool
+route_stranded(const struct rt_router *r, const struct rt_rule *s)
+{
+	const struct rt_nhg *g = rt_nhgs[s->nh];
+
+	for (unsigned int v = 0; g != NULL && v < g->n; v++) {
+		const struct rt_iface *ifc = rt_ifaces[g->nh[v].iface];
+
+		if (ifc == NULL || ifc->router != r->index)
+			return true;
+	}
+	return g == NULL;
+}
+
+/* rt_router_set(): a route the topology no longer has, or stranded. */
+static bool
+route_unwanted(const struct rt_router *r, const struct rt_rule *s)
+{
+	return !s->mark || route_stranded(r, s);
 }
 
 static int
-router_apply(struct rt_router *r, const struct topo_router *t, char *why,
-	     size_t len)
+router_apply(struct rt_router *r, const struct topo_router *t, bool routes,
+	     char *why, size_t len)
 {
+	bool iface_gone = false;
 	int ret;
 
 	/* Interfaces that went away or changed; the rest are kept as they are. */
@@ -534,8 +569,10 @@ router_apply(struct rt_router *r, const struct topo_router *t, char *why,
 			continue;
 		for (unsigned int k = 0; k < t->n_ifaces && !keep; k++)
 			keep = iface_matches(r, ifc, &t->ifaces[k]);
-		if (!keep)
+		if (!keep) {
 			iface_del(r, ifc);
+			iface_gone = true;
+		}
 	}
 	for (unsigned int k = 0; k < t->n_ifaces; k++) {
 		bool have = false;
@@ -550,22 +587,45 @@ router_apply(struct rt_router *r, const struct topo_router *t, char *why,
 		if (ret < 0)
 			return ret;
 	}
-	for (unsigned int i = 0; i < r->n_routes;) {
-		if (route_wanted(&r->routes[i], t))
-			i++;
-		else
-			route_remove(r, i);
-	}
+	if (!routes)
+		return iface_gone ? routes_remove_if(r, route_stranded) : 0;
+	/* Routes that went away: unmarked once the wanted ones are marked. */
+	for (uint32_t i = 0; i <= r->rules.mask; i++)
+		r->rules.slot[i].mark = false;
 	for (unsigned int k = 0; k < t->n_routes; k++) {
-		ret = route_set(r, &t->routes[k], why, len);
-		if (ret < 0)
-			return ret;
+		struct rt_rule *s = rt_rule_find(r,
+			rte_be_to_cpu_32(t->routes[k].prefix.addr),
+			t->routes[k].prefix.plen);
+
+		if (s != NULL)
+			s->mark = true;
 	}
-	return 0;
+	ret = routes_remove_if(r, route_unwanted);
+	for (unsigned int k = 0; k < t->n_routes && ret == 0; k++)
+		ret = route_set(r, &t->routes[k], why, len);
+	return ret;
 }
 
-int
-rt_router_set(const struct topo_router *t, char *why, size_t len)
+/* The end of every change: one grace period, then free what it retired. */
+static void
+rt_change_end(void)
+{
+	bool dead = false;
+
+	for (unsigned int i = 0; i < RT_ROUTERS_MAX; i++)
+		dead |= rt_routers[i] != NULL && rt_routers[i]->rules.n_dead > 0;
+	if (garbage == NULL && !dead)
+		return;
+	if (garbage == NULL)
+		dp_rcu_synchronize();
+	rt_reclaim();
+	for (unsigned int i = 0; i < RT_ROUTERS_MAX; i++)
+		if (rt_routers[i] != NULL)
+			rt_lpm_reclaim(rt_routers[i]);
+}
+
+static int
+router_set(const struct topo_router *t, bool routes, char *why, size_t len)
 {
 	struct rt_router *r;
 	int idx, ret;
@@ -578,11 +638,42 @@ rt_router_set(const struct topo_router *t, char *why, size_t len)
 		if (r == NULL)
 			return -ENOSPC;
 	}
-	ret = router_apply(r, t, why, len);
+	ret = router_apply(r, t, routes, why, len);
 	if (ret == 0)
 		ret = rt_neigh_static_set(r->index, t->neighbors,
 					  t->n_neighbors, why, len);
-	rt_reclaim();
+	rt_change_end();
+	return ret;
+}
+
+int
+rt_router_set(const struct topo_router *t, char *why, size_t len)
+{
+	return router_set(t, true, why, len);
+}
+
+int
+rt_router_set_ifaces(const struct topo_router *t, char *why, size_t len)
+{
+	return router_set(t, false, why, len);
+}
+
+int
+rt_routes_add(const char *name, const struct topo_route *rts, unsigned int n,
+	      unsigned int *done, char *why, size_t len)
+{
+	int idx = rt_router_find(name), ret = 0;
+	unsigned int i;
+
+	if (idx < 0) {
+		snprintf(why, len, "no router called '%s'", name);
+		return -ENOENT;
+	}
+	for (i = 0; i < n && ret == 0; i++)
+		ret = route_set(rt_routers[idx], &rts[i], why, len);
+	if (done != NULL)
+		*done = ret == 0 ? n : i - 1;
+	rt_change_end();
 	return ret;
 }
 
@@ -590,32 +681,41 @@ int
 rt_route_add(const char *name, const struct topo_route *rt, char *why,
 	     size_t len)
 {
-	int idx = rt_router_find(name), ret;
+	return rt_routes_add(name, rt, 1, NULL, why, len);
+}
 
-	if (idx < 0) {
-		snprintf(why, len, "no router called '%s'", name);
+int
+rt_routes_del(const char *name, const struct topo_prefix *pfx, unsigned int n,
+	      unsigned int *done)
+{
+	int idx = rt_router_find(name), ret = 0;
+	unsigned int i;
+
+	if (idx < 0)
 		return -ENOENT;
-	}
-	ret = route_set(rt_routers[idx], rt, why, len);
-	rt_reclaim();
+	for (i = 0; i < n && ret == 0; i++)
+		ret = route_remove(rt_routers[idx], rte_be_to_cpu_32(pfx[i].addr),
+				   pfx[i].plen);
+	if (done != NULL)
+		*done = ret == 0 ? n : i - 1;
+	rt_change_end();
 	return ret;
 }
 
 int
 rt_route_del(const char *name, uint32_t prefix, uint8_t plen)
 {
-	struct rt_router *r;
-	int idx = rt_router_find(name), i;
+	struct topo_prefix p = { .addr = prefix, .plen = plen };
 
-	if (idx < 0)
-		return -ENOENT;
-	r = rt_routers[idx];
-	i = route_find(r, rte_be_to_cpu_32(prefix), plen);
-	if (i < 0)
-		return -ENOENT;
-	route_remove(r, (unsigned int)i);
-	rt_reclaim();
-	return 0;
+	return rt_routes_del(name, &p, 1, NULL);
+}
+
+static bool
+route_any(const struct rt_router *r, const struct rt_rule *s)
+{
+	(void)r;
+	(void)s;
+	return true;
 }
 
 int
@@ -627,15 +727,15 @@ rt_router_del(const char *name)
 	if (idx < 0)
 		return -ENOENT;
 	r = rt_routers[idx];
-	while (r->n_routes != 0)
-		route_remove(r, r->n_routes - 1);
+	/* Unpublish first: then nothing reads the FIB that is torn down. */
+	__atomic_store_n(&rt_routers[idx], NULL, __ATOMIC_RELEASE);
+	routes_remove_if(r, route_any);
 	for (unsigned int i = 0; i < RT_IFACES_MAX; i++)
 		if (rt_ifaces[i] != NULL && rt_ifaces[i]->router == r->index)
 			iface_del(r, rt_ifaces[i]);
-	__atomic_store_n(&rt_routers[idx], NULL, __ATOMIC_RELEASE);
+	dp_rcu_synchronize();
 	rt_reclaim();
-	rte_lpm_free(r->lpm);
-	free(r->routes);
+	rt_lpm_destroy(r);
 	free(r);
 	return 0;
 }
@@ -654,16 +754,50 @@ rt_router_get(unsigned int index, struct rt_router_info *info)
 		info->n_ifaces += rt_ifaces[i] != NULL &&
 				  rt_ifaces[i]->router == index;
 	info->n_routes = r->n_routes;
+	info->n_rules = r->rules.n;
 	info->n_neighs = r->n_neighs;
-	info->memory = sizeof(struct rte_lpm) +
-		       (size_t)RTE_LPM_TBL24_NUM_ENTRIES * sizeof(uint32_t) +
-		       (size_t)RT_LPM_TBL8S * RTE_LPM_TBL8_GROUP_NUM_ENTRIES *
-		       sizeof(uint32_t) + (size_t)RT_LPM_RULES * 8;
+	info->digest = r->digest;
+	info->memory = rt_lpm_memory(r);
+	info->tbl8_groups = r->rules.tbl8_hi - r->rules.n_free - r->rules.n_dead;
+	info->tbl8_cap = r->rules.tbl8_cap;
+	return 0;
+}
+
+static int
+route_cmp(const void *a, const void *b)
+{
+	const struct topo_route *x = a, *y = b;
+	uint32_t p = rte_be_to_cpu_32(x->prefix.addr);
+	uint32_t q = rte_be_to_cpu_32(y->prefix.addr);
+
+	if (p != q)
+		return p < q ? -1 : 1;
+	return (int)x->prefix.plen - (int)y->prefix.plen;
+}
+
+int
+rt_router_routes(unsigned int index, struct topo_route **out, unsigned int *n)
+{
+	const struct rt_router *r;
+	struct topo_route *a;
+	unsigned int k = 0;
+
+	if (index >= RT_ROUTERS_MAX || (r = rt_routers[index]) == NULL)
+		return -ENOENT;
+	a = calloc(r->n_routes ? r->n_routes : 1, sizeof(*a));
+	if (a == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i <= r->rules.mask && k < r->n_routes; i++)
+		if (r->rules.slot[i].used && r->rules.slot[i].is_static)
+			rule_route(&r->rules.slot[i], &a[k++]);
+	qsort(a, k, sizeof(*a), route_cmp);
+	*out = a;
+	*n = k;
 	return 0;
 }
 
 int
-rt_router_export(unsigned int index, struct topo_router *t)
+rt_router_export(unsigned int index, struct topo_router *t, bool routes)
 {
 	const struct rt_router *r;
 	unsigned int n = 0;
@@ -674,8 +808,7 @@ rt_router_export(unsigned int index, struct topo_router *t)
 	for (unsigned int i = 0; i < RT_IFACES_MAX; i++)
 		n += rt_ifaces[i] != NULL && rt_ifaces[i]->router == index;
 	t->ifaces = calloc(n ? n : 1, sizeof(*t->ifaces));
-	t->routes = calloc(r->n_routes ? r->n_routes : 1, sizeof(*t->routes));
-	if (t->ifaces == NULL || t->routes == NULL)
+	if (t->ifaces == NULL)
 		return -ENOMEM;
 	n = 0;
 	for (unsigned int i = 0; i < RT_IFACES_MAX; i++) {
@@ -692,18 +825,7 @@ rt_router_export(unsigned int index, struct topo_router *t)
 		n++;
 	}
 	t->n_ifaces = n;
-	for (unsigned int i = 0; i < r->n_routes; i++) {
-		const struct rt_nhg *g = rt_nhgs[r->routes[i].nhg];
-		struct topo_route *tr = &t->routes[i];
-
-		tr->prefix.addr = rte_cpu_to_be_32(r->routes[i].prefix);
-		tr->prefix.plen = r->routes[i].plen;
-		for (unsigned int v = 0; g != NULL && v < g->n; v++)
-			tr->via[v] = g->nh[v].gw;
-		tr->n_via = g != NULL ? g->n : 0;
-	}
-	t->n_routes = r->n_routes;
-	return 0;
+	return routes ? rt_router_routes(index, &t->routes, &t->n_routes) : 0;
 }
 
 int
@@ -712,25 +834,56 @@ rt_route_lookup(unsigned int index, uint32_t ip, struct rt_route_hit *hit)
 	const struct rt_router *r;
 	const struct rt_iface *ifc;
 	const struct rt_nhg *g;
-	uint32_t id;
+	struct rte_lpm_tbl_entry e;
+	uint32_t id, host = rte_be_to_cpu_32(ip), w;
+	uint8_t plen = 0;
 
 	if (index >= RT_ROUTERS_MAX || (r = rt_routers[index]) == NULL)
 		return -ENOENT;
-	if (rte_lpm_lookup(r->lpm, rte_be_to_cpu_32(ip), &id) != 0 ||
-	    (g = rt_nhgs[id]) == NULL)
+	/* The tables workers read, as ip4-lookup reads them. */
+	e = r->lpm->tbl24[host >> 8];
+	if (e.valid && e.valid_group)
+		e = r->lpm->tbl8[(size_t)e.next_hop * RTE_LPM_TBL8_GROUP_NUM_ENTRIES +
+				 (host & 0xff)];
+	if (e.valid) {
+		id = e.next_hop;
+		plen = (uint8_t)e.depth;
+	} else {
+		w = r->dflt;
+		if (!(w & RTE_LPM_LOOKUP_SUCCESS))
+			return -ENETUNREACH;
+		id = w & 0x00ffffff;
+	}
+	g = rt_nhgs[id];
+	if (g == NULL)
 		return -ENETUNREACH;
 	memset(hit, 0, sizeof(*hit));
+	hit->prefix = rte_cpu_to_be_32(plen == 0 ? 0 :
+				       host & (~UINT32_C(0) << (32 - plen)));
+	hit->plen = plen;
 	hit->local = g->kind == RT_NH_LOCAL;
 	hit->connected = g->kind == RT_NH_CONNECTED;
-	if (g->kind == RT_NH_VIA) {
-		hit->n_via = g->n;
-		for (unsigned int i = 0; i < g->n; i++)
-			hit->via[i] = g->nh[i].gw;
+	hit->n_via = g->n;
+	for (unsigned int i = 0; i < g->n; i++) {
+		ifc = rt_ifaces[g->nh[i].iface];
+		hit->via[i] = g->kind == RT_NH_VIA ? g->nh[i].gw : ip;
+		if (ifc != NULL)
+			snprintf(hit->network[i], sizeof(hit->network[i]), "%s",
+				 ifc->network);
+		hit->iface[i] = g->nh[i].iface;
 	}
-	ifc = rt_ifaces[g->nh[0].iface];
-	if (ifc != NULL)
-		snprintf(hit->network, sizeof(hit->network), "%s", ifc->network);
 	return 0;
+}
+
+uint32_t
+rt_route_member(const struct rt_route_hit *hit, uint32_t src, uint32_t dst,
+		uint8_t proto, uint16_t sport, uint16_t dport)
+{
+	if (hit->n_via <= 1)
+		return 0;
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		sport = dport = 0;
+	return rt_flow_hash(src, dst, proto, sport, dport) % hit->n_via;
 }
 
 void

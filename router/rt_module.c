@@ -134,7 +134,8 @@ rt_export(struct topo *t)
 
 		if (rt_routers[i] == NULL)
 			continue;
-		ret = rt_router_export(i, &t->routers[t->n_routers]);
+		ret = rt_router_export(i, &t->routers[t->n_routers],
+				       !t->no_routes);
 		if (ret == 0)
 			ret = rt_neigh_static_export(i, &t->routers[t->n_routers]);
 		t->n_routers++;

@@ -98,10 +98,27 @@ struct rt_nhg {
 #define RT_NHG_MAX (1u << 16)
 extern struct rt_nhg *rt_nhgs[RT_NHG_MAX];
 
-struct rt_route {
-	uint32_t prefix;	/**< Host byte order, as rte_lpm takes it. */
-	uint8_t plen;
-	uint32_t nhg;
+/* One rule of a router's FIB: a static, connected or local route. */
+struct rt_rule {
+	uint32_t prefix;	/**< Host byte order, host bits zero. */
+	uint8_t depth;		/**< 0 (the default route) to 32. */
+	bool used;		/**< The hash slot holds a rule. */
+	bool is_static;		/**< A route given by the user. */
+	bool mark;		/**< rt_router_set(): still wanted. */
+	uint32_t nh;		/**< Next-hop group id. */
+};
+
+/* A router's rules and the tbl8 groups of its LPM (control thread only). */
+struct rt_rules {
+	struct rt_rule *slot;	/**< Open-addressing hash, a power of 2. */
+	uint32_t mask;
+	uint32_t n;		/**< Rules, of every kind. */
+	uint32_t tbl8_cap;	/**< Groups the LPM's tbl8 array holds. */
+	uint32_t tbl8_hi;	/**< Groups below this have been handed out. */
+	uint32_t *tbl8_free;	/**< Reusable groups. */
+	uint32_t n_free;
+	uint32_t *tbl8_dead;	/**< Freed; reusable after a grace period. */
+	uint32_t n_dead;
 };
 
 struct rt_router {
@@ -115,10 +132,30 @@ struct rt_router {
 	uint32_t dflt;
 	/* Control thread only. */
 	char name[RT_NAME_MAX];
-	struct rt_route *routes;	/**< Static routes, in the order given. */
-	unsigned int n_routes, cap_routes;
+	struct rt_rules rules;
+	unsigned int n_routes;	/**< Static routes among the rules. */
+	uint64_t digest;	/**< Sum of topo_route_digest() of them. */
 	unsigned int n_neighs;
 };
+
+/*
+ * The FIB of a router (rt_lpm.c): the rules and the rte_lpm tables built
+ * from them. Control thread only; workers read r->lpm.
+ */
+int rt_lpm_create(struct rt_router *r, const char *name);
+void rt_lpm_destroy(struct rt_router *r);
+/* The rule of prefix/depth (host order), or NULL. */
+struct rt_rule *rt_rule_find(struct rt_router *r, uint32_t prefix,
+			     uint8_t depth);
+/* Add a rule or change its next hop; 0, -ENOSPC or -ENOMEM. */
+int rt_lpm_set(struct rt_router *r, uint32_t prefix, uint8_t depth,
+	       uint32_t nh, bool is_static);
+/* Remove rule `s` (from rt_rule_find()). */
+void rt_lpm_del(struct rt_router *r, struct rt_rule *s);
+/* Make the groups freed before the last grace period reusable. */
+void rt_lpm_reclaim(struct rt_router *r);
+/* Bytes of the router's FIB: tables and rules. */
+size_t rt_lpm_memory(const struct rt_router *r);
 
 extern struct rt_router *rt_routers[RT_ROUTERS_MAX];
 

@@ -294,6 +294,12 @@ struct topo {
 	unsigned int n_flows;
 	struct topo_vm *vms;
 	unsigned int n_vms;
+	/**
+	 * Set before an export (dp_modules_export()) that wants routers
+	 * without their routes: yardd syncs routes apart, and a router may
+	 * hold 1,000,000 of them. Never set by the parser.
+	 */
+	bool no_routes;
 };
 
 /** Put r->neighbors in address order, the order of parse and export. */
@@ -342,6 +348,14 @@ int topo_prefix_parse(const char *s, struct topo_prefix *p);
 /** [a-z0-9][a-z0-9-]{0,30}. Returns 0 when valid. */
 int topo_name_check(const char *s);
 
+/**
+ * A 64-bit digest of one route: its prefix, length and next hops in order.
+ * The sum (mod 2^64) over a router's routes tells yardd whether yard-dp
+ * holds the same routes without listing them; it is cheap to keep up to
+ * date as routes come and go.
+ */
+uint64_t topo_route_digest(const struct topo_route *rt);
+
 /* ---- Canonical form and export (topology_emit.c) ---- */
 
 /*
@@ -377,6 +391,21 @@ json_t *topo_port_to_json(const struct topo_port *p);
 
 /** {name, interfaces: [{network, address, mac?}], routes?: [{prefix, via}]} */
 json_t *topo_router_to_json(const struct topo_router *r);
+
+/** {prefix, via: [ip...]}, one route as routers list them. */
+json_t *topo_route_to_json(const struct topo_route *ro);
+
+/**
+ * One route {prefix, via: [ip...]} from JSON, as route.add carries it:
+ * the prefix with its host bits zero, 1..TOPO_ECMP_MAX next hops.
+ *
+ * @param why
+ *   On error: "prefix: ..." or "via[1]: ..." (the caller adds where).
+ * @return
+ *   0, or -EINVAL with `why` filled.
+ */
+int topo_route_from_json(json_t *o, struct topo_route *rt, char *why,
+			 size_t len);
 
 /**
  * {port, address, gateway?, peers?: [{vni, vteps, learn_any_vtep?}]}.

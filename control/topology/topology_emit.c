@@ -229,10 +229,21 @@ topo_port_to_json(const struct topo_port *p)
 }
 
 json_t *
+topo_route_to_json(const struct topo_route *ro)
+{
+	json_t *e = json_object();
+	int rc = 0;
+
+	rc |= topo_set(e, "prefix", topo_prefix_json(&ro->prefix));
+	rc |= topo_set(e, "via", topo_ipv4_list_json(ro->via, ro->n_via,
+						     TOPO_ECMP_MAX));
+	return topo_done(e, rc);
+}
+
+json_t *
 topo_router_to_json(const struct topo_router *r)
 {
 	const struct topo_router_iface *ifc;
-	const struct topo_route *ro;
 	json_t *o, *ifaces, *routes, *e;
 	unsigned int i;
 	int rc = 0;
@@ -254,15 +265,9 @@ topo_router_to_json(const struct topo_router *r)
 	rc |= topo_set(o, "interfaces", topo_done(ifaces, rc));
 	if (r->n_routes > 0) {
 		routes = json_array();
-		for (i = 0; i < r->n_routes; i++) {
-			ro = &r->routes[i];
-			e = json_object();
-			rc |= topo_set(e, "prefix", topo_prefix_json(&ro->prefix));
-			rc |= topo_set(e, "via",
-				       topo_ipv4_list_json(ro->via, ro->n_via,
-							   TOPO_ECMP_MAX));
-			rc |= json_array_append_new(routes, topo_done(e, rc));
-		}
+		for (i = 0; i < r->n_routes; i++)
+			rc |= json_array_append_new(routes,
+						    topo_route_to_json(&r->routes[i]));
 		rc |= topo_set(o, "routes", topo_done(routes, rc));
 	}
 	if (r->n_neighbors > 0) {

@@ -353,3 +353,60 @@ topo_index_fini(struct topo_index *ix)
 	free(ix->slots);
 	memset(ix, 0, sizeof(*ix));
 }
+
+uint64_t
+topo_route_digest(const struct topo_route *rt)
+{
+	uint64_t h = (uint64_t)rt->prefix.addr << 8 | rt->prefix.plen;
+
+	/* A 64-bit mix per word (splitmix64's finaliser), chained. */
+	for (unsigned int i = 0; i <= rt->n_via && i <= TOPO_ECMP_MAX; i++) {
+		h ^= i == 0 ? 0 : (uint64_t)rt->via[i - 1] << 32 | i;
+		h += UINT64_C(0x9e3779b97f4a7c15);
+		h = (h ^ (h >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+		h = (h ^ (h >> 27)) * UINT64_C(0x94d049bb133111eb);
+		h ^= h >> 31;
+	}
+	return h;
+}
+
+int
+topo_route_from_json(json_t *o, struct topo_route *rt, char *why, size_t len)
+{
+	const char *p = json_string_value(json_object_get(o, "prefix"));
+	json_t *via = json_object_get(o, "via"), *v;
+	size_t i;
+
+	memset(rt, 0, sizeof(*rt));
+	if (p == NULL || topo_prefix_parse(p, &rt->prefix) < 0 ||
+	    (rt->prefix.plen < 32 && (ntohl(rt->prefix.addr) &
+				      (UINT32_MAX >> rt->prefix.plen)) != 0)) {
+		snprintf(why, len, "prefix: '%s' is not a prefix with its host "
+			 "bits zero (want e.g. 10.0.0.0/8)", p ? p : "(none)");
+		return -EINVAL;
+	}
+	if (json_is_string(via)) {
+		/* One next hop may come bare. */
+		rt->n_via = 1;
+		if (topo_ipv4_parse(json_string_value(via), &rt->via[0]) == 0)
+			return 0;
+		snprintf(why, len, "via: '%s' is not an IPv4 address",
+			 json_string_value(via));
+		return -EINVAL;
+	}
+	if (!json_is_array(via) || json_array_size(via) == 0 ||
+	    json_array_size(via) > TOPO_ECMP_MAX) {
+		snprintf(why, len, "via: want a list of 1 to %d next-hop "
+			 "addresses", TOPO_ECMP_MAX);
+		return -EINVAL;
+	}
+	json_array_foreach(via, i, v) {
+		if (!json_is_string(v) ||
+		    topo_ipv4_parse(json_string_value(v), &rt->via[i]) < 0) {
+			snprintf(why, len, "via[%zu]: not an IPv4 address", i);
+			return -EINVAL;
+		}
+		rt->n_via++;
+	}
+	return 0;
+}

@@ -927,6 +927,168 @@ yc_print_router_stats(json_t *res)
 	return 0;
 }
 
+/* ---- router list|show, route list|get ---- */
+
+/* "76.1M": bytes for people. */
+static char *
+yc_bytes(json_t *v)
+{
+	double b;
+
+	if (!json_is_integer(v))
+		return yc_fmt("-");
+	b = (double)json_integer_value(v);
+	if (b >= 1024.0 * 1024 * 1024)
+		return yc_fmt("%.1fG", b / (1024.0 * 1024 * 1024));
+	if (b >= 1024.0 * 1024)
+		return yc_fmt("%.1fM", b / (1024.0 * 1024));
+	return yc_fmt("%.1fK", b / 1024.0);
+}
+
+int
+yc_print_routers(json_t *res)
+{
+	static const char *const heads[] = {
+		"NAME", "INTERFACES", "ROUTES", "NEIGHBORS", "MEMORY", "STATUS",
+		NULL,
+	};
+	struct yc_table t;
+	json_t *e;
+	size_t i;
+
+	if (!json_is_array(res)) {
+		yc_bad_answer("a list of routers was expected");
+		return -EPROTO;
+	}
+	yc_table_init(&t, heads, "lrrrrl");
+	json_array_foreach(res, i, e) {
+		json_t *fib = json_object_get(e, "fib");
+
+		yc_table_add(&t, yc_cell(json_object_get(e, "name")),
+			     yc_fmt("%zu", json_array_size(json_object_get(
+				     e, "interfaces"))),
+			     yc_cell(json_object_get(e, "route_count")),
+			     yc_cell(json_object_get(fib, "neighbors")),
+			     yc_bytes(json_object_get(fib, "memory")),
+			     yc_status_cell(e));
+	}
+	yc_table_print(&t);
+	return 0;
+}
+
+int
+yc_print_router_show(json_t *e)
+{
+	static const char *const heads[] = { "NETWORK", "ADDRESS", "MAC", NULL };
+	json_t *fib = json_object_get(e, "fib"), *ifc, *stored, *dp;
+	struct yc_table t;
+	char *s;
+	size_t i;
+
+	if (!json_is_object(e)) {
+		yc_bad_answer("a router was expected");
+		return -EPROTO;
+	}
+	s = yc_cell(json_object_get(e, "name"));
+	printf("router %s\n", s);
+	free(s);
+	s = yc_status_cell(e);
+	printf("  status:     %s\n", s);
+	free(s);
+	stored = json_object_get(e, "route_count");
+	dp = json_object_get(fib, "route_count");
+	printf("  routes:     %lld stored", (long long)json_integer_value(stored));
+	if (fib != NULL)
+		printf(", %lld in the dataplane (%s)",
+		       (long long)json_integer_value(dp),
+		       json_equal(json_object_get(fib, "route_digest"),
+				  json_object_get(e, "route_digest")) ?
+		       "the same" : "differ: being synced");
+	putchar('\n');
+	if (fib != NULL) {
+		s = yc_bytes(json_object_get(fib, "memory"));
+		printf("  fib:        %lld rules (static, connected, local); "
+		       "%lld of %lld tbl8 groups used; %s\n",
+		       (long long)json_integer_value(json_object_get(fib, "rules")),
+		       (long long)json_integer_value(json_object_get(fib, "tbl8_groups")),
+		       (long long)json_integer_value(json_object_get(fib, "tbl8_capacity")),
+		       s);
+		free(s);
+		printf("  neighbors:  %lld\n", (long long)json_integer_value(
+			json_object_get(fib, "neighbors")));
+	} else {
+		printf("  fib:        - (the dataplane is not connected)\n");
+	}
+	printf("  interfaces:\n");
+	yc_table_init(&t, heads, "lll");
+	json_array_foreach(json_object_get(e, "interfaces"), i, ifc)
+		yc_table_add(&t, yc_cell(json_object_get(ifc, "network")),
+			     yc_cell(json_object_get(ifc, "address")),
+			     yc_cell(json_object_get(ifc, "mac")));
+	yc_table_print(&t);
+	return 0;
+}
+
+void
+yc_print_routes(json_t *routes, bool head)
+{
+	json_t *e;
+	size_t i;
+
+	/* Fixed widths: a long list is printed page by page as it comes. */
+	if (head)
+		printf("%-18s  %s\n", "PREFIX", "VIA");
+	json_array_foreach(routes, i, e) {
+		char *p = yc_cell(json_object_get(e, "prefix"));
+		char *v = yc_cell(json_object_get(e, "via"));
+
+		printf("%-18s  %s\n", p, v);
+		free(p);
+		free(v);
+	}
+}
+
+int
+yc_print_route_get(json_t *res)
+{
+	static const char *const heads[] = {
+		"MEMBER", "VIA", "NETWORK", "NEIGHBOR", "MAC", "AGE", NULL,
+	};
+	json_t *member = json_object_get(res, "member"), *v;
+	struct yc_table t;
+	char *ip, *pfx, *kind;
+	size_t i;
+
+	if (!json_is_object(res)) {
+		yc_bad_answer("a route was expected");
+		return -EPROTO;
+	}
+	ip = yc_cell(json_object_get(res, "ip"));
+	pfx = yc_cell(json_object_get(res, "prefix"));
+	kind = yc_cell(json_object_get(res, "kind"));
+	printf("%s: %s (%s)\n", ip, pfx, kind);
+	free(ip);
+	free(pfx);
+	free(kind);
+	yc_table_init(&t, heads, "llllll");
+	json_array_foreach(json_object_get(res, "via"), i, v) {
+		json_t *n = json_object_get(v, "neighbor");
+		bool chosen = json_is_integer(member) &&
+			      (size_t)json_integer_value(member) == i;
+
+		yc_table_add(&t, yc_fmt("%zu%s", i, chosen ? " *" : ""),
+			     yc_cell(json_object_get(v, "ip")),
+			     yc_cell(json_object_get(v, "network")),
+			     yc_cell(json_object_get(n, "state")),
+			     yc_cell(json_object_get(n, "mac")),
+			     yc_cell(json_object_get(n, "age")));
+	}
+	yc_table_print(&t);
+	if (json_is_integer(member))
+		printf("* the member this flow takes\n");
+	return 0;
+}
+
 /* ---- status ---- */
 
 /* "17", or "networks 2, ports 3" when yardd counts per kind. */

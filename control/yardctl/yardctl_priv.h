@@ -110,6 +110,14 @@ int yc_print_vteps(json_t *res);
 int yc_print_flow_stats(json_t *res);
 /** router stats: yard-dp's router.stats, one counter a row. */
 int yc_print_router_stats(json_t *res);
+/** router list: yardd's routers, each with "fib" (yard-dp's router.list). */
+int yc_print_routers(json_t *res);
+/** router show NAME: one router of that list, in lines. */
+int yc_print_router_show(json_t *router);
+/** route list: PREFIX VIA lines, the header when `head` (pages follow). */
+void yc_print_routes(json_t *routes, bool head);
+/** route get: the chosen prefix, its next hops, the flow's member. */
+int yc_print_route_get(json_t *res);
 /** status: a few lines; `socket` is the path yardctl used. */
 int yc_print_status(json_t *res, const char *socket);
 /** top: the ports' rates (yardctl_top.c's "ports" list) as a table. */

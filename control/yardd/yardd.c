@@ -229,6 +229,12 @@ main(int argc, char **argv)
 			  store_errmsg(d.store));
 		goto out;
 	}
+	rc = yardd_routes_open(&d);
+	if (rc < 0) {
+		yardd_log("cannot open the routes of the store %s: %s", d.db_path,
+			  strerror(-rc));
+		goto out;
+	}
 	d.srv = rpc_server_create(socket_path, &rc);
 	if (d.srv == NULL) {
 		yardd_log("cannot serve %s: %s", socket_path, strerror(-rc));
@@ -238,7 +244,8 @@ main(int argc, char **argv)
 		.idle_ms = policy.idle_timeout * 1000,
 		.per_uid = policy.max_per_uid,
 	});
-	if (yardd_api_register(&d) < 0 || yardd_vm_api_register(&d) < 0)
+	if (yardd_api_register(&d) < 0 || yardd_vm_api_register(&d) < 0 ||
+	    yardd_routes_api_register(&d) < 0)
 		goto out;
 
 	if (metrics != NULL) {
@@ -289,6 +296,7 @@ out:
 	rpc_client_free(d.dp);
 	json_decref(d.desired);
 	json_decref(d.errors);
+	yardd_routes_close(&d);
 	store_close(d.store);
 	return status;
 }

@@ -39,6 +39,8 @@ struct yardd {
 	json_t *errors;
 	uint64_t next_retry_ms;		/* Earliest next_ms of errors; 0: none. */
 
+	struct yardd_routes *routes;	/* Routers' routes (yardd_routes.c). */
+
 	const struct policy *policy;	/* What clients may make root do. */
 	const char *vm_dir;		/* VM state directories live here. */
 	int vm_accel;			/* enum hv_accel for VMs that say auto. */
@@ -79,6 +81,54 @@ const char *yardd_object_status(const struct yardd *d,
 /** The key of an object in d->errors: "ports/vm1-eth0". */
 void yardd_object_key(char *buf, size_t len, const struct topo_kind_info *k,
 		      const char *name);
+
+/* yardd_routes.c: routes are rows, not part of the router objects */
+
+/* router.get shows a router's routes up to this many (then route.list). */
+#define YARDD_ROUTES_INLINE_MAX 10000
+
+/** Open the routes table in d->db_path (created when missing). 0 or -errno. */
+int yardd_routes_open(struct yardd *d);
+void yardd_routes_close(struct yardd *d);
+/** Recount the per-router summaries from the table. */
+int yardd_routes_reload(struct yardd *d);
+int yardd_routes_api_register(struct yardd *d);
+
+/**
+ * Check that every route of `r` has its next hops on one of r's
+ * interfaces; -EINVAL with `why` naming the first that does not.
+ */
+int yardd_routes_check(struct yardd *d, const struct topo_router *r,
+		       char *why, size_t len);
+
+/**
+ * Make the stored routes of `router` exactly `rts` (one transaction) and
+ * queue the difference for yard-dp (sent by yardd_routes_sync()).
+ */
+int yardd_routes_replace(struct yardd *d, const char *router,
+			 const struct topo_route *rts, unsigned int n);
+
+/** Delete the routes of routers no longer desired. */
+int yardd_routes_prune(struct yardd *d);
+
+/** Stored routes of `router`. */
+uint64_t yardd_routes_count(const struct yardd *d, const char *router);
+
+/** The digest of the stored routes of `router`, as yard-dp writes it. */
+json_t *yardd_routes_digest_json(const struct yardd *d, const char *router);
+
+/** The stored routes of `router` as [{prefix, via}], sorted. */
+json_t *yardd_routes_json(struct yardd *d, const char *router);
+
+/**
+ * Send queued route changes to yard-dp, then compare each router's route
+ * count and digest with yard-dp's and repair the routers that differ.
+ * Called at the end of yardd_sync().
+ */
+void yardd_routes_sync(struct yardd *d);
+
+/** Add {"routes": {stored, pushed, repairs}} to status object `o`. */
+void yardd_routes_status(const struct yardd *d, json_t *o);
 
 /* yardd_refs.c */
 

@@ -33,12 +33,86 @@ strip_location(const char *msg)
 	return msg;
 }
 
+/*
+ * Which routers' routes a change sets. Routes are stored apart from the
+ * router objects (yardd_routes.c): a whole document (apply) says every
+ * router's routes; a router created or updated with a "routes" key says
+ * its own; any other change leaves them all as they are.
+ */
+enum routes_take { ROUTES_KEEP, ROUTES_ONE, ROUTES_ALL };
+
+/*
+ * Take the routes out of the routers of `t` (into `taken`, one array per
+ * router, NULL when kept): the canonical document holds none.
+ */
+static int
+routes_take(struct yardd *d, struct topo *t, enum routes_take take,
+	    const char *name, struct topo_router **taken, char *why, size_t len)
+{
+	*taken = calloc(t->n_routers ? t->n_routers : 1, sizeof(**taken));
+	if (*taken == NULL)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < t->n_routers; i++) {
+		struct topo_router *r = &t->routers[i];
+		int rc;
+
+		if (take == ROUTES_ALL ||
+		    (take == ROUTES_ONE && strcmp(r->name, name) == 0)) {
+			rc = yardd_routes_check(d, r, why, len);
+			if (rc < 0)
+				return rc;
+			snprintf((*taken)[i].name, sizeof((*taken)[i].name), "%s",
+				 r->name);
+			(*taken)[i].routes = r->routes;
+			(*taken)[i].n_routes = r->n_routes;
+			(*taken)[i].line = 1;	/* Marks it taken. */
+		} else {
+			free(r->routes);
+		}
+		r->routes = NULL;
+		r->n_routes = 0;
+	}
+	return 0;
+}
+
+/* Store the routes taken from the routers, then forget gone routers'. */
+static int
+routes_store(struct yardd *d, struct topo_router *taken, unsigned int n,
+	     struct rpc_error *err)
+{
+	int rc = 0;
+
+	for (unsigned int i = 0; i < n && rc == 0; i++)
+		if (taken[i].line)
+			rc = yardd_routes_replace(d, taken[i].name,
+						  taken[i].routes,
+						  taken[i].n_routes);
+	if (rc == 0)
+		rc = yardd_routes_prune(d);
+	if (rc < 0)
+		return rpc_error_set(err, RPC_ERR_FAILED, "store %s: its routes "
+				     "could not be written (yardd's log says "
+				     "why)", d->db_path);
+	return 0;
+}
+
+static void
+taken_free(struct topo_router *taken, unsigned int n)
+{
+	for (unsigned int i = 0; taken != NULL && i < n; i++)
+		free(taken[i].routes);
+	free(taken);
+}
+
 /* Store a validated topology (consumed) in canonical form and program it. */
 static int
-state_commit_topo(struct yardd *d, struct topo *t, bool dry_run,
+state_commit_topo(struct yardd *d, struct topo *t, enum routes_take take,
+		  const char *take_name, bool dry_run,
 		  struct store_delta *delta, struct rpc_error *err)
 {
 	char why[sizeof(err->message)];
+	struct topo_router *taken = NULL;
+	unsigned int n_routers = t->n_routers;
 	json_t *canon;
 	int rc;
 
@@ -58,24 +132,38 @@ state_commit_topo(struct yardd *d, struct topo *t, bool dry_run,
 		topo_free(t);
 		return rc;
 	}
+	rc = routes_take(d, t, take, take_name, &taken, why, sizeof(why));
+	if (rc < 0) {
+		topo_free(t);
+		taken_free(taken, n_routers);
+		return rc == -ENOMEM ? rpc_error_set(err, RPC_ERR_INTERNAL,
+						     "out of memory") :
+		       rpc_error_set(err, RPC_ERR_PARAMS, "%s", why);
+	}
 	canon = topo_to_json(t);
 	topo_free(t);
-	if (canon == NULL)
+	if (canon == NULL) {
+		taken_free(taken, n_routers);
 		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
+	}
 	rc = store_save(d->store, canon, dry_run, delta);
 	if (rc < 0) {
 		json_decref(canon);
+		taken_free(taken, n_routers);
 		return rpc_error_set(err, RPC_ERR_FAILED, "store %s: %s", d->db_path,
 				     store_errmsg(d->store));
 	}
 	if (dry_run) {
 		json_decref(canon);
+		taken_free(taken, n_routers);
 		return 0;
 	}
 	json_decref(d->desired);
 	d->desired = canon;
+	rc = routes_store(d, taken, n_routers, err);
+	taken_free(taken, n_routers);
 	yardd_sync(d);
-	return 0;
+	return rc;
 }
 
 /*
@@ -115,8 +203,8 @@ name_path(json_t *doc, const char *msg, char *out, size_t len)
  */
 static int
 state_commit(struct yardd *d, json_t *doc, const char *name, bool own_lines,
-	     const char *what, bool dry_run, struct store_delta *delta,
-	     struct rpc_error *err)
+	     const char *what, enum routes_take take, const char *take_name,
+	     bool dry_run, struct store_delta *delta, struct rpc_error *err)
 {
 	struct topo_error terr;
 	char msg[sizeof(err->message)];
@@ -132,7 +220,7 @@ state_commit(struct yardd *d, json_t *doc, const char *name, bool own_lines,
 		return rpc_error_set(err, RPC_ERR_PARAMS, "%s%s", what, msg);
 	}
 	json_decref(doc);
-	return state_commit_topo(d, t, dry_run, delta, err);
+	return state_commit_topo(d, t, take, take_name, dry_run, delta, err);
 }
 
 static json_t *
@@ -166,7 +254,8 @@ m_apply(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 
 		if (t == NULL)
 			return rpc_error_set(err, RPC_ERR_PARAMS, "%s", terr.msg);
-		rc = state_commit_topo(d, t, dry_run, &delta, err);
+		rc = state_commit_topo(d, t, ROUTES_ALL, NULL, dry_run, &delta,
+				       err);
 	} else {
 		json_t *doc = json_object_get(params, "topology");
 
@@ -175,7 +264,7 @@ m_apply(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 					     "'text' (YAML or JSON) or 'topology' "
 					     "(an object)");
 		rc = state_commit(d, json_incref(doc), "topology", true, "",
-				  dry_run, &delta, err);
+				  ROUTES_ALL, NULL, dry_run, &delta, err);
 	}
 	if (rc == 0)
 		*result = delta_json(d, &delta);
@@ -192,6 +281,7 @@ m_export(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	json_t *doc, *v;
 	void *tmp;
 	char *text;
+	size_t i;
 
 	if (rpc_param_str_opt(params, "format", &format, err) < 0)
 		return -EINVAL;
@@ -203,12 +293,20 @@ m_export(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	 * apply stored) leaves empty lists out. Export the same bytes either
 	 * way.
 	 */
-	doc = json_copy(d->desired);
+	doc = json_deep_copy(d->desired);
 	if (doc == NULL)
 		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
 	json_object_foreach_safe(doc, tmp, key, v)
 		if (json_is_array(v) && json_array_size(v) == 0)
 			json_object_del(doc, key);
+	/* Routes are stored apart: the document carries them again. */
+	json_array_foreach(json_object_get(doc, "routers"), i, v) {
+		const char *name = json_string_value(json_object_get(v, "name"));
+
+		if (name != NULL && yardd_routes_count(d, name) > 0)
+			json_object_set_new(v, "routes",
+					    yardd_routes_json(d, name));
+	}
 	text = strcmp(format, "yaml") == 0 ? topo_json_to_yaml(doc) :
 					     json_dumps(doc, JSON_INDENT(2));
 	json_decref(doc);
@@ -238,6 +336,12 @@ object_with_status(const struct yardd *d, const struct topo_kind_info *k,
 
 	status = yardd_object_status(d, k, name ? name : "", &msg);
 	o = json_pack("{s:O, s:s}", "object", obj, "status", status);
+	if (k->kind == TOPO_KIND_ROUTER && name != NULL)
+		json_object_set_new(o, "route_count", json_integer(
+			(json_int_t)yardd_routes_count(d, name)));
+	if (k->kind == TOPO_KIND_ROUTER && name != NULL)
+		json_object_set_new(o, "route_digest",
+				    yardd_routes_digest_json(d, name));
 	if (msg != NULL)
 		json_object_set_new(o, "message", json_string(msg));
 	return o;
@@ -277,6 +381,7 @@ m_get(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
 	struct kind_ctx *c = ctx;
 	const char *name;
+	json_t *obj;
 	ssize_t at;
 
 	if (rpc_param_str(params, "name", &name, err) < 0)
@@ -286,8 +391,23 @@ m_get(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no %s called '%s' "
 				     "('yardctl list %s' shows those there are)",
 				     c->k->singular, name, c->k->plural);
-	*result = object_with_status(c->d, c->k,
-		json_array_get(json_object_get(c->d->desired, c->k->plural), (size_t)at));
+	obj = json_array_get(json_object_get(c->d->desired, c->k->plural),
+			     (size_t)at);
+	/*
+	 * A router's routes are stored apart; a get shows them while they
+	 * are few, so that get, edit, update keeps them (an update without
+	 * "routes" keeps them too).
+	 */
+	if (c->k->kind == TOPO_KIND_ROUTER &&
+	    yardd_routes_count(c->d, name) > 0 &&
+	    yardd_routes_count(c->d, name) <= YARDD_ROUTES_INLINE_MAX) {
+		obj = json_deep_copy(obj);
+		json_object_set_new(obj, "routes", yardd_routes_json(c->d, name));
+		*result = object_with_status(c->d, c->k, obj);
+		json_decref(obj);
+		return 0;
+	}
+	*result = object_with_status(c->d, c->k, obj);
 	return 0;
 }
 
@@ -358,7 +478,11 @@ change(struct kind_ctx *c, json_t *params, bool create, bool del,
 		json_array_set(list, (size_t)at, obj);
 	snprintf(what, sizeof(what), "cannot %s %s '%s': ",
 		 create ? "create" : del ? "delete" : "update", c->k->singular, name);
-	rc = state_commit(c->d, doc, "object", false, what, false, &delta, err);
+	/* A router given with routes sets them; without, they stay. */
+	rc = state_commit(c->d, doc, "object", false, what,
+			  c->k->kind == TOPO_KIND_ROUTER && obj != NULL &&
+			  json_object_get(obj, "routes") != NULL ? ROUTES_ONE :
+			  ROUTES_KEEP, name, false, &delta, err);
 	store_delta_release(&delta);
 	if (rc < 0)
 		return rc;
@@ -426,7 +550,8 @@ one_change(struct kind_ctx *c, json_t *obj, json_t **result,
 	}
 	snprintf(what, sizeof(what), "cannot %s the %s: ",
 		 obj != NULL ? "set" : "delete", c->k->singular);
-	rc = state_commit(c->d, doc, "object", false, what, false, &delta, err);
+	rc = state_commit(c->d, doc, "object", false, what, ROUTES_KEEP, NULL,
+			  false, &delta, err);
 	store_delta_release(&delta);
 	if (rc == 0 && obj != NULL)
 		*result = json_pack("{s:s}", "status",
@@ -468,6 +593,8 @@ static struct proxy_ctx {
 	{ YARDD_M_FDB_LIST, "fdb.list", NULL },
 	{ YARDD_M_NEIGH_LIST, "neigh.list", NULL },
 	{ YARDD_M_ROUTER_STATS, "router.stats", NULL },
+	{ YARDD_M_ROUTE_GET, "route.get", NULL },
+	{ YARDD_M_ROUTER_FIB, "router.list", NULL },
 	{ YARDD_M_VTEP_LIST, "vtep.list", NULL },
 	{ YARDD_M_FLOW_STATS, "flow.list", NULL },
 	{ YARDD_M_CAPTURE_START, "capture.start", NULL },
@@ -509,6 +636,8 @@ m_status(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 			    "connected", d->dp != NULL,
 			    "resyncs", (json_int_t)d->dp_connects,
 			    "last_sync_ops", (int)d->last_sync_ops);
+	if (*result != NULL)
+		yardd_routes_status(d, *result);
 	return 0;
 }
 

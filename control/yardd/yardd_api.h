@@ -59,6 +59,16 @@
 #define YARDD_M_CAPTURE_STOP "capture.stop"
 #define YARDD_M_TRACE_START "trace.start"	/**< Read and stopped as a capture. */
 
+/*
+ * Routes of a router, stored one row each (routes are data): a change
+ * reaches yard-dp as route.add/route.del of the routes it touches.
+ */
+#define YARDD_M_ROUTE_ADD "route.add"	/**< {router, routes: [...]}. */
+#define YARDD_M_ROUTE_DEL "route.del"	/**< {router, prefixes: [...]}. */
+#define YARDD_M_ROUTE_LIST "route.list"	/**< {router, offset?, limit?}. */
+#define YARDD_M_ROUTE_GET "route.get"	/**< yard-dp's route.get. */
+#define YARDD_M_ROUTER_FIB "router.fib"	/**< yard-dp's router.list. */
+
 /* A VM's own verbs, besides the per-kind methods of kind vm. */
 #define YARDD_M_VM_START "vm.start"
 #define YARDD_M_VM_STOP "vm.stop"

@@ -322,7 +322,9 @@ yardd_sync(struct yardd *d)
 	const char *key;
 
 	d->errors = json_object();
-	if (yardd_dp_call(d, "topology.export", NULL, &actual, &err) < 0) {
+	/* Routes are compared apart (yardd_routes_sync()), not listed here. */
+	if (yardd_dp_call(d, "topology.export", json_pack("{s:b}", "routes", 0),
+			  &actual, &err) < 0) {
 		if (d->dp != NULL)
 			yardd_log("dataplane: topology.export failed: %s",
 				  err.message);
@@ -376,6 +378,7 @@ out:
 	json_decref(actual);
 	json_decref(ops);
 	json_decref(owners);
+	yardd_routes_sync(d);
 	/* Ports may have come: VMs waiting for them can start. */
 	yardd_vms_sync(d);
 }
