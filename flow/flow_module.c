@@ -91,6 +91,7 @@ flow_init(void)
 static void
 flow_fini(void)
 {
+	flow_api_free();
 	flow_rules_free();
 }
 
@@ -202,6 +203,7 @@ struct dp_module flow_module = {
 	.prune = flow_prune,
 	.export = flow_export,
 	.port_del = flow_port_del,
+	.flush = flow_batch_flush,
 	.drop_names = flow_drop_names,
 	.n_drops = FLOW_DROP_END_ - 1,
 };

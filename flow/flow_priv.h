@@ -149,6 +149,25 @@ extern unsigned int flow_rules_max;
 int flow_rules_update(const struct topo_flow *fs, unsigned int n,
 		      bool doc_order, char *why, size_t len);
 
+/**
+ * Check that what rule `f` names exists: 0, or -ENOENT with `why` filled.
+ */
+int flow_rule_check(const struct topo_flow *f, char *why, size_t len);
+
+/**
+ * How many of fs[0..n), set one after the other, the table takes before
+ * one goes past flow-max-rules: *fit (n when all do). 0 or -ENOMEM.
+ */
+int flow_rules_fit(const struct topo_flow *fs, unsigned int n, unsigned int *fit);
+
+/**
+ * Delete the rules called names[0..n) with one rebuild. 0; -ENOENT when
+ * names[*failed] is no rule (or named twice): the ones before it are
+ * deleted; -ENOMEM with *failed 0: none is.
+ */
+int flow_rules_del_names(const char *const *names, unsigned int n,
+			 unsigned int *failed);
+
 /** Delete the rules for which gone(rule, arg) is true. 0 or -ENOMEM. */
 int flow_rules_remove(bool (*gone)(const struct flow_rule *r, const void *arg),
 		      const void *arg);
@@ -158,6 +177,15 @@ int flow_port_gone(uint16_t port);
 
 /** Add the flow.* methods (flow_api.c). 0 or -errno. */
 int flow_api_register(struct rpc_server *srv);
+
+/**
+ * The module's flush (struct dp_module): carry out the flow.set or
+ * flow.del calls set aside while a batch is open.
+ */
+int flow_batch_flush(unsigned int *failed, char *why, size_t len);
+
+/** Free what flow_api.c keeps. */
+void flow_api_free(void);
 
 /**
  * Switch the ingress step on where a rule may match and off elsewhere

@@ -611,6 +611,89 @@ out:
 	return ret;
 }
 
+int
+flow_rule_check(const struct topo_flow *f, char *why, size_t len)
+{
+	int in_port, bd, port;
+
+	return rule_resolve(f, &in_port, &bd, &port, why, len);
+}
+
+/* rules[] sorted by name, for lookups; NULL when out of memory. */
+static struct flow_rule **
+rules_by_name(void)
+{
+	struct flow_rule **by_name = malloc((n_rules + 1) * sizeof(*by_name));
+
+	if (by_name == NULL)
+		return NULL;
+	memcpy(by_name, rules, n_rules * sizeof(*rules));
+	qsort(by_name, n_rules, sizeof(*by_name), name_cmp);
+	return by_name;
+}
+
+int
+flow_rules_fit(const struct topo_flow *fs, unsigned int n, unsigned int *fit)
+{
+	struct flow_rule **by_name = rules_by_name();
+	unsigned int total = n_rules, i;
+
+	if (by_name == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (find_sorted(by_name, n_rules, fs[i].name) != NULL)
+			continue;
+		if (total == flow_rules_max)
+			break;
+		total++;
+	}
+	free(by_name);
+	*fit = i;
+	return 0;
+}
+
+static bool
+is_marked(const struct flow_rule *r, const void *arg)
+{
+	RTE_SET_USED(arg);
+	return r->named;
+}
+
+int
+flow_rules_del_names(const char *const *names, unsigned int n,
+		     unsigned int *failed)
+{
+	struct flow_rule **by_name = rules_by_name();
+	unsigned int i;
+	int ret = 0;
+
+	if (by_name == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n_rules; i++)
+		rules[i]->named = false;
+	for (i = 0; i < n; i++) {
+		struct flow_rule *r = find_sorted(by_name, n_rules, names[i]);
+
+		/* A second delete of one rule finds none, as it would alone. */
+		if (r == NULL || r->named) {
+			*failed = i;
+			ret = -ENOENT;
+			break;
+		}
+		r->named = true;
+	}
+	free(by_name);
+	if (i > 0) {
+		int r = flow_rules_remove(is_marked, NULL);
+
+		if (r < 0) {
+			*failed = 0;
+			return r;
+		}
+	}
+	return ret;
+}
+
 /* Remove the rules for which `gone(r, arg)` holds. */
 int
 flow_rules_remove(bool (*gone)(const struct flow_rule *r, const void *arg),

@@ -495,6 +495,96 @@ test_api_and_counters(void **state)
 	rpc_server_free(srv);
 }
 
+/* Set rule `name` (priority 1, drop) through flow.set; NULL or the error. */
+static const char *
+set_named(struct rpc_server *srv, const char *name)
+{
+	char json[128];
+
+	snprintf(json, sizeof(json), "{\"name\": \"%s\", \"priority\": 1, "
+		 "\"action\": \"drop\"}", name);
+	return call(srv, flow_set_m(), json, NULL);
+}
+
+static const char *
+del_named(struct rpc_server *srv, const char *name)
+{
+	char json[128];
+
+	snprintf(json, sizeof(json), "{\"name\": \"%s\"}", name);
+	return call(srv, flow_del_m(), json, NULL);
+}
+
+/*
+ * In a batch, a run of flow.set (or flow.del) calls is set aside and
+ * carried out by the module's flush with one rebuild; past the limit or
+ * at an unknown name, the calls before are done, the others not.
+ */
+static void
+test_batch(void **state)
+{
+	const struct flow_table *t0;
+	struct rpc_server *srv;
+	unsigned int failed;
+	char path[64], why[256] = "";
+	int err;
+	(void)state;
+
+	snprintf(path, sizeof(path), "/tmp/yard-test-flowb-%d.sock", (int)getpid());
+	srv = rpc_server_create(path, &err);
+	assert_non_null(srv);
+	assert_int_equal(flow_module.api_register(srv), 0);
+	assert_null(set_named(srv, "keep"));
+	t0 = flow_table_cur;
+
+	dp_batch_set(true);
+	assert_null(set_named(srv, "b1"));
+	assert_null(set_named(srv, "b2"));
+	assert_null(set_named(srv, "b1"));
+	/* Checked at once: a network that does not exist. */
+	assert_contains(call(srv, flow_set_m(), "{\"name\": \"x\", "
+			     "\"priority\": 1, \"network\": \"green\", "
+			     "\"action\": \"drop\"}", NULL), "green");
+	/* Nothing built yet. */
+	assert_ptr_equal(flow_table_cur, t0);
+	assert_int_equal(flow_rule_count(), 1);
+	assert_int_equal(flow_module.flush(&failed, why, sizeof(why)), 0);
+	assert_ptr_not_equal(flow_table_cur, t0);
+	assert_int_equal(flow_rule_count(), 3);
+
+	/* Past the limit at the second call: the first is done. */
+	flow_rules_max = 4;
+	t0 = flow_table_cur;
+	assert_null(set_named(srv, "b3"));
+	assert_null(set_named(srv, "b4"));
+	assert_null(set_named(srv, "b5"));
+	assert_ptr_equal(flow_table_cur, t0);
+	assert_int_equal(flow_module.flush(&failed, why, sizeof(why)), -ENOSPC);
+	assert_int_equal(failed, 1);
+	assert_non_null(strstr(why, "flow-max-rules"));
+	assert_int_equal(flow_rule_count(), 4);
+	flow_rules_max = FLOW_RULES_MAX_DEFAULT;
+
+	/* Deletes: an unknown name (or one twice) stops the run there. */
+	assert_null(del_named(srv, "b1"));
+	assert_null(del_named(srv, "b3"));
+	assert_null(del_named(srv, "b1"));
+	assert_null(del_named(srv, "b2"));
+	assert_int_equal(flow_rule_count(), 4);
+	assert_int_equal(flow_module.flush(&failed, why, sizeof(why)), -ENOENT);
+	assert_int_equal(failed, 2);
+	assert_contains(why, "b1");
+	assert_int_equal(flow_rule_count(), 2);
+	/* Flushing nothing changes nothing. */
+	t0 = flow_table_cur;
+	assert_int_equal(flow_module.flush(&failed, why, sizeof(why)), 0);
+	assert_ptr_equal(flow_table_cur, t0);
+	dp_batch_set(false);
+	assert_null(del_named(srv, "b2"));
+	assert_int_equal(flow_rule_count(), 1);
+	rpc_server_free(srv);
+}
+
 static uint32_t rnd_state = 12345;
 
 static uint32_t
@@ -671,6 +761,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_counters_and_limit, teardown),
 		cmocka_unit_test_teardown(test_vlan, teardown),
 		cmocka_unit_test_teardown(test_api_and_counters, teardown),
+		cmocka_unit_test_teardown(test_batch, teardown),
 		cmocka_unit_test_teardown(test_random_vs_reference, teardown),
 	};
 	struct dp_config cfg = { .n_workers = 1, .launch = false, .n_mbufs = 1023 };
