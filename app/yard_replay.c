@@ -208,8 +208,13 @@ trace_print(struct rte_mbuf *m, uint16_t out_port, unsigned int reason)
 
 	printf("trace #%u in=%s len=%u: ", p->trace_id, in ? in->name : "?",
 	       m->pkt_len);
-	for (unsigned int i = 0; i < p->trace_n; i++)
+	for (unsigned int i = 0; i < p->trace_n; i++) {
+		char note[96];
+
 		printf("%s%s", i ? " > " : "", rte_node_id_to_name(p->trace[i]));
+		if (dp_trace_note_text(m, i, note, sizeof(note)))
+			printf("(%s)", note);
+	}
 	if (out_port != DP_PORT_NONE)
 		printf(" => out %s\n", dp_ports[out_port].name);
 	else

@@ -87,11 +87,16 @@ dp_meta(struct rte_mbuf *m)
  * Trace records, in the mbuf private area: only touched while tracing, so
  * the line they sit in stays cold otherwise.
  */
+/** Writes the text of a node's trace note (dp_trace_note()). */
+typedef void (*dp_trace_note_fn)(uint32_t note, char *buf, size_t len);
+
 struct dp_mbuf_priv {
 	uint32_t trace_id;	/**< Packet number (yard-replay), kept by copies. */
 	uint8_t trace_n;	/**< Entries used in trace[]. */
-	uint8_t pad;
+	uint8_t note_at;	/**< The note is of trace[note_at - 1]. */
 	uint16_t trace[DP_TRACE_MAX];	/**< Node ids the packet went through. */
+	uint32_t note;		/**< See dp_trace_note(). */
+	dp_trace_note_fn note_fn;
 };
 
 static inline struct dp_mbuf_priv *
@@ -545,6 +550,41 @@ dp_trace_add(struct rte_mbuf *m, const struct rte_node *node)
 
 	if (p->trace_n < DP_TRACE_MAX)
 		p->trace[p->trace_n++] = node->id;
+}
+
+/**
+ * Leave a note on a traced packet about the node that just recorded itself
+ * with dp_trace_add() (the flow rule it matched...): `fn` turns `note` into
+ * text when the trace is printed (dp_trace_note_text()). One note per
+ * packet, the last one wins.
+ */
+static inline void
+dp_trace_note(struct rte_mbuf *m, dp_trace_note_fn fn, uint32_t note)
+{
+	struct dp_mbuf_priv *p = dp_priv(m);
+
+	p->note_at = p->trace_n;
+	p->note = note;
+	p->note_fn = fn;
+}
+
+/**
+ * The text of the note left by the node at trace[i], if any.
+ *
+ * @return
+ *   true with `buf` filled, false when trace[i] left none. A note is only
+ *   believed when its node is where it was left: a reused mbuf's old note
+ *   never reads as new.
+ */
+static inline bool
+dp_trace_note_text(struct rte_mbuf *m, unsigned int i, char *buf, size_t len)
+{
+	struct dp_mbuf_priv *p = dp_priv(m);
+
+	if (p->note_at != i + 1 || i >= p->trace_n || p->note_fn == NULL)
+		return false;
+	p->note_fn(p->note, buf, len);
+	return true;
 }
 
 /* ------------------------------------------------------------------ */

@@ -305,6 +305,18 @@ flow_list(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	return 0;
 }
 
+/* How many rules the table holds and may hold (flow-max-rules). */
+static int
+flow_limits(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(params);
+	RTE_SET_USED(err);
+	*result = json_pack("{s:I, s:I}", "rules", (json_int_t)flow_rule_count(),
+			    "max_rules", (json_int_t)flow_rules_max);
+	return 0;
+}
+
 void
 flow_api_free(void)
 {
@@ -329,5 +341,8 @@ flow_api_register(struct rpc_server *srv)
 		ret = rpc_server_method_add(srv, k->dp_del, flow_del, NULL);
 	if (ret == 0)
 		ret = rpc_server_method_add(srv, FLOW_METHOD_LIST, flow_list, NULL);
+	if (ret == 0)
+		ret = rpc_server_method_add(srv, FLOW_METHOD_LIMITS, flow_limits,
+					    NULL);
 	return ret;
 }

@@ -4,6 +4,8 @@
  * networks with rules. One rte_acl_classify() for the whole vector, then
  * each frame's verdict.
  */
+#include <stdio.h>
+
 #include <rte_graph.h>
 #include <rte_graph_worker.h>
 #include <rte_mbuf.h>
@@ -15,6 +17,24 @@ enum {
 	FLOW_NEXT_TX,
 	FLOW_NEXT_DROP,
 };
+
+/*
+ * The rule a traced frame matched, by its slot + 1 in the table published
+ * when the trace is printed (yard-replay prints it before the next change).
+ */
+static void
+flow_trace_note(uint32_t note, char *buf, size_t len)
+{
+	const struct flow_table *t =
+		__atomic_load_n(&flow_table_cur, __ATOMIC_ACQUIRE);
+
+	if (note == 0)
+		snprintf(buf, len, "no rule: allow");
+	else if (t != NULL && note <= t->n)
+		snprintf(buf, len, "rule %s", t->rule[note - 1]->conf.name);
+	else
+		snprintf(buf, len, "rule #%u, since changed", note - 1);
+}
 
 /* Where output and mirror send a frame: the port exists and takes its size. */
 static __rte_always_inline unsigned int
@@ -115,8 +135,10 @@ flow_classify_inline(struct rte_graph *graph, struct rte_node *node,
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 
-		if (trace)
+		if (trace) {
 			dp_trace_add(m, node);
+			dp_trace_note(m, flow_trace_note, results[i]);
+		}
 		nexts[i] = results[i] == 0 ? FLOW_NEXT_L2_INPUT :
 			flow_act(graph, node, wk, t, results[i] - 1, m, trace);
 	}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <rte_malloc.h>
@@ -427,6 +428,15 @@ done:
 	return ret;
 }
 
+static double
+now_ms(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 /* Add a freed table's counters to its rules. */
 static void
 table_fold(const struct flow_table *t)
@@ -453,7 +463,14 @@ table_commit(struct flow_rule **list, unsigned int n, int gone)
 	struct flow_table *t, *old = flow_table_cur;
 	int ret;
 
+	double wall = now_ms(CLOCK_MONOTONIC), cpu = now_ms(CLOCK_THREAD_CPUTIME_ID);
+
 	ret = table_build(list, n, gone, &t);
+	if (ret == 0 && t->n > 0)
+		FLOW_LOG(INFO, "table of %u rules: %u ACL context(s) built in "
+			 "%.1f ms (%.1f ms of CPU)", t->n, t->n_acl,
+			 now_ms(CLOCK_MONOTONIC) - wall,
+			 now_ms(CLOCK_THREAD_CPUTIME_ID) - cpu);
 	if (ret < 0) {
 		for (unsigned int s = 0; old != NULL && s < old->n; s++)
 			old->rule[s]->slot = (int)s;
@@ -573,7 +590,7 @@ flow_rules_update(const struct topo_flow *fs, unsigned int n, bool doc_order,
 	}
 	if (n_rules + n_new > flow_rules_max) {
 		snprintf(why, len, "the flow table is full: %u rules would make "
-			 "%u, the limit is %u (program parameter flow-max-rules); "
+			 "%u, the limit is %u (yard-dp --flow-max-rules); "
 			 "delete rules or raise the limit", n_rules,
 			 n_rules + n_new, flow_rules_max);
 		ret = -ENOSPC;

@@ -286,14 +286,16 @@ loss() { sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' <<<"$1" | cut -d. -f1; }
 
 # yard_dp_start_bare YARD_DP
 #   Needs: root, yard_run_init done. Does: like yard_dp_start, but with no
-#   topology (yardd programs it) and its output appended to LOG (so a
+#   topology (yardd programs it), with the options in YARD_DP_ARGS when
+#   set, and its output appended to LOG (so a
 #   restart keeps the first run's log); sets DP_PID and waits up to ~20 s
 #   for its API socket to answer. Returns 0 when ready, 1 if yard-dp exited
 #   during start-up, 2 if it still does not answer after 20 s.
 yard_dp_start_bare() {
 	local t
 	rm -f "$SOCK"
-	"$1" --socket "$SOCK" --workers 1 \
+	# shellcheck disable=SC2086  # YARD_DP_ARGS: words
+	"$1" --socket "$SOCK" --workers 1 ${YARD_DP_ARGS:-} \
 		--file-prefix "$PREFIX" -- --no-pci >>"$LOG" 2>&1 &
 	DP_PID=$!
 	for ((t = 0; t < 200; t++)); do
