@@ -96,7 +96,6 @@ struct dp_mbuf_priv {
 	uint8_t note_at;	/**< The note is of trace[note_at - 1]. */
 	uint16_t trace[DP_TRACE_MAX];	/**< Node ids the packet went through. */
 	uint32_t note;		/**< See dp_trace_note(). */
-	dp_trace_note_fn note_fn;
 };
 
 static inline struct dp_mbuf_priv *
@@ -554,18 +553,26 @@ dp_trace_add(struct rte_mbuf *m, const struct rte_node *node)
 
 /**
  * Leave a note on a traced packet about the node that just recorded itself
- * with dp_trace_add() (the flow rule it matched...): `fn` turns `note` into
- * text when the trace is printed (dp_trace_note_text()). One note per
- * packet, the last one wins.
+ * with dp_trace_add() (the flow rule it matched...): `fn`, the same for
+ * every note of that node, turns `note` into text when the trace is
+ * printed (dp_trace_note_text()). One note per packet, the last one wins;
+ * it costs no room in dp_mbuf_priv (the mbuf layout stays as it was).
  */
+#define DP_TRACE_NOTE_NODES 256	/**< Node ids that may leave notes. */
+/** [node id]: the writer of that node's notes (set by dp_trace_note()). */
+extern dp_trace_note_fn dp_trace_note_fns[DP_TRACE_NOTE_NODES];
+
 static inline void
-dp_trace_note(struct rte_mbuf *m, dp_trace_note_fn fn, uint32_t note)
+dp_trace_note(struct rte_mbuf *m, const struct rte_node *node,
+	      dp_trace_note_fn fn, uint32_t note)
 {
 	struct dp_mbuf_priv *p = dp_priv(m);
 
+	if (node->id >= DP_TRACE_NOTE_NODES)
+		return;
+	dp_trace_note_fns[node->id] = fn;
 	p->note_at = p->trace_n;
 	p->note = note;
-	p->note_fn = fn;
 }
 
 /**
@@ -581,9 +588,15 @@ dp_trace_note_text(struct rte_mbuf *m, unsigned int i, char *buf, size_t len)
 {
 	struct dp_mbuf_priv *p = dp_priv(m);
 
-	if (p->note_at != i + 1 || i >= p->trace_n || p->note_fn == NULL)
+	dp_trace_note_fn fn;
+
+	if (p->note_at != i + 1 || i >= p->trace_n ||
+	    p->trace[i] >= DP_TRACE_NOTE_NODES)
 		return false;
-	p->note_fn(p->note, buf, len);
+	fn = dp_trace_note_fns[p->trace[i]];
+	if (fn == NULL)
+		return false;
+	fn(p->note, buf, len);
 	return true;
 }
 

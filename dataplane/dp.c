@@ -28,6 +28,7 @@ struct rte_mempool *dp_pool;
 uint64_t dp_clock_sec;
 bool dp_trace_on;
 dp_trace_fn dp_trace_sink;
+dp_trace_note_fn dp_trace_note_fns[DP_TRACE_NOTE_NODES];
 
 static char eal_prefix[64];
 

@@ -55,6 +55,7 @@ struct flow_key {
 	uint32_t ip_dst;
 	uint16_t tp_src;
 	uint16_t tp_dst;
+	uint32_t pad2;		/**< Zero: the key is five 8-byte words. */
 };
 
 /* An IPv4 frame (so IP keys may match it). */
@@ -119,6 +120,7 @@ struct flow_table {
 	struct flow_counter *cnt;	/**< [DP_WORKERS_MAX][n]. */
 	struct flow_rule **rule;	/**< [n]: whose counters a slot holds. */
 	uint64_t vlan_sig;		/**< Of the VID mappings it was built with. */
+	uint64_t gen;			/**< Unique per table built, never 0. */
 };
 
 /** A rule as the control thread keeps it. */
@@ -129,6 +131,23 @@ struct flow_rule {
 	unsigned int pos;		/**< Scratch of flow_rules_update(). */
 	bool named;			/**< Scratch of flow_rules_update(). */
 };
+
+/*
+ * Each worker's verdict cache: the ACL result of recent keys, direct-mapped
+ * by the key's hash, valid for the table whose `gen` it holds. A frame whose
+ * key is there skips rte_acl (traffic is mostly a few flows at a time, as
+ * OVS's exact-match cache assumes); a new table invalidates every entry.
+ */
+#define FLOW_CACHE_SIZE 1024	/* Entries per worker; a power of 2. */
+
+struct flow_cache_entry {
+	struct flow_key key;
+	uint32_t result;	/**< Slot + 1, or 0: no rule matched. */
+	uint64_t gen;		/**< flow_table.gen; 0: empty. */
+} __rte_cache_aligned;
+
+/** [worker][FLOW_CACHE_SIZE], made at init. */
+extern struct flow_cache_entry *flow_cache[DP_WORKERS_MAX];
 
 /** The published table (worker: load with acquire). */
 extern struct flow_table *flow_table_cur;
@@ -254,6 +273,16 @@ flow_key_make(struct flow_key *k, const uint8_t *d, uint32_t len,
 		}
 	}
 	k->flags = rte_cpu_to_be_16(flags);
+}
+
+static __rte_always_inline bool
+flow_key_eq(const struct flow_key *a, const struct flow_key *b)
+{
+	const uint64_t *x = (const uint64_t *)a, *y = (const uint64_t *)b;
+
+	RTE_BUILD_BUG_ON(sizeof(struct flow_key) != 40);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		(x[4] ^ y[4])) == 0;
 }
 
 /**

@@ -342,7 +342,10 @@ table_build(struct flow_rule *const *list, unsigned int n, int gone,
 	if (t == NULL)
 		return -ENOMEM;
 	*out = t;
+	static uint64_t gens;
+
 	t->vlan_sig = vlan_sig(list, n);
+	t->gen = ++gens;
 	if (n == 0)
 		return 0;
 	order = malloc(n * sizeof(*order));

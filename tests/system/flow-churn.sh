@@ -19,8 +19,10 @@
 #     tx-refused, the kernel's tap queue full: this is a 2-core machine at
 #     load 20); TCP retransmits and UDP losses (iperf3's sequence numbers)
 #     before and during are printed;
-#   - 'yardctl flow list' shows a rule with the packets it matched, and
-#     'flow replace' passes or fails as it should;
+#   - 'yardctl flow list' shows a rule with the packets it matched;
+#     'flow replace' of that rule into a drop drops the same ICMP flow at
+#     once (flow-classify's verdict cache holds no stale verdict), and
+#     replacing a rule that does not exist fails;
 #   - one rule more than yard-dp's limit (--flow-max-rules, 10,000 here)
 #     is refused by yardd, which names the limit, and neither yardd's store
 #     nor yard-dp's table changes.
@@ -105,9 +107,17 @@ pk=$(ctl --json flow list | py 'print([e["packets"] for e in d if e["object"]["n
 grep -qE '^ping-count +5 +blue +\{ip_proto: icmp\} +allow +[0-9]+ +[0-9]+ +programmed' <<<"$list" ||
 	die "flow list row of ping-count"
 ok "flow list: ping-count counted $pk packets"
-out=$(ctl flow replace name=ping-count priority=6 action=allow 2>&1) || die "flow replace: $out"
+# The same ICMP flow, now dropped: no verdict cached for the old rule
+# survives the change.
+out=$(ctl flow replace name=ping-count priority=6 network=blue \
+	match:='{"ip_proto": "icmp"}' action=drop 2>&1) || die "flow replace: $out"
 [ "$(ctl --json get flow ping-count | py 'print(d["object"]["priority"])')" = 6 ] ||
 	die "replace did not change the priority"
+if out=$(nsx 0 ping -c 3 -i 0.1 -W 1 "${ADDR[1]}" 2>&1); then
+	die "ping passed a rule that drops it: $out"
+fi
+dropped=$(rpc stats.drops | py 'print(d["flow-drop"])')
+[ "$dropped" -ge 3 ] || die "flow-drop counted $dropped after the replace (expected >= 3)"
 if out=$(ctl flow replace name=nope priority=1 action=allow 2>&1); then
 	die "replace of a rule that does not exist passed"
 fi
