@@ -1301,7 +1301,7 @@ YC_PAIRS_TEXT
 "        with only 'flows:' (YAML or JSON, '-' for standard input). All or\n"
 "        none: a name that exists, or a rule that is invalid, refuses the\n"
 "        whole request, and so does going past the dataplane's limit\n"
-"        (yard-dp's flow-max-rules, 65536 by default), leaving the table as\n"
+"        (yard-dp --flow-max-rules, 65536 by default), leaving the table as\n"
 "        it was. Prints \"added N flows: N ok, P pending, E error\" and\n"
 "        one line on standard error per rule that is not programmed.\n"
 "    flow replace -f FILE | KEY=VALUE...\n"

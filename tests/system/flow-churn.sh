@@ -150,7 +150,7 @@ nsx 1 timeout 20 iperf3 -c "${ADDR[0]}" -p 5202 -u -b 5M -l 1000 -t 3 -J \
 wait "$TCP_C" || die "iperf3 TCP before: $(tail -n 5 "$TMP/tcp-before.json")"
 servers_start
 D0=$(drops_total)
-DUR=30
+DUR=20
 nsx 0 timeout 60 iperf3 -c "${ADDR[1]}" -t "$DUR" -J >"$TMP/tcp-during.json" &
 TCP_C=$!
 nsx 1 timeout 60 iperf3 -c "${ADDR[0]}" -p 5202 -u -b 5M -l 1000 -t "$DUR" -J \
