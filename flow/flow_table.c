@@ -508,6 +508,19 @@ name_cmp(const void *a, const void *b)
 		      (*(struct flow_rule *const *)b)->conf.name);
 }
 
+/* rules[] sorted by name, for lookups; NULL when out of memory. */
+static struct flow_rule **
+rules_by_name(void)
+{
+	struct flow_rule **by_name = malloc((n_rules + 1) * sizeof(*by_name));
+
+	if (by_name == NULL)
+		return NULL;
+	memcpy(by_name, rules, n_rules * sizeof(*rules));
+	qsort(by_name, n_rules, sizeof(*by_name), name_cmp);
+	return by_name;
+}
+
 /* The rule called `name` in by_name[0..n) (sorted by name), or NULL. */
 static struct flow_rule *
 find_sorted(struct flow_rule **by_name, unsigned int n, const char *name)
@@ -542,14 +555,12 @@ flow_rules_update(const struct topo_flow *fs, unsigned int n, bool doc_order,
 			return ret;
 	}
 	ret = -ENOMEM;
-	by_name = malloc((n_rules + 1) * sizeof(*by_name));
+	by_name = rules_by_name();
 	list = malloc((n_rules + n + 1) * sizeof(*list));
 	made = malloc((n + 1) * sizeof(*made));
 	dead = malloc((n + 1) * sizeof(*dead));
 	if (by_name == NULL || list == NULL || made == NULL || dead == NULL)
 		goto out;
-	memcpy(by_name, rules, n_rules * sizeof(*rules));
-	qsort(by_name, n_rules, sizeof(*by_name), name_cmp);
 	for (i = 0; i < n_rules; i++) {
 		rules[i]->pos = i;
 		rules[i]->named = false;
@@ -637,19 +648,6 @@ flow_rule_check(const struct topo_flow *f, char *why, size_t len)
 	int in_port, bd, port;
 
 	return rule_resolve(f, &in_port, &bd, &port, why, len);
-}
-
-/* rules[] sorted by name, for lookups; NULL when out of memory. */
-static struct flow_rule **
-rules_by_name(void)
-{
-	struct flow_rule **by_name = malloc((n_rules + 1) * sizeof(*by_name));
-
-	if (by_name == NULL)
-		return NULL;
-	memcpy(by_name, rules, n_rules * sizeof(*rules));
-	qsort(by_name, n_rules, sizeof(*by_name), name_cmp);
-	return by_name;
 }
 
 int
