@@ -9,7 +9,6 @@
 
 #include <rte_graph.h>
 #include <rte_graph_worker.h>
-#include <rte_hash_crc.h>
 #include <rte_mbuf.h>
 
 #include "flow_priv.h"
@@ -113,12 +112,8 @@ flow_classify_inline(struct rte_graph *graph, struct rte_node *node,
 		__atomic_load_n(&flow_table_cur, __ATOMIC_ACQUIRE);
 	struct dp_worker *wk = dp_node_worker(node);
 	struct flow_key keys[RTE_GRAPH_BURST_SIZE];
-	const uint8_t *data[RTE_GRAPH_BURST_SIZE];
-	uint32_t results[RTE_GRAPH_BURST_SIZE], mres[RTE_GRAPH_BURST_SIZE];
-	uint32_t hashes[RTE_GRAPH_BURST_SIZE];
-	uint16_t nexts[RTE_GRAPH_BURST_SIZE], miss[RTE_GRAPH_BURST_SIZE];
-	struct flow_cache_entry *cache = flow_cache[wk->index];
-	uint32_t n_miss = 0;
+	uint32_t results[RTE_GRAPH_BURST_SIZE];
+	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
 	uint16_t i;
 
 	if (unlikely(t == NULL || t->n_acl == 0)) {
@@ -131,32 +126,11 @@ flow_classify_inline(struct rte_graph *graph, struct rte_node *node,
 	/* eth-input brought the mbufs and headers in: no prefetch. */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
-		struct flow_cache_entry *e;
 
 		flow_key_make(&keys[i], rte_pktmbuf_mtod(m, const uint8_t *),
 			      rte_pktmbuf_data_len(m), m->port, dp_meta(m)->bd);
-		hashes[i] = rte_hash_crc(&keys[i], sizeof(keys[i]), 0) &
-			    (FLOW_CACHE_SIZE - 1);
-		e = &cache[hashes[i]];
-		if (likely(e->gen == t->gen && flow_key_eq(&e->key, &keys[i]))) {
-			results[i] = e->result;
-			continue;
-		}
-		miss[n_miss] = i;
-		data[n_miss++] = (const uint8_t *)&keys[i];
 	}
-	/* rte_acl for the keys the cache does not hold, in one call. */
-	if (n_miss > 0) {
-		flow_table_classify(t, data, mres, n_miss);
-		for (uint32_t j = 0; j < n_miss; j++) {
-			struct flow_cache_entry *e = &cache[hashes[miss[j]]];
-
-			results[miss[j]] = mres[j];
-			e->key = keys[miss[j]];
-			e->result = mres[j];
-			e->gen = t->gen;
-		}
-	}
+	flow_cache_classify(t, flow_cache[wk->index], keys, results, n);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 

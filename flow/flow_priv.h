@@ -12,6 +12,7 @@
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_graph.h>
+#include <rte_hash_crc.h>
 
 #include "dataplane.h"
 #include "flow.h"
@@ -303,6 +304,47 @@ flow_table_classify(const struct flow_table *t, const uint8_t **data,
 		for (uint32_t i = 0; i < n; i++)
 			if (more[i] != 0 && (results[i] == 0 || more[i] < results[i]))
 				results[i] = more[i];
+	}
+}
+
+/**
+ * Classify keys[0..n) (n <= RTE_GRAPH_BURST_SIZE) with table `t` (n_acl >
+ * 0) through a worker's verdict cache `cache`: results[i] as
+ * flow_table_classify() gives it. One rte_acl call for the keys the cache
+ * does not hold, whose verdicts it then keeps. Worker-safe (own cache).
+ */
+static __rte_always_inline void
+flow_cache_classify(const struct flow_table *t, struct flow_cache_entry *cache,
+		    const struct flow_key *keys, uint32_t *results, uint32_t n)
+{
+	const uint8_t *data[RTE_GRAPH_BURST_SIZE];
+	uint32_t hashes[RTE_GRAPH_BURST_SIZE], mres[RTE_GRAPH_BURST_SIZE];
+	uint16_t miss[RTE_GRAPH_BURST_SIZE];
+	uint32_t n_miss = 0, i;
+
+	for (i = 0; i < n; i++) {
+		struct flow_cache_entry *e;
+
+		hashes[i] = rte_hash_crc(&keys[i], sizeof(keys[i]), 0) &
+			    (FLOW_CACHE_SIZE - 1);
+		e = &cache[hashes[i]];
+		if (likely(e->gen == t->gen && flow_key_eq(&e->key, &keys[i]))) {
+			results[i] = e->result;
+			continue;
+		}
+		miss[n_miss] = (uint16_t)i;
+		data[n_miss++] = (const uint8_t *)&keys[i];
+	}
+	if (n_miss == 0)
+		return;
+	flow_table_classify(t, data, mres, n_miss);
+	for (uint32_t j = 0; j < n_miss; j++) {
+		struct flow_cache_entry *e = &cache[hashes[miss[j]]];
+
+		results[miss[j]] = mres[j];
+		e->key = keys[miss[j]];
+		e->result = mres[j];
+		e->gen = t->gen;
 	}
 }
 
