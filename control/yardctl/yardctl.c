@@ -36,13 +36,15 @@ enum {
 	YC_OPT_FORMAT = 1 << 2,
 	YC_OPT_ALL = 1 << 3,
 	YC_OPT_ROUTER = 1 << 4,
+	YC_OPT_TOP = 1 << 5,
 };
 
 struct yc_args {
 	const char *file;
 	const char *format;
 	const char *router;
-	bool dry_run, all;
+	const char *interval, *iterations;
+	bool dry_run, all, batch, nodes;
 	int npos;
 	char **pos;
 };
@@ -674,6 +676,41 @@ yc_cmd_stats(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 }
 
 static int
+yc_top_fetch(void *ctx, const char *method, json_t **res)
+{
+	return yc_call(ctx, method, NULL, res);
+}
+
+static int
+yc_cmd_top(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	struct yc_top_opts o = {
+		.interval = 1, .batch = a->batch, .nodes = a->nodes,
+		.json = y->json, .fetch = yc_top_fetch, .ctx = y,
+	};
+	char *end;
+
+	if (a->npos > 0)
+		return yc_usage(cmd, "unexpected argument '%s'", a->pos[0]);
+	if (a->interval != NULL) {
+		o.interval = strtod(a->interval, &end);
+		if (*end != '\0' || end == a->interval || !(o.interval >= 0.1) ||
+		    o.interval > 3600)
+			return yc_usage(cmd, "-i: '%s' is not a number of seconds "
+					"in 0.1..3600", a->interval);
+	}
+	if (a->iterations != NULL) {
+		errno = 0;
+		o.iterations = strtol(a->iterations, &end, 10);
+		if (*end != '\0' || end == a->iterations || errno != 0 ||
+		    o.iterations < 1)
+			return yc_usage(cmd, "-n: '%s' is not a count of 1 or "
+					"more", a->iterations);
+	}
+	return yc_top(&o);
+}
+
+static int
 yc_cmd_fdb(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	json_t *params = NULL, *res;
@@ -1200,6 +1237,41 @@ YC_PAIRS_TEXT
 "    yardctl stats ports vm1-eth0\n"
 "    yardctl stats drops --all\n",
 	  YC_OPT_ALL, yc_cmd_stats },
+	{ "top", "top [-i SECONDS] [-n COUNT] [--batch] [--nodes]",
+	  "watch the ports' rates and drops, refreshed",
+"DESCRIPTION\n"
+"    Reads yard-dp's port counters (through yardd) every interval and shows\n"
+"    what changed, per second, like vppctl show runtime or ovs-appctl\n"
+"    dpif-netdev/pmd-perf-show:\n"
+"\n"
+"    PORT NETWORK RX_PPS RX_BIT/S TX_PPS TX_BIT/S DROPS/S TX_DROPS/S DROPS LINK\n"
+"\n"
+"    RX is what the port received, TX what it sent; DROPS/S are packets it\n"
+"    received that the graph dropped (yardctl stats drops tells why),\n"
+"    TX_DROPS/S packets for it that its queue refused; DROPS is the total\n"
+"    since yard-dp started. Rates print with k, M, G (powers of 1000).\n"
+"\n"
+"    On a terminal the screen is redrawn in place until q or Ctrl-C, and the\n"
+"    terminal is put back as it was. When the output is not a terminal, or\n"
+"    with --batch, each screen is printed after the other (for logs and\n"
+"    scripts). With --json, one JSON object per line: {\"time\", \"interval\",\n"
+"    \"ports\": [{\"name\", \"rx_pps\", \"rx_bps\", \"tx_pps\", \"tx_bps\",\n"
+"    \"drops_ps\", \"tx_drops_ps\", ...}], \"nodes\"}.\n"
+"\n"
+"OPTIONS\n"
+"    -i, --interval SECONDS   Time between readings (0.1..3600, default 1).\n"
+"    -n, --iterations COUNT   Stop after COUNT screens (default: until q).\n"
+"    -b, --batch              Print screens one after another; no keys.\n"
+"    --nodes                  Also the graph nodes: NODE PKTS/S PKTS/CALL\n"
+"                             CYCLES/PKT, over the interval (what a node\n"
+"                             costs now, not since the start).\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl top\n"
+"    yardctl top --nodes -i 2\n"
+"    yardctl top -b -n 5 > rates.log\n"
+"    yardctl --json top -n 10 | jq '.ports[] | select(.name == \"vm1-eth0\")'\n",
+	  YC_OPT_TOP, yc_cmd_top },
 	{ "fdb", "fdb show [NETWORK]",
 	  "print the MAC addresses the dataplane knows",
 "DESCRIPTION\n"
@@ -1480,6 +1552,21 @@ yc_args_parse(struct yc *y, const struct yc_cmd *cmd, int argc, char **argv,
 					      &a->router)) != 0) {
 			if (rc < 0)
 				msg = "--router needs a router's NAME";
+		} else if ((opts & YC_OPT_TOP) &&
+			   (rc = yc_opt_value(argc, argv, &i, "--interval", "-i",
+					      &a->interval)) != 0) {
+			if (rc < 0)
+				msg = "-i needs SECONDS";
+		} else if ((opts & YC_OPT_TOP) &&
+			   (rc = yc_opt_value(argc, argv, &i, "--iterations",
+					      "-n", &a->iterations)) != 0) {
+			if (rc < 0)
+				msg = "-n needs a count";
+		} else if ((opts & YC_OPT_TOP) && (strcmp(arg, "--batch") == 0 ||
+						   strcmp(arg, "-b") == 0)) {
+			a->batch = true;
+		} else if ((opts & YC_OPT_TOP) && strcmp(arg, "--nodes") == 0) {
+			a->nodes = true;
 		} else if ((opts & YC_OPT_DRY_RUN) &&
 			   strcmp(arg, "--dry-run") == 0) {
 			a->dry_run = true;

@@ -66,7 +66,7 @@ dp_rules() { rpc flow.limits | py 'print(d["rules"])'; }
 
 # Room for the 10,000 rules, not for one more.
 LIMIT=10000
-YARD_DP_ARGS="--flow-max-rules $LIMIT"
+DP_ARGS_EXTRA=(--flow-max-rules "$LIMIT")
 yard_dp_start_bare "$YARD_DP" || die "yard-dp did not start: $(tail -n 5 "$LOG")"
 yardd_start "$YARDD" || die "yardd did not start: $(cat "$YD_LOG")"
 yard_topology_write "$TMP/topo.yaml"
