@@ -76,7 +76,11 @@ for ((t = 0; t < 100; t++)); do
 	sleep 0.1
 done
 yard_ns_setup
-out=$(nsx 0 ping -c 3 -i 0.1 -W 1 "${ADDR[1]}" 2>&1) || die "ping h1 -> h2: $out"
+# The ports may take a moment to be attached after yardd's push.
+for ((t = 0; t < 20; t++)); do
+	out=$(nsx 0 ping -c 1 -W 1 "${ADDR[1]}" 2>&1) && break
+done
+[ "$t" -lt 20 ] || die "ping h1 -> h2: $out"
 
 phase "rules"
 # ---- The rules: four files of 2,500 ----
