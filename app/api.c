@@ -132,52 +132,101 @@ topology_export(void *ctx, json_t *params, json_t **result,
 	return 0;
 }
 
+/* The error of operation `i` of `ops`, for batch(). */
+static int
+batch_error(json_t *ops, size_t i, int code, const char *msg,
+	    struct rpc_error *err)
+{
+	const char *method = json_string_value(json_object_get(
+		json_array_get(ops, i), "method"));
+
+	rpc_error_set(err, code, "ops[%zu] (%s): %s", i, method, msg);
+	rpc_error_data_set(err, json_pack("{s:I}", "op", (json_int_t)i));
+	return -EINVAL;
+}
+
+/*
+ * Carry out what modules set aside since operation `run` (struct
+ * dp_module, flush). 0, or -EINVAL with the error of the operation whose
+ * change failed.
+ */
+static int
+batch_flush(json_t *ops, size_t run, struct rpc_error *err)
+{
+	unsigned int failed = 0;
+	char why[256];
+	int ret = dp_modules_flush(&failed, why, sizeof(why));
+
+	if (ret == 0)
+		return 0;
+	return batch_error(ops, run + failed, ret == -ENOENT ?
+			   RPC_ERR_NOT_FOUND : RPC_ERR_FAILED, why, err);
+}
+
 /*
  * Run operations in order through the same handlers as single requests;
- * stop at the first error. yardd programs the dataplane this way.
+ * stop at the first error. yardd programs the dataplane this way. Modules
+ * may carry out a run of operations of one method together (a flow table
+ * is rebuilt once for all the flow.set of a run).
  */
 static int
 batch(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
 	struct rpc_server *srv = ctx;
 	json_t *ops = json_object_get(params, "ops"), *op;
-	size_t i;
+	const char *prev = NULL;
+	size_t i, run = 0;
+	int ret = 0;
 
 	if (!json_is_array(ops))
 		return rpc_error_set(err, RPC_ERR_PARAMS,
 				     "params.ops: a list of {method, params} is "
 				     "expected");
+	dp_batch_set(true);
 	json_array_foreach(ops, i, op) {
 		const char *method = json_string_value(json_object_get(op, "method"));
 		json_t *p = json_object_get(op, "params"), *res = NULL;
 		struct rpc_error e = { 0 };
 
+		if (prev != NULL && (method == NULL || strcmp(method, prev) != 0)) {
+			ret = batch_flush(ops, run, err);
+			if (ret < 0)
+				break;
+			run = i;
+		}
+		prev = method;
 		/* The failing index goes in "data" for programs to read. */
 		if (method == NULL || strcmp(method, "batch") == 0) {
+			rpc_error_set(err, RPC_ERR_PARAMS, "ops[%zu].method: the "
+				      "name of a method (not batch) is expected",
+				      i);
 			rpc_error_data_set(err, json_pack("{s:I}", "op",
 							  (json_int_t)i));
-			return rpc_error_set(err, RPC_ERR_PARAMS, "ops[%zu].method: "
-					     "the name of a method (not batch) is "
-					     "expected", i);
+			ret = -EINVAL;
+			break;
 		}
 		if (p == NULL)
 			p = json_object();
 		else
 			json_incref(p);
-		if (rpc_server_call(srv, method, p, &res, &e) != 0) {
-			json_decref(p);
-			rpc_error_set(err, e.code, "ops[%zu] (%s): %s", i, method,
-				      e.message);
-			rpc_error_clear(&e);
-			rpc_error_data_set(err, json_pack("{s:I}", "op",
-							  (json_int_t)i));
-			return -EINVAL;
-		}
+		ret = rpc_server_call(srv, method, p, &res, &e);
 		json_decref(p);
 		json_decref(res);
+		if (ret != 0) {
+			/* What came before it is done, if it can be. */
+			if (batch_flush(ops, run, err) == 0)
+				batch_error(ops, i, e.code, e.message, err);
+			rpc_error_clear(&e);
+			ret = -EINVAL;
+			break;
+		}
 	}
-	*result = json_pack("{s:i}", "done", (int)json_array_size(ops));
-	return 0;
+	if (ret == 0)
+		ret = batch_flush(ops, run, err);
+	dp_batch_set(false);
+	if (ret == 0)
+		*result = json_pack("{s:i}", "done", (int)json_array_size(ops));
+	return ret;
 }
 
 static int

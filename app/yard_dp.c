@@ -54,6 +54,8 @@ usage(FILE *f)
 "                         start. A bad file stops yard-dp with the key and\n"
 "                         line at fault.\n"
 "  -f, --fdb-size N       FDB entries over all networks. Default: 262144.\n"
+"  -m, --flow-max-rules N Most flow rules the table holds; a change past it\n"
+"                         is refused. Default: 65536.\n"
 "  -l, --log-level LEVEL  emerg, alert, crit, err, warning, notice, info or\n"
 "                         debug. Default: info.\n"
 "  -p, --file-prefix NAME EAL runtime prefix, unique per process on the\n"
@@ -121,6 +123,7 @@ main(int argc, char **argv)
 		{ "workers", required_argument, NULL, 'w' },
 		{ "topology", required_argument, NULL, 't' },
 		{ "fdb-size", required_argument, NULL, 'f' },
+		{ "flow-max-rules", required_argument, NULL, 'm' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "file-prefix", required_argument, NULL, 'p' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
@@ -156,7 +159,7 @@ main(int argc, char **argv)
 			break;
 		}
 
-	while ((opt = getopt_long(argc, argv, "s:w:t:f:l:p:i:u:hV", longopts,
+	while ((opt = getopt_long(argc, argv, "s:w:t:f:m:l:p:i:u:hV", longopts,
 				  NULL)) != -1) {
 		char *end;
 
@@ -188,6 +191,14 @@ main(int argc, char **argv)
 			if (dp_modules_param("fdb-size", optarg, why,
 					     sizeof(why)) < 0) {
 				fprintf(stderr, "yard-dp: --fdb-size: %s\n", why);
+				return 2;
+			}
+			break;
+		case 'm':
+			if (dp_modules_param("flow-max-rules", optarg, why,
+					     sizeof(why)) < 0) {
+				fprintf(stderr, "yard-dp: --flow-max-rules: %s\n",
+					why);
 				return 2;
 			}
 			break;

@@ -208,6 +208,18 @@ struct dp_module {
 	 * to it. Called in reverse order, before the port is closed.
 	 */
 	void (*port_del)(uint16_t port);
+	/**
+	 * yard-dp's `batch` runs operations one after the other. While
+	 * dp_batch_open(), a module whose changes are costly (a table rebuilt
+	 * whole) may set the changes its methods get aside, after checking
+	 * what it can, and carry them out together here: the batch calls every
+	 * module's flush before an operation of another method than the one
+	 * before, before reporting an error and at its end. 0, or -errno with
+	 * `why` and `*failed`: the number (0 for the first) of the call set
+	 * aside since the last flush whose change failed; the changes before
+	 * it are done, it and the later ones are not.
+	 */
+	int (*flush)(unsigned int *failed, char *why, size_t len);
 	/** Drop reason names, for the reason codes 1..n_drops of the module. */
 	const char *const *drop_names;
 	unsigned int n_drops;
@@ -252,6 +264,18 @@ int dp_modules_apply(const struct topo *t, bool prune, char *why, size_t len);
 
 /** Fill `t` (empty) with what the modules hold, in order. 0 or -errno. */
 int dp_modules_export(struct topo *t);
+
+/** Open (true) or close a batch: whether modules may set changes aside. */
+void dp_batch_set(bool open);
+
+/** Whether a batch is open (struct dp_module, flush). */
+bool dp_batch_open(void);
+
+/**
+ * Every module's flush, in order: 0, or the first error with `why` and
+ * `*failed` (see struct dp_module).
+ */
+int dp_modules_flush(unsigned int *failed, char *why, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Counters (per worker, summed on read)                               */

@@ -18,6 +18,7 @@ static struct dp_module *registered;	/* In registration order, reversed. */
 static struct dp_module *ordered[MODULES_MAX];
 static unsigned int n_ordered;
 static bool sorted;
+static bool batch_open;
 
 static const char *drop_names[DP_DROP_MAX] = {
 #define _(sym, str) [DP_DROP_##sym] = str,
@@ -216,6 +217,31 @@ dp_modules_export(struct topo *t)
 	modules_sort();
 	for (unsigned int i = 0; i < n_ordered; i++) {
 		int ret = ordered[i]->export != NULL ? ordered[i]->export(t) : 0;
+
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+void
+dp_batch_set(bool open)
+{
+	batch_open = open;
+}
+
+bool
+dp_batch_open(void)
+{
+	return batch_open;
+}
+
+int
+dp_modules_flush(unsigned int *failed, char *why, size_t len)
+{
+	for (unsigned int i = 0; i < n_ordered; i++) {
+		int ret = ordered[i]->flush != NULL ?
+			  ordered[i]->flush(failed, why, len) : 0;
 
 		if (ret < 0)
 			return ret;

@@ -42,6 +42,8 @@
  * "flow.del"): one rule or {"flows": [rules]}, and {"name": N}.
  */
 #define FLOW_METHOD_LIST "flow.list"
+/** {"rules": N, "max_rules": M}: held now, and flow-max-rules. */
+#define FLOW_METHOD_LIMITS "flow.limits"
 
 /**
  * Add rule `f`, or replace the rule of the same name (it keeps its place

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "flow_priv.h"
@@ -65,8 +66,164 @@ flows_decode(json_t *rules, struct rpc_error *err)
 }
 
 /*
+ * Changes set aside while a batch is open, carried out by flow_flush():
+ * the rules of the flow.set calls or the names of the flow.del calls since
+ * the last flush (a batch flushes between the two), each with the number
+ * of its call.
+ */
+static struct {
+	struct topo_flow *sets;
+	char **dels;
+	unsigned int *op;	/* [i]: the call of sets[i] or dels[i]. */
+	unsigned int *idx;	/* Scratch of flush_sets(). */
+	unsigned int n, cap;
+	unsigned int calls;	/* Since the last flush. */
+} pend;
+
+static int
+pend_grow(unsigned int more)
+{
+	unsigned int cap = pend.cap != 0 ? pend.cap : 64;
+	void *p;
+
+	while (cap < pend.n + more)
+		cap *= 2;
+	if (cap == pend.cap)
+		return 0;
+	if ((p = realloc(pend.sets, cap * sizeof(*pend.sets))) == NULL)
+		return -ENOMEM;
+	pend.sets = p;
+	if ((p = realloc(pend.dels, cap * sizeof(*pend.dels))) == NULL)
+		return -ENOMEM;
+	pend.dels = p;
+	if ((p = realloc(pend.op, cap * sizeof(*pend.op))) == NULL)
+		return -ENOMEM;
+	pend.op = p;
+	if ((p = realloc(pend.idx, cap * sizeof(*pend.idx))) == NULL)
+		return -ENOMEM;
+	pend.idx = p;
+	pend.cap = cap;
+	return 0;
+}
+
+static int
+idx_cmp(const void *a, const void *b)
+{
+	unsigned int i = *(const unsigned int *)a, j = *(const unsigned int *)b;
+	int c = strcmp(pend.sets[i].name, pend.sets[j].name);
+
+	return c != 0 ? c : i < j ? -1 : (i > j);
+}
+
+/*
+ * Set the rules set aside, in runs without a name twice (a rule set twice
+ * is set first with its first value): one rebuild per run, and a run that
+ * goes past flow-max-rules is set up to the rule that does.
+ */
+static int
+flush_sets(unsigned int *failed, char *why, size_t len)
+{
+	unsigned int n = pend.n, s = 0, e, fit, i;
+	bool *cut = calloc(n + 1, sizeof(*cut));
+	int ret = 0;
+
+	if (cut == NULL) {
+		*failed = 0;
+		snprintf(why, len, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		pend.idx[i] = i;
+	qsort(pend.idx, n, sizeof(*pend.idx), idx_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(pend.sets[pend.idx[i]].name,
+			   pend.sets[pend.idx[i - 1]].name) == 0)
+			cut[pend.idx[i]] = true;
+	for (; s < n && ret == 0; s = e) {
+		for (e = s + 1; e < n && !cut[e]; e++)
+			;
+		ret = flow_rules_fit(&pend.sets[s], e - s, &fit);
+		if (ret < 0) {
+			*failed = pend.op[s];
+			snprintf(why, len, "out of memory");
+			break;
+		}
+		if (fit > 0)
+			ret = flow_rules_update(&pend.sets[s], fit, false, why, len);
+		/* The first rule past the limit, alone, for its error. */
+		if (ret == 0 && fit < e - s) {
+			s += fit;
+			ret = flow_rules_update(&pend.sets[s], 1, false, why, len);
+		}
+		if (ret < 0)
+			*failed = pend.op[s];
+	}
+	free(cut);
+	return ret;
+}
+
+int
+flow_batch_flush(unsigned int *failed, char *why, size_t len)
+{
+	int ret = 0;
+
+	if (pend.n > 0 && pend.dels[0] == NULL) {
+		ret = flush_sets(failed, why, len);
+	} else if (pend.n > 0) {
+		ret = flow_rules_del_names((const char *const *)pend.dels,
+					   pend.n, failed);
+		if (ret == -ENOENT)
+			snprintf(why, len, "params.name: no flow called '%s'",
+				 pend.dels[*failed]);
+		else if (ret < 0)
+			snprintf(why, len, "flow.del: %s", strerror(-ret));
+		if (ret < 0)
+			*failed = pend.op[*failed];
+	}
+	for (unsigned int i = 0; i < pend.n; i++)
+		free(pend.dels[i]);
+	pend.n = 0;
+	pend.calls = 0;
+	return ret;
+}
+
+/* Set a flow.set or flow.del call aside; `name` for a delete. */
+static int
+pend_add(const struct topo_flow *fs, unsigned int n, const char *name,
+	 struct rpc_error *err)
+{
+	char why[256];
+	int ret = 0;
+
+	/* Both kinds in one run: carry out the first before (batches do not). */
+	if (pend.n > 0 && (pend.dels[0] == NULL) != (name == NULL)) {
+		unsigned int failed;
+
+		ret = flow_batch_flush(&failed, why, sizeof(why));
+		if (ret < 0)
+			return rpc_error_set(err, RPC_ERR_FAILED, "%s", why);
+	}
+	if (pend_grow(name != NULL ? 1 : n) < 0)
+		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
+	if (name != NULL) {
+		pend.dels[pend.n] = strdup(name);
+		if (pend.dels[pend.n] == NULL)
+			return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
+		pend.op[pend.n++] = pend.calls;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		pend.sets[pend.n] = fs[i];
+		pend.dels[pend.n] = NULL;
+		pend.op[pend.n++] = pend.calls;
+	}
+	pend.calls++;
+	return 0;
+}
+
+/*
  * params: one rule, or {"flows": [rule, ...]} to set many with one
- * rebuild of the table (all or none).
+ * rebuild of the table (all or none). In a batch, the rules of a run of
+ * flow.set are set with one rebuild at its end.
  */
 static int
 flow_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
@@ -74,7 +231,7 @@ flow_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	json_t *list = json_object_get(params, "flows");
 	struct topo *t;
 	char why[256];
-	int ret;
+	int ret = 0;
 
 	RTE_SET_USED(ctx);
 	RTE_SET_USED(result);
@@ -86,6 +243,16 @@ flow_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	json_decref(list);
 	if (t == NULL)
 		return -EINVAL;
+	if (dp_batch_open()) {
+		for (unsigned int i = 0; i < t->n_flows && ret == 0; i++)
+			ret = flow_rule_check(&t->flows[i], why, sizeof(why));
+		if (ret == 0)
+			ret = pend_add(t->flows, t->n_flows, NULL, err);
+		else
+			rpc_error_set(err, RPC_ERR_NOT_FOUND, "%s", why);
+		topo_free(t);
+		return ret;
+	}
 	ret = flow_rules_update(t->flows, t->n_flows, false, why, sizeof(why));
 	topo_free(t);
 	if (ret == -ENOENT)
@@ -95,6 +262,7 @@ flow_set(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	return 0;
 }
 
+/* In a batch, the rules of a run of flow.del go with one rebuild. */
 static int
 flow_del(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 {
@@ -105,6 +273,8 @@ flow_del(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	RTE_SET_USED(result);
 	if (rpc_param_str(params, "name", &name, err) < 0)
 		return -EINVAL;
+	if (dp_batch_open())
+		return pend_add(NULL, 0, name, err);
 	ret = flow_rule_del(name);
 	if (ret == -ENOENT)
 		return rpc_error_set(err, RPC_ERR_NOT_FOUND,
@@ -135,6 +305,30 @@ flow_list(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	return 0;
 }
 
+/* How many rules the table holds and may hold (flow-max-rules). */
+static int
+flow_limits(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(params);
+	RTE_SET_USED(err);
+	*result = json_pack("{s:I, s:I}", "rules", (json_int_t)flow_rule_count(),
+			    "max_rules", (json_int_t)flow_rules_max);
+	return 0;
+}
+
+void
+flow_api_free(void)
+{
+	for (unsigned int i = 0; i < pend.n; i++)
+		free(pend.dels[i]);
+	free(pend.sets);
+	free(pend.dels);
+	free(pend.op);
+	free(pend.idx);
+	memset(&pend, 0, sizeof(pend));
+}
+
 int
 flow_api_register(struct rpc_server *srv)
 {
@@ -147,5 +341,8 @@ flow_api_register(struct rpc_server *srv)
 		ret = rpc_server_method_add(srv, k->dp_del, flow_del, NULL);
 	if (ret == 0)
 		ret = rpc_server_method_add(srv, FLOW_METHOD_LIST, flow_list, NULL);
+	if (ret == 0)
+		ret = rpc_server_method_add(srv, FLOW_METHOD_LIMITS, flow_limits,
+					    NULL);
 	return ret;
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_malloc.h>
+
 #include "flow_priv.h"
 #include "switch.h"
 
@@ -77,6 +79,8 @@ flow_param(const char *key, const char *value, char *why, size_t len)
 	return 0;
 }
 
+struct flow_cache_entry *flow_cache[DP_WORKERS_MAX];
+
 static int
 flow_init(void)
 {
@@ -85,13 +89,25 @@ flow_init(void)
 	if (edge < 0)
 		return edge;
 	ingress_edge = (uint16_t)edge;
+	for (unsigned int w = 0; w < DP_WORKERS_MAX; w++) {
+		flow_cache[w] = rte_zmalloc("flow-cache", FLOW_CACHE_SIZE *
+					    sizeof(*flow_cache[w]),
+					    RTE_CACHE_LINE_SIZE);
+		if (flow_cache[w] == NULL)
+			return -ENOMEM;
+	}
 	return 0;
 }
 
 static void
 flow_fini(void)
 {
+	flow_api_free();
 	flow_rules_free();
+	for (unsigned int w = 0; w < DP_WORKERS_MAX; w++) {
+		rte_free(flow_cache[w]);
+		flow_cache[w] = NULL;
+	}
 }
 
 /*
@@ -202,6 +218,7 @@ struct dp_module flow_module = {
 	.prune = flow_prune,
 	.export = flow_export,
 	.port_del = flow_port_del,
+	.flush = flow_batch_flush,
 	.drop_names = flow_drop_names,
 	.n_drops = FLOW_DROP_END_ - 1,
 };

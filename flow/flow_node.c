@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * flow-classify: the ingress step between eth-input and l2-input on the
- * networks with rules. One rte_acl_classify() for the whole vector, then
+ * networks with rules. Each frame's key is looked up in the worker's
+ * verdict cache; one rte_acl_classify() for those it does not hold, then
  * each frame's verdict.
  */
+#include <stdio.h>
+
 #include <rte_graph.h>
 #include <rte_graph_worker.h>
 #include <rte_mbuf.h>
@@ -15,6 +18,30 @@ enum {
 	FLOW_NEXT_TX,
 	FLOW_NEXT_DROP,
 };
+
+/*
+ * The rule a traced frame matched, by its slot in the table published when
+ * the trace is printed (yard-replay prints it before the next change).
+ */
+static int
+flow_trace_fmt_rule(char *buf, size_t len, uint32_t slot)
+{
+	const struct flow_table *t =
+		__atomic_load_n(&flow_table_cur, __ATOMIC_ACQUIRE);
+
+	if (t != NULL && slot < t->n)
+		return snprintf(buf, len, "%s", t->rule[slot]->conf.name);
+	return snprintf(buf, len, "#%u, since changed", slot);
+}
+
+static int flow_trace_rule, flow_trace_allow;
+
+RTE_INIT(flow_trace_register)
+{
+	flow_trace_rule = dp_trace_what_register("rule", flow_trace_fmt_rule);
+	flow_trace_allow = dp_trace_what_register("no rule: allow",
+						  dp_trace_fmt_none);
+}
 
 /* Where output and mirror send a frame: the port exists and takes its size. */
 static __rte_always_inline unsigned int
@@ -91,7 +118,6 @@ flow_classify_inline(struct rte_graph *graph, struct rte_node *node,
 		__atomic_load_n(&flow_table_cur, __ATOMIC_ACQUIRE);
 	struct dp_worker *wk = dp_node_worker(node);
 	struct flow_key keys[RTE_GRAPH_BURST_SIZE];
-	const uint8_t *data[RTE_GRAPH_BURST_SIZE];
 	uint32_t results[RTE_GRAPH_BURST_SIZE];
 	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
 	uint16_t i;
@@ -109,14 +135,18 @@ flow_classify_inline(struct rte_graph *graph, struct rte_node *node,
 
 		flow_key_make(&keys[i], rte_pktmbuf_mtod(m, const uint8_t *),
 			      rte_pktmbuf_data_len(m), m->port, dp_meta(m)->bd);
-		data[i] = (const uint8_t *)&keys[i];
 	}
-	flow_table_classify(t, data, results, n);
+	flow_cache_classify(t, flow_cache[wk->index], keys, results, n);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 
-		if (trace)
+		if (trace) {
 			dp_trace_add(m, node);
+			if (results[i] == 0)
+				dp_trace_note(m, flow_trace_allow, 0);
+			else
+				dp_trace_note(m, flow_trace_rule, results[i] - 1);
+		}
 		nexts[i] = results[i] == 0 ? FLOW_NEXT_L2_INPUT :
 			flow_act(graph, node, wk, t, results[i] - 1, m, trace);
 	}

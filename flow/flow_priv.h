@@ -12,6 +12,7 @@
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_graph.h>
+#include <rte_hash_crc.h>
 
 #include "dataplane.h"
 #include "flow.h"
@@ -55,6 +56,7 @@ struct flow_key {
 	uint32_t ip_dst;
 	uint16_t tp_src;
 	uint16_t tp_dst;
+	uint32_t pad2;		/**< Zero: the key is five 8-byte words. */
 };
 
 /* An IPv4 frame (so IP keys may match it). */
@@ -119,6 +121,7 @@ struct flow_table {
 	struct flow_counter *cnt;	/**< [DP_WORKERS_MAX][n]. */
 	struct flow_rule **rule;	/**< [n]: whose counters a slot holds. */
 	uint64_t vlan_sig;		/**< Of the VID mappings it was built with. */
+	uint64_t gen;			/**< Unique per table built, never 0. */
 };
 
 /** A rule as the control thread keeps it. */
@@ -129,6 +132,23 @@ struct flow_rule {
 	unsigned int pos;		/**< Scratch of flow_rules_update(). */
 	bool named;			/**< Scratch of flow_rules_update(). */
 };
+
+/*
+ * Each worker's verdict cache: the ACL result of recent keys, direct-mapped
+ * by the key's hash, valid for the table whose `gen` it holds. A frame whose
+ * key is there skips rte_acl (traffic is mostly a few flows at a time, as
+ * OVS's exact-match cache assumes); a new table invalidates every entry.
+ */
+#define FLOW_CACHE_SIZE 1024	/* Entries per worker; a power of 2. */
+
+struct flow_cache_entry {
+	struct flow_key key;
+	uint32_t result;	/**< Slot + 1, or 0: no rule matched. */
+	uint64_t gen;		/**< flow_table.gen; 0: empty. */
+} __rte_cache_aligned;
+
+/** [worker][FLOW_CACHE_SIZE], made at init. */
+extern struct flow_cache_entry *flow_cache[DP_WORKERS_MAX];
 
 /** The published table (worker: load with acquire). */
 extern struct flow_table *flow_table_cur;
@@ -149,6 +169,25 @@ extern unsigned int flow_rules_max;
 int flow_rules_update(const struct topo_flow *fs, unsigned int n,
 		      bool doc_order, char *why, size_t len);
 
+/**
+ * Check that what rule `f` names exists: 0, or -ENOENT with `why` filled.
+ */
+int flow_rule_check(const struct topo_flow *f, char *why, size_t len);
+
+/**
+ * How many of fs[0..n), set one after the other, the table takes before
+ * one goes past flow-max-rules: *fit (n when all do). 0 or -ENOMEM.
+ */
+int flow_rules_fit(const struct topo_flow *fs, unsigned int n, unsigned int *fit);
+
+/**
+ * Delete the rules called names[0..n) with one rebuild. 0; -ENOENT when
+ * names[*failed] is no rule (or named twice): the ones before it are
+ * deleted; -ENOMEM with *failed 0: none is.
+ */
+int flow_rules_del_names(const char *const *names, unsigned int n,
+			 unsigned int *failed);
+
 /** Delete the rules for which gone(rule, arg) is true. 0 or -ENOMEM. */
 int flow_rules_remove(bool (*gone)(const struct flow_rule *r, const void *arg),
 		      const void *arg);
@@ -158,6 +197,15 @@ int flow_port_gone(uint16_t port);
 
 /** Add the flow.* methods (flow_api.c). 0 or -errno. */
 int flow_api_register(struct rpc_server *srv);
+
+/**
+ * The module's flush (struct dp_module): carry out the flow.set or
+ * flow.del calls set aside while a batch is open.
+ */
+int flow_batch_flush(unsigned int *failed, char *why, size_t len);
+
+/** Free what flow_api.c keeps. */
+void flow_api_free(void);
 
 /**
  * Switch the ingress step on where a rule may match and off elsewhere
@@ -228,6 +276,16 @@ flow_key_make(struct flow_key *k, const uint8_t *d, uint32_t len,
 	k->flags = rte_cpu_to_be_16(flags);
 }
 
+static __rte_always_inline bool
+flow_key_eq(const struct flow_key *a, const struct flow_key *b)
+{
+	const uint64_t *x = (const uint64_t *)a, *y = (const uint64_t *)b;
+
+	RTE_BUILD_BUG_ON(sizeof(struct flow_key) != 40);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		(x[4] ^ y[4])) == 0;
+}
+
 /**
  * Classify keys data[0..n) (n <= RTE_GRAPH_BURST_SIZE) with table `t`
  * (n_acl > 0): results[i] is the winning slot + 1, 0 for no match.
@@ -246,6 +304,47 @@ flow_table_classify(const struct flow_table *t, const uint8_t **data,
 		for (uint32_t i = 0; i < n; i++)
 			if (more[i] != 0 && (results[i] == 0 || more[i] < results[i]))
 				results[i] = more[i];
+	}
+}
+
+/**
+ * Classify keys[0..n) (n <= RTE_GRAPH_BURST_SIZE) with table `t` (n_acl >
+ * 0) through a worker's verdict cache `cache`: results[i] as
+ * flow_table_classify() gives it. One rte_acl call for the keys the cache
+ * does not hold, whose verdicts it then keeps. Worker-safe (own cache).
+ */
+static __rte_always_inline void
+flow_cache_classify(const struct flow_table *t, struct flow_cache_entry *cache,
+		    const struct flow_key *keys, uint32_t *results, uint32_t n)
+{
+	const uint8_t *data[RTE_GRAPH_BURST_SIZE];
+	uint32_t hashes[RTE_GRAPH_BURST_SIZE], mres[RTE_GRAPH_BURST_SIZE];
+	uint16_t miss[RTE_GRAPH_BURST_SIZE];
+	uint32_t n_miss = 0, i;
+
+	for (i = 0; i < n; i++) {
+		struct flow_cache_entry *e;
+
+		hashes[i] = rte_hash_crc(&keys[i], sizeof(keys[i]), 0) &
+			    (FLOW_CACHE_SIZE - 1);
+		e = &cache[hashes[i]];
+		if (likely(e->gen == t->gen && flow_key_eq(&e->key, &keys[i]))) {
+			results[i] = e->result;
+			continue;
+		}
+		miss[n_miss] = (uint16_t)i;
+		data[n_miss++] = (const uint8_t *)&keys[i];
+	}
+	if (n_miss == 0)
+		return;
+	flow_table_classify(t, data, mres, n_miss);
+	for (uint32_t j = 0; j < n_miss; j++) {
+		struct flow_cache_entry *e = &cache[hashes[miss[j]]];
+
+		results[miss[j]] = mres[j];
+		e->key = keys[miss[j]];
+		e->result = mres[j];
+		e->gen = t->gen;
 	}
 }
 

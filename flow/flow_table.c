@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <rte_malloc.h>
@@ -341,7 +342,10 @@ table_build(struct flow_rule *const *list, unsigned int n, int gone,
 	if (t == NULL)
 		return -ENOMEM;
 	*out = t;
+	static uint64_t gens;
+
 	t->vlan_sig = vlan_sig(list, n);
+	t->gen = ++gens;
 	if (n == 0)
 		return 0;
 	order = malloc(n * sizeof(*order));
@@ -427,6 +431,15 @@ done:
 	return ret;
 }
 
+static double
+now_ms(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 /* Add a freed table's counters to its rules. */
 static void
 table_fold(const struct flow_table *t)
@@ -453,7 +466,14 @@ table_commit(struct flow_rule **list, unsigned int n, int gone)
 	struct flow_table *t, *old = flow_table_cur;
 	int ret;
 
+	double wall = now_ms(CLOCK_MONOTONIC), cpu = now_ms(CLOCK_THREAD_CPUTIME_ID);
+
 	ret = table_build(list, n, gone, &t);
+	if (ret == 0 && t->n > 0)
+		FLOW_LOG(INFO, "table of %u rules: %u ACL context(s) built in "
+			 "%.1f ms (%.1f ms of CPU)", t->n, t->n_acl,
+			 now_ms(CLOCK_MONOTONIC) - wall,
+			 now_ms(CLOCK_THREAD_CPUTIME_ID) - cpu);
 	if (ret < 0) {
 		for (unsigned int s = 0; old != NULL && s < old->n; s++)
 			old->rule[s]->slot = (int)s;
@@ -486,6 +506,19 @@ name_cmp(const void *a, const void *b)
 {
 	return strcmp((*(struct flow_rule *const *)a)->conf.name,
 		      (*(struct flow_rule *const *)b)->conf.name);
+}
+
+/* rules[] sorted by name, for lookups; NULL when out of memory. */
+static struct flow_rule **
+rules_by_name(void)
+{
+	struct flow_rule **by_name = malloc((n_rules + 1) * sizeof(*by_name));
+
+	if (by_name == NULL)
+		return NULL;
+	memcpy(by_name, rules, n_rules * sizeof(*rules));
+	qsort(by_name, n_rules, sizeof(*by_name), name_cmp);
+	return by_name;
 }
 
 /* The rule called `name` in by_name[0..n) (sorted by name), or NULL. */
@@ -522,14 +555,12 @@ flow_rules_update(const struct topo_flow *fs, unsigned int n, bool doc_order,
 			return ret;
 	}
 	ret = -ENOMEM;
-	by_name = malloc((n_rules + 1) * sizeof(*by_name));
+	by_name = rules_by_name();
 	list = malloc((n_rules + n + 1) * sizeof(*list));
 	made = malloc((n + 1) * sizeof(*made));
 	dead = malloc((n + 1) * sizeof(*dead));
 	if (by_name == NULL || list == NULL || made == NULL || dead == NULL)
 		goto out;
-	memcpy(by_name, rules, n_rules * sizeof(*rules));
-	qsort(by_name, n_rules, sizeof(*by_name), name_cmp);
 	for (i = 0; i < n_rules; i++) {
 		rules[i]->pos = i;
 		rules[i]->named = false;
@@ -573,7 +604,7 @@ flow_rules_update(const struct topo_flow *fs, unsigned int n, bool doc_order,
 	}
 	if (n_rules + n_new > flow_rules_max) {
 		snprintf(why, len, "the flow table is full: %u rules would make "
-			 "%u, the limit is %u (program parameter flow-max-rules); "
+			 "%u, the limit is %u (yard-dp --flow-max-rules); "
 			 "delete rules or raise the limit", n_rules,
 			 n_rules + n_new, flow_rules_max);
 		ret = -ENOSPC;
@@ -608,6 +639,76 @@ out:
 	free(made);
 	free(list);
 	free(by_name);
+	return ret;
+}
+
+int
+flow_rule_check(const struct topo_flow *f, char *why, size_t len)
+{
+	int in_port, bd, port;
+
+	return rule_resolve(f, &in_port, &bd, &port, why, len);
+}
+
+int
+flow_rules_fit(const struct topo_flow *fs, unsigned int n, unsigned int *fit)
+{
+	struct flow_rule **by_name = rules_by_name();
+	unsigned int total = n_rules, i;
+
+	if (by_name == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (find_sorted(by_name, n_rules, fs[i].name) != NULL)
+			continue;
+		if (total == flow_rules_max)
+			break;
+		total++;
+	}
+	free(by_name);
+	*fit = i;
+	return 0;
+}
+
+static bool
+is_marked(const struct flow_rule *r, const void *arg)
+{
+	RTE_SET_USED(arg);
+	return r->named;
+}
+
+int
+flow_rules_del_names(const char *const *names, unsigned int n,
+		     unsigned int *failed)
+{
+	struct flow_rule **by_name = rules_by_name();
+	unsigned int i;
+	int ret = 0;
+
+	if (by_name == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n_rules; i++)
+		rules[i]->named = false;
+	for (i = 0; i < n; i++) {
+		struct flow_rule *r = find_sorted(by_name, n_rules, names[i]);
+
+		/* A second delete of one rule finds none, as it would alone. */
+		if (r == NULL || r->named) {
+			*failed = i;
+			ret = -ENOENT;
+			break;
+		}
+		r->named = true;
+	}
+	free(by_name);
+	if (i > 0) {
+		int r = flow_rules_remove(is_marked, NULL);
+
+		if (r < 0) {
+			*failed = 0;
+			return r;
+		}
+	}
 	return ret;
 }
 

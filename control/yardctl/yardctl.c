@@ -1175,6 +1175,151 @@ yc_cmd_trace(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	return yc_trace(y, a->npos, a->pos);
 }
 
+/*
+ * flow list: the stored flows with their status, and the packets and bytes
+ * yard-dp counted for each (left out when yard-dp is away or lacks it).
+ */
+static int
+yc_flow_list(struct yc *y, json_t **out)
+{
+	const struct topo_kind_info *k = topo_kind_get(TOPO_KIND_FLOW);
+	struct rpc_error err = { 0 };
+	json_t *list, *stats = NULL, *by_name = json_object(), *e;
+	size_t i;
+
+	if (yc_kind_call(y, k, YARDD_VERB_LIST, NULL, &list) < 0)
+		return -1;
+	/* Counters are a bonus: a list without them beats no list. */
+	if (rpc_client_call(y->client, YARDD_M_FLOW_STATS, NULL, &stats,
+			    &err) < 0)
+		fprintf(stderr, "yardctl: no counters: %s\n", err.message);
+	rpc_error_clear(&err);
+	json_array_foreach(stats, i, e)
+		if (json_is_string(json_object_get(e, "name")))
+			json_object_set(by_name, json_string_value(
+				json_object_get(e, "name")), e);
+	json_array_foreach(list, i, e) {
+		const char *name = json_string_value(json_object_get(
+			json_object_get(e, "object"), "name"));
+		json_t *c = json_object_get(by_name, name ?: "");
+
+		if (c == NULL)
+			continue;
+		json_object_set(e, "packets", json_object_get(c, "packets"));
+		json_object_set(e, "bytes", json_object_get(c, "bytes"));
+	}
+	json_decref(by_name);
+	json_decref(stats);
+	*out = list;
+	return 0;
+}
+
+/* flow add|replace: -f FILE (one rule or many) or KEY=VALUE pairs. */
+static int
+yc_flow_write(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a,
+	      bool add)
+{
+	const struct topo_kind_info *k = topo_kind_get(TOPO_KIND_FLOW);
+	unsigned int n_ok = 0, n_pending = 0, n_error = 0;
+	json_t *objs, *obj, *res, *e;
+	size_t i;
+	int rc;
+
+	if (a->file != NULL && a->npos > 1)
+		return yc_usage(cmd, "give -f FILE or KEY=VALUE pairs, not both");
+	if (a->file == NULL && a->npos == 1)
+		return yc_usage(cmd, "flow %s needs -f FILE or KEY=VALUE pairs",
+				a->pos[0]);
+	if (a->file != NULL) {
+		objs = yc_objects_from_file(k, a->file);
+		if (objs == NULL)
+			return YC_EXIT_FAIL;
+	} else {
+		rc = yc_object_from_pairs(y, cmd, k, a, &obj);
+		if (rc != 0)
+			return rc;
+		objs = json_pack("[o]", obj);
+	}
+	if (yc_kind_call(y, k, add ? YARDD_VERB_CREATE : YARDD_VERB_UPDATE,
+			 json_pack("{s:o}", "objects", objs), &res) < 0)
+		return YC_EXIT_FAIL;
+	if (y->json)
+		yc_json_print(res);
+	json_array_foreach(res, i, e) {
+		const char *status = json_string_value(json_object_get(e, "status"));
+		const char *msg = json_string_value(json_object_get(e, "message"));
+
+		if (yc_status_exit(status) == YC_EXIT_OK) {
+			n_ok++;
+			continue;
+		}
+		if (yc_status_exit(status) == YC_EXIT_FAIL)
+			n_error++;
+		else
+			n_pending++;
+		fprintf(stderr, "yardctl: flow/%s: %s%s%s\n",
+			json_string_value(json_object_get(e, "name")) ?: "?",
+			status ?: "?", msg != NULL ? ": " : "", msg ?: "");
+	}
+	if (!y->json)
+		printf("%s %zu flow%s: %u ok, %u pending, %u error\n",
+		       add ? "added" : "replaced", json_array_size(res),
+		       json_array_size(res) == 1 ? "" : "s", n_ok, n_pending,
+		       n_error);
+	rc = n_error > 0 ? YC_EXIT_FAIL : n_pending > 0 && n_ok == 0 ?
+	     YC_EXIT_PENDING : YC_EXIT_OK;
+	json_decref(res);
+	return rc;
+}
+
+/* flow list|stats|add|replace|del. */
+static int
+yc_cmd_flow(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	const struct topo_kind_info *k = topo_kind_get(TOPO_KIND_FLOW);
+	const char *sub = a->npos > 0 ? a->pos[0] : "";
+	json_t *res, *names;
+
+	if (strcmp(sub, "add") == 0 || strcmp(sub, "replace") == 0)
+		return yc_flow_write(y, cmd, a, sub[0] == 'a');
+	if (a->file != NULL)
+		return yc_usage(cmd, "-f goes with 'flow add' and 'flow replace'");
+	if (strcmp(sub, "stats") == 0)
+		return yc_cmd_view(y, cmd, a);
+	if (strcmp(sub, "list") == 0) {
+		if (a->npos > 1)
+			return yc_usage(cmd, "unexpected argument '%s'", a->pos[1]);
+		if (yc_flow_list(y, &res) < 0)
+			return YC_EXIT_FAIL;
+		if (y->json) {
+			yc_json_print(res);
+			return yc_done(res, 0);
+		}
+		return yc_done(res, yc_print_flow_list(res));
+	}
+	if (strcmp(sub, "del") == 0) {
+		if (a->npos < 2)
+			return yc_usage(cmd, "flow del needs the NAME of one flow "
+					"or more");
+		names = json_array();
+		for (int i = 1; i < a->npos; i++)
+			json_array_append_new(names, json_string(a->pos[i]));
+		if (yc_kind_call(y, k, YARDD_VERB_DELETE,
+				 json_pack("{s:o}", "names", names), &res) < 0)
+			return YC_EXIT_FAIL;
+		if (y->json)
+			yc_json_print(res);
+		else
+			printf("deleted %d flow%s\n", a->npos - 1,
+			       a->npos == 2 ? "" : "s");
+		return yc_done(res, 0);
+	}
+	return a->npos == 0 ? yc_usage(cmd, "which? list, stats, add, replace "
+				       "or del") :
+	       yc_usage(cmd, "unknown flow command '%s': use list, stats, add, "
+			"replace or del", sub);
+}
+
 static int
 yc_cmd_status(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
@@ -1666,23 +1811,58 @@ YC_PAIRS_TEXT
 "EXAMPLES\n"
 "    yardctl vtep list\n",
 	  0, yc_cmd_view },
-	{ "flow", "flow stats",
-	  "print the flow rules the dataplane holds and their counters",
+	{ "flow", "flow list|stats|add|replace|del [-f FILE] [KEY=VALUE...|NAME...]",
+	  "program the flow table: list rules with their counters, add, replace, delete",
 "DESCRIPTION\n"
-"    Prints yard-dp's flow rules in the order it matches them, with the\n"
-"    packets and bytes each one has matched since it was programmed.\n"
-"    Columns: NAME PRIORITY ACTION PACKETS BYTES, ACTION as in 'yardctl\n"
-"    list flows' (allow, drop, output:PORT, mirror:PORT). Fails while\n"
-"    yard-dp is not connected. The stored rules and their status: 'yardctl\n"
-"    list flows'.\n"
+"    Flow rules (topology schema v1, 'flows:') match frames at ingress and\n"
+"    allow, drop, output or mirror them; docs/topology.md tells their keys.\n"
+"    A change of many rules is one request to yardd, one transaction and\n"
+"    one rebuild of yard-dp's table: add thousands at once with -f.\n"
 "\n"
-"    With --json, prints yard-dp's list: each rule as in a topology\n"
-"    document with \"packets\" and \"bytes\" added.\n"
+"    flow list\n"
+"        The stored rules in stored order (between equal priorities the\n"
+"        first one wins), with the packets and bytes yard-dp counted for\n"
+"        each since it was programmed and their status. Columns: NAME\n"
+"        PRIORITY NETWORK MATCH ACTION PACKETS BYTES STATUS; MATCH \"any\"\n"
+"        matches every frame, ACTION is allow, drop, output:PORT or\n"
+"        mirror:PORT, '-' is not set (or not counted: yard-dp is away or\n"
+"        does not hold the rule, then STATUS says why).\n"
+"    flow stats\n"
+"        What yard-dp holds, in the order it matches: NAME PRIORITY ACTION\n"
+"        PACKETS BYTES. Fails while yard-dp is not connected.\n"
+"    flow add -f FILE | KEY=VALUE...\n"
+"        Add rules: FILE holds one rule, a list of rules, or a document\n"
+"        with only 'flows:' (YAML or JSON, '-' for standard input). All or\n"
+"        none: a name that exists, or a rule that is invalid, refuses the\n"
+"        whole request, and so does going past the dataplane's limit\n"
+"        (yard-dp --flow-max-rules, 65536 by default), leaving the table as\n"
+"        it was. Prints \"added N flows: N ok, P pending, E error\" and\n"
+"        one line on standard error per rule that is not programmed.\n"
+"    flow replace -f FILE | KEY=VALUE...\n"
+"        Replace rules that exist, each whole, in its place; as add.\n"
+"    flow del NAME...\n"
+"        Delete rules, all or none (an unknown name refuses the request).\n"
+"\n"
+YC_PAIRS_TEXT
+"\n"
+"    With --json: flow list prints [{\"object\": {...}, \"status\": S,\n"
+"    \"message\": M, \"packets\": N, \"bytes\": N}, ...]; flow stats\n"
+"    yard-dp's list, each rule as in a document with \"packets\" and\n"
+"    \"bytes\"; add and replace [{\"name\": N, \"status\": S,\n"
+"    \"message\": M}, ...]; del null.\n"
+"\n"
+"    Exit status: as create (1 when a rule ends in \"error\", 3 when\n"
+"    every one is \"pending\").\n"
 "\n"
 "EXAMPLES\n"
-"    yardctl flow stats\n"
-"    yardctl --json flow stats | jq '.[] | select(.packets > 0) | .name'\n",
-	  0, yc_cmd_view },
+"    yardctl flow add name=no-ssh priority=100 network=blue \\\n"
+"        match:='{\"ip_proto\": \"tcp\", \"tp_dst\": 22}' action=drop\n"
+"    yardctl flow add -f acl.yaml\n"
+"    yardctl flow replace name=no-ssh priority=200 action=drop\n"
+"    yardctl flow list\n"
+"    yardctl flow del no-ssh web-mirror\n"
+"    yardctl --json flow list | jq '.[] | select(.packets > 0) | .object.name'\n",
+	  YC_OPT_FILE, yc_cmd_flow },
 	{ "vm", "vm create|start|stop|delete|list|console|log [NAME] [KEY=VALUE...]",
 	  "run the VMs: create, start, stop, delete, list, follow their console",
 "DESCRIPTION\n"

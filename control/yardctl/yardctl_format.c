@@ -909,6 +909,42 @@ yc_print_flow_stats(json_t *res)
 }
 
 int
+yc_print_flow_list(json_t *res)
+{
+	static const char *const heads[] = {
+		"NAME", "PRIORITY", "NETWORK", "MATCH", "ACTION", "PACKETS",
+		"BYTES", "STATUS", NULL,
+	};
+	const struct topo_kind_info *k = topo_kind_get(TOPO_KIND_FLOW);
+	struct yc_table t;
+	json_t *e;
+	size_t i;
+
+	if (!json_is_array(res)) {
+		yc_bad_answer("a list of flows was expected");
+		return -EPROTO;
+	}
+	yc_table_init(&t, heads, "lrlllrrl");
+	json_array_foreach(res, i, e) {
+		json_t *o = yc_object_full(k, json_object_get(e, "object"));
+		json_t *match = json_object_get(o, "match");
+
+		yc_table_add(&t, yc_cell(json_object_get(o, "name")),
+			     yc_cell(json_object_get(o, "priority")),
+			     yc_cell(json_object_get(o, "network")),
+			     json_object_size(match) == 0 ? yc_fmt("any") :
+			     yc_cell(match),
+			     yc_flow_action_cell(o),
+			     yc_cell(json_object_get(e, "packets")),
+			     yc_cell(json_object_get(e, "bytes")),
+			     yc_status_cell(e));
+		json_decref(o);
+	}
+	yc_table_print(&t);
+	return 0;
+}
+
+int
 yc_print_router_stats(json_t *res)
 {
 	static const char *const heads[] = { "COUNTER", "VALUE", NULL };

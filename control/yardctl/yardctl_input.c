@@ -246,37 +246,54 @@ parse_error:
 }
 
 json_t *
-yc_object_from_file(const struct topo_kind_info *k, const char *path)
+yc_objects_from_file(const struct topo_kind_info *k, const char *path)
 {
-	const char *plural = k->plural;
-	json_t *doc, *list, *obj = NULL;
-	size_t len;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	json_t *doc, *list, *out = NULL, *v;
+	size_t len, i;
 	char *text = yc_file_read(path, &len);
 
 	if (text == NULL)
 		return NULL;
-	doc = yc_text_json(text, len, strcmp(path, "-") ? path : "<stdin>");
+	doc = yc_text_json(text, len, name);
 	free(text);
 	if (doc == NULL)
 		return NULL;
-	list = json_object_get(doc, plural);
-	if (json_object_size(doc) == 1 && list != NULL) {
-		if (json_array_size(list) == 1 &&
-		    json_is_object(json_array_get(list, 0)))
-			obj = json_incref(json_array_get(list, 0));
-		else
-			fprintf(stderr, "yardctl: %s: '%s' should hold one "
-				"object, it holds %zu; to set several at once "
-				"use 'yardctl apply'\n", path, plural,
-				json_array_size(list));
-	} else if (json_is_object(doc)) {
-		obj = json_incref(doc);
-	} else {
-		fprintf(stderr, "yardctl: %s: expected one %s object "
-			"(key: value lines, or {...})\n", path,
-			k->singular);
-	}
+	list = json_object_get(doc, k->plural);
+	if (json_object_size(doc) == 1 && json_is_array(list))
+		out = json_incref(list);
+	else if (json_is_array(doc))
+		out = json_incref(doc);
+	else if (json_is_object(doc))
+		out = json_pack("[O]", doc);
 	json_decref(doc);
+	json_array_foreach(out, i, v)
+		if (!json_is_object(v))
+			break;
+	if (out == NULL || json_array_size(out) == 0 ||
+	    i < json_array_size(out)) {
+		fprintf(stderr, "yardctl: %s: expected %s objects (key: value "
+			"lines or {...}; a list of them; or a document with "
+			"only '%s')\n", name, k->singular, k->plural);
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+json_t *
+yc_object_from_file(const struct topo_kind_info *k, const char *path)
+{
+	json_t *list = yc_objects_from_file(k, path), *obj = NULL;
+
+	if (json_array_size(list) == 1)
+		obj = json_incref(json_array_get(list, 0));
+	else if (list != NULL)
+		fprintf(stderr, "yardctl: %s: one %s object was expected, it "
+			"holds %zu; to set several at once use 'yardctl apply'"
+			"%s\n", path, k->singular, json_array_size(list),
+			k->kind == TOPO_KIND_FLOW ? " or 'yardctl flow add'" : "");
+	json_decref(list);
 	return obj;
 }
 

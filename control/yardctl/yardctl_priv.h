@@ -78,6 +78,15 @@ char *yc_file_read(const char *path, size_t *len);
 json_t *yc_object_from_file(const struct topo_kind_info *k, const char *path);
 
 /**
+ * Objects of kind `k` from a YAML or JSON file: one object, a list of
+ * them, or a document holding only a list of that kind ("flows: [...]").
+ *
+ * @return
+ *   A new non-empty array of objects, or NULL.
+ */
+json_t *yc_objects_from_file(const struct topo_kind_info *k, const char *path);
+
+/**
  * Set keys of `obj` from command-line pairs: KEY=VALUE (typed as described
  * in yardctl's manual), KEY:=JSON, and KEY= which removes KEY.
  *
@@ -106,6 +115,11 @@ int yc_print_fdb(json_t *res);
 int yc_print_neigh(json_t *res);
 /** vtep list: yard-dp's vtep.list as a table. */
 int yc_print_vteps(json_t *res);
+/**
+ * flow list: yardd's stored flows ({object, status, message}) with the
+ * "packets" and "bytes" yard-dp counted for each (absent: not held).
+ */
+int yc_print_flow_list(json_t *res);
 /** flow stats: yard-dp's flow.list, the rules with their counters. */
 int yc_print_flow_stats(json_t *res);
 /** router stats: yard-dp's router.stats, one counter a row. */

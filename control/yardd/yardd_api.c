@@ -132,6 +132,14 @@ state_commit_topo(struct yardd *d, struct topo *t, enum routes_take take,
 		topo_free(t);
 		return rc;
 	}
+	if (d->dp_flows_max != 0 && t->n_flows > d->dp_flows_max) {
+		rc = rpc_error_set(err, RPC_ERR_PARAMS, "flows: %u in all, but the "
+				   "dataplane's flow table holds at most %u "
+				   "(yard-dp --flow-max-rules); delete rules or "
+				   "raise the limit", t->n_flows, d->dp_flows_max);
+		topo_free(t);
+		return rc;
+	}
 	rc = routes_take(d, t, take, take_name, &taken, why, sizeof(why));
 	if (rc < 0) {
 		topo_free(t);
@@ -411,30 +419,122 @@ m_get(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	return 0;
 }
 
-/* create (at < 0 wanted), update (at >= 0 wanted) or delete (obj NULL). */
+/*
+ * The names a change is about: params.name or params.names (delete), the
+ * names of params.object or params.objects (create, update). Returns a new
+ * array of strings, or NULL with `err` set.
+ */
+static json_t *
+change_names(const struct kind_ctx *c, json_t *params, bool del,
+	     json_t **objs, struct rpc_error *err)
+{
+	const char *one = del ? "name" : "object", *many = del ? "names" : "objects";
+	json_t *list = json_object_get(params, many), *names, *v;
+	size_t i;
+
+	*objs = NULL;
+	if (list == NULL) {
+		v = json_object_get(params, one);
+		if (del && !json_is_string(v)) {
+			rpc_error_set(err, RPC_ERR_PARAMS, "params.name: a string "
+				      "is required (or params.names, a list)");
+			return NULL;
+		}
+		if (!del && !json_is_object(v)) {
+			rpc_error_set(err, RPC_ERR_PARAMS, "params.object: a %s "
+				      "object is expected (or params.objects, a "
+				      "list)", c->k->singular);
+			return NULL;
+		}
+		list = json_pack("[O]", v);
+	} else if (!json_is_array(list) || json_array_size(list) == 0) {
+		rpc_error_set(err, RPC_ERR_PARAMS, "params.%s: a list of one "
+			      "%s or more is expected", many, del ? "name" :
+			      "object");
+		return NULL;
+	} else {
+		json_incref(list);
+	}
+	names = json_array();
+	json_array_foreach(list, i, v) {
+		json_t *name = del ? v : json_object_get(v, "name");
+
+		if (!del && !json_is_object(v)) {
+			rpc_error_set(err, RPC_ERR_PARAMS, "params.%s[%zu]: a %s "
+				      "object is expected", many, i,
+				      c->k->singular);
+			break;
+		}
+		if (!json_is_string(name)) {
+			rpc_error_set(err, RPC_ERR_PARAMS, "params.%s[%zu]%s: a "
+				      "string is required", many, i,
+				      del ? "" : ".name");
+			break;
+		}
+		json_array_append(names, name);
+	}
+	if (i < json_array_size(list)) {
+		json_decref(names);
+		json_decref(list);
+		return NULL;
+	}
+	if (!del)
+		*objs = list;
+	else
+		json_decref(list);
+	return names;
+}
+
+/* {"name", "status", "message"?} of object `name` after a change. */
+static json_t *
+change_result(const struct kind_ctx *c, const char *name)
+{
+	const char *msg;
+	json_t *r = json_pack("{s:s, s:s}", "name", name, "status",
+			      yardd_object_status(c->d, c->k, name, &msg));
+
+	if (r != NULL && msg != NULL)
+		json_object_set_new(r, "message", json_string(msg));
+	return r;
+}
+
+/*
+ * create (the names must be new), update (they must exist) or delete one
+ * object or a list of them, in one transaction and one push: the result
+ * of one object, or a list of them.
+ */
 static int
 change(struct kind_ctx *c, json_t *params, bool create, bool del,
        json_t **result, struct rpc_error *err)
 {
-	json_t *doc, *list, *obj = NULL;
+	json_t *doc, *list, *objs, *names, *at, *v, *kept;
 	struct store_delta delta = { 0 };
-	char what[128];
-	const char *name;
-	ssize_t at;
-	int rc;
+	enum routes_take take = ROUTES_KEEP;
+	const char *take_name = NULL;
+	bool many = json_object_get(params, del ? "names" : "objects") != NULL;
+	const char *name = NULL;
+	char what[160];
+	size_t i;
+	int rc = 0;
 
-	if (del) {
-		if (rpc_param_str(params, "name", &name, err) < 0)
-			return -EINVAL;
-	} else {
-		obj = json_object_get(params, "object");
-		if (!json_is_object(obj))
-			return rpc_error_set(err, RPC_ERR_PARAMS, "params.object: a "
-					     "%s object is expected", c->k->singular);
-		name = json_string_value(json_object_get(obj, "name"));
-		if (name == NULL)
-			return rpc_error_set(err, RPC_ERR_PARAMS, "params.object."
-					     "name: a string is required");
+	names = change_names(c, params, del, &objs, err);
+	if (names == NULL)
+		return -EINVAL;
+	/* A router given with routes sets them (one router at a time). */
+	json_array_foreach(objs, i, v) {
+		if (c->k->kind != TOPO_KIND_ROUTER ||
+		    json_object_get(v, "routes") == NULL)
+			continue;
+		if (many) {
+			json_decref(names);
+			json_decref(objs);
+			return rpc_error_set(err, RPC_ERR_PARAMS, "routers with "
+					     "routes go one at a time (or in "
+					     "apply); give the others without "
+					     "routes");
+		}
+		take = ROUTES_ONE;
+		take_name = json_string_value(json_array_get(names, i));
 	}
 	doc = json_deep_copy(c->d->desired);
 	list = json_object_get(doc, c->k->plural);
@@ -442,59 +542,96 @@ change(struct kind_ctx *c, json_t *params, bool create, bool del,
 		list = json_array();
 		json_object_set_new(doc, c->k->plural, list);
 	}
-	at = find(list, name);
-	if (create && at >= 0) {
-		json_decref(doc);
-		return rpc_error_set(err, RPC_ERR_EXISTS, "%s '%s' exists "
-				     "already: choose another name, or change "
-				     "it with update", c->k->singular, name);
-	}
-	if (!create && at < 0) {
-		json_decref(doc);
-		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no %s called '%s' "
-				     "('yardctl list %s' shows those there are)",
-				     c->k->singular, name, c->k->plural);
-	}
-	if (del) {
-		char users[512];
-		unsigned int n = yardd_refs_list(doc, c->k, name, users,
-						 sizeof(users));
+	/* name -> position, once: a change of thousands stays linear. */
+	at = json_object();
+	json_array_foreach(list, i, v) {
+		const char *n = json_string_value(json_object_get(v, "name"));
 
-		if (n > 0) {
-			json_decref(doc);
-			return rpc_error_set(err, RPC_ERR_PARAMS, "cannot delete "
-					     "%s '%s': %s still use%s it; delete "
-					     "%s or point %s elsewhere first",
-					     c->k->singular, name, users,
-					     n == 1 ? "s" : "", n == 1 ? "it" :
-					     "them", n == 1 ? "it" : "them");
+		if (n != NULL)
+			json_object_set_new(at, n, json_integer((json_int_t)i));
+	}
+	json_array_foreach(names, i, v) {
+		json_t *pos = json_object_get(at, json_string_value(v));
+
+		name = json_string_value(v);
+		if (create && pos != NULL) {
+			rc = rpc_error_set(err, RPC_ERR_EXISTS, "%s '%s' exists "
+					   "already: choose another name, or "
+					   "change it with update", c->k->singular,
+					   name);
+			break;
+		}
+		if (!create && !json_is_integer(pos)) {
+			rc = rpc_error_set(err, RPC_ERR_NOT_FOUND, "no %s called "
+					   "'%s' ('yardctl list %s' shows those "
+					   "there are)", c->k->singular, name,
+					   c->k->plural);
+			break;
+		}
+		if (create) {
+			json_array_append(list, json_array_get(objs, i));
+			/* Named twice in one request: the second is refused. */
+			json_object_set_new(at, name, json_true());
+		} else if (del) {
+			json_object_set_new(at, name, json_null());
+		} else {
+			json_array_set(list, (size_t)json_integer_value(pos),
+				       json_array_get(objs, i));
 		}
 	}
-	if (create)
-		json_array_append(list, obj);
-	else if (del)
-		json_array_remove(list, (size_t)at);
-	else
-		json_array_set(list, (size_t)at, obj);
-	snprintf(what, sizeof(what), "cannot %s %s '%s': ",
-		 create ? "create" : del ? "delete" : "update", c->k->singular, name);
-	/* A router given with routes sets them; without, they stay. */
-	rc = state_commit(c->d, doc, "object", false, what,
-			  c->k->kind == TOPO_KIND_ROUTER && obj != NULL &&
-			  json_object_get(obj, "routes") != NULL ? ROUTES_ONE :
-			  ROUTES_KEEP, name, false, &delta, err);
-	store_delta_release(&delta);
-	if (rc < 0)
-		return rc;
-	if (!del) {
-		const char *msg;
+	if (rc == 0 && del) {
+		kept = json_array();
+		json_array_foreach(list, i, v)
+			if (!json_is_null(json_object_get(at, json_string_value(
+				json_object_get(v, "name")) ?: "")))
+				json_array_append(kept, v);
+		json_object_set_new(doc, c->k->plural, kept);
+		/* What still names them, once they are all gone. */
+		json_array_foreach(names, i, v) {
+			char users[512];
+			unsigned int n;
 
-		*result = json_pack("{s:s, s:s}", "name", name, "status",
-				    yardd_object_status(c->d, c->k, name, &msg));
-		if (*result != NULL && msg != NULL)
-			json_object_set_new(*result, "message", json_string(msg));
+			name = json_string_value(v);
+			n = yardd_refs_list(doc, c->k, name, users, sizeof(users));
+			if (n == 0)
+				continue;
+			rc = rpc_error_set(err, RPC_ERR_PARAMS, "cannot delete %s "
+					   "'%s': %s still use%s it; delete %s or "
+					   "point %s elsewhere first",
+					   c->k->singular, name, users,
+					   n == 1 ? "s" : "", n == 1 ? "it" :
+					   "them", n == 1 ? "it" : "them");
+			break;
+		}
 	}
-	return 0;
+	json_decref(at);
+	json_decref(objs);
+	if (rc < 0) {
+		json_decref(names);
+		json_decref(doc);
+		return rc;
+	}
+	if (many)
+		snprintf(what, sizeof(what), "cannot %s %zu %s: ",
+			 create ? "create" : del ? "delete" : "update",
+			 json_array_size(names), c->k->plural);
+	else
+		snprintf(what, sizeof(what), "cannot %s %s '%s': ",
+			 create ? "create" : del ? "delete" : "update",
+			 c->k->singular, name);
+	rc = state_commit(c->d, doc, "object", false, what, take, take_name,
+			  false, &delta, err);
+	store_delta_release(&delta);
+	if (rc == 0 && !del && !many) {
+		*result = change_result(c, name);
+	} else if (rc == 0 && !del) {
+		*result = json_array();
+		json_array_foreach(names, i, v)
+			json_array_append_new(*result, change_result(c,
+				json_string_value(v)));
+	}
+	json_decref(names);
+	return rc;
 }
 
 static int

@@ -73,7 +73,7 @@ yardd_dp_keepalive(struct yardd *d)
 	rpc_error_clear(&err);
 }
 
-/* How many ports the dataplane can hold, so that changes beyond it are refused. */
+/* How many ports and flow rules the dataplane can hold, so that changes beyond it are refused. */
 static void
 dp_capacity_read(struct yardd *d)
 {
@@ -83,6 +83,14 @@ dp_capacity_read(struct yardd *d)
 	if (yardd_dp_call(d, "version", NULL, &res, &err) == 0)
 		d->dp_ports_max = (unsigned int)json_integer_value(
 			json_object_get(res, "ports_max"));
+	json_decref(res);
+	rpc_error_clear(&err);
+	/* A yard-dp without the flow module answers -32601: no limit known. */
+	res = NULL;
+	d->dp_flows_max = 0;
+	if (yardd_dp_call(d, "flow.limits", NULL, &res, &err) == 0)
+		d->dp_flows_max = (unsigned int)json_integer_value(
+			json_object_get(res, "max_rules"));
 	json_decref(res);
 	rpc_error_clear(&err);
 }

@@ -286,15 +286,18 @@ loss() { sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' <<<"$1" | cut -d. -f1; }
 
 # yard_dp_start_bare YARD_DP
 #   Needs: root, yard_run_init done. Does: like yard_dp_start, but with no
-#   topology (yardd programs it) and its output appended to LOG (so a
-#   restart keeps the first run's log), and the EAL options in array
-#   DP_EAL_EXTRA when set (--no-huge ...); sets DP_PID and waits up to ~20 s
+#   topology (yardd programs it), with yard-dp's options in array
+#   DP_ARGS_EXTRA (--flow-max-rules N ...) and the EAL options in array
+#   DP_EAL_EXTRA when set (--no-huge ...), and its output appended to LOG
+#   (so a restart keeps the first run's log); sets DP_PID and waits up to ~20 s
 #   for its API socket to answer. Returns 0 when ready, 1 if yard-dp exited
 #   during start-up, 2 if it still does not answer after 20 s.
 yard_dp_start_bare() {
 	local t
 	rm -f "$SOCK"
-	"$1" --socket "$SOCK" --workers 1 --file-prefix "$PREFIX" -- --no-pci \
+	"$1" --socket "$SOCK" --workers 1 \
+		${DP_ARGS_EXTRA[@]+"${DP_ARGS_EXTRA[@]}"} \
+		--file-prefix "$PREFIX" -- --no-pci \
 		${DP_EAL_EXTRA[@]+"${DP_EAL_EXTRA[@]}"} >>"$LOG" 2>&1 &
 	DP_PID=$!
 	for ((t = 0; t < 200; t++)); do
