@@ -574,7 +574,7 @@ l2_output_one(struct rte_mbuf *m)
 	uint16_t vlan;
 	uint8_t *d;
 
-	sp = meta->out_port < RTE_MAX_ETHPORTS ?
+	sp = meta->out_port < DP_PORTS_MAX ?
 		__atomic_load_n(&sw_ports[meta->out_port], __ATOMIC_ACQUIRE) : NULL;
 	if (unlikely(sp == NULL)) {
 		dp_drop_set(m, DP_DROP_NO_PORT);
