@@ -422,8 +422,11 @@ dp_port_dev_add(const char *name, const char *what,
 	ret = port_name_check(name);
 	if (ret < 0)
 		return ret;
-	if (n_txq < dp_n_workers)
+	if (n_txq < dp_n_workers) {
+		PORT_FAIL("port %s: %u tx queues, %u workers need one each",
+			  name, n_txq, dp_n_workers);
 		return -EINVAL;
+	}
 	for (index = RTE_MAX_ETHPORTS; index < DP_PORTS_MAX; index++)
 		if (!dp_ports[index].used)
 			break;

@@ -387,9 +387,11 @@ vnic_port_add(const char *name, const char *socket, bool server, char *why,
 	ret = dp_port_dev_add(name, what, &vnic_port_ops, v, v->n_qp, v->n_qp,
 			      &mac);
 	if (ret < 0) {
-		snprintf(why, len, "port %s: %s", name,
-			 dp_port_error()[0] != '\0' ? dp_port_error() :
-			 strerror(-ret));
+		/* The port layer's reason names the port already. */
+		if (dp_port_error()[0] != '\0')
+			snprintf(why, len, "%s", dp_port_error());
+		else
+			snprintf(why, len, "port %s: %s", name, strerror(-ret));
 		rte_free(v);
 		return ret;
 	}
