@@ -30,9 +30,8 @@ RPC="$HERE/../../tools/yard-rpc"
 COUNT=1000000
 ID=$$
 TMP=$(mktemp -d /tmp/yard-vu.XXXXXX)
-NR=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-OLD_NR=$(cat "$NR")
-MOUNTED=
+# shellcheck source=tests/lib/vhost-peer.sh disable=SC1091
+. "$HERE/../lib/vhost-peer.sh"
 DP_PID=
 RX_PID=
 
@@ -45,23 +44,11 @@ cleanup() {
 	done 2>/dev/null
 	rm -rf "$TMP" /var/run/dpdk/yard-vu-*-"$ID"
 	rm -f /dev/hugepages/yard-vu-*-"$ID"map_* 2>/dev/null
-	echo "$OLD_NR" >"$NR" 2>/dev/null
-	[ -n "$MOUNTED" ] && umount /dev/hugepages
+	yard_huge_release
 	exit "$rc"
 }
 trap cleanup EXIT
-
-free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-if [ "$free" -lt 512 ]; then
-	echo $((OLD_NR + 512 - free)) >"$NR"
-fi
-if ! grep -q ' hugetlbfs ' /proc/mounts; then
-	mkdir -p /dev/hugepages
-	mount -t hugetlbfs none /dev/hugepages
-	MOUNTED=1
-fi
-free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-[ "$free" -ge 256 ] || { echo "SKIP: only $free hugepages could be reserved"; exit 77; }
+yard_huge_reserve
 
 cat >"$TMP/topo.yaml" <<YAML
 networks: [{name: blue}]
@@ -80,13 +67,7 @@ rpc() { "$RPC" --socket "$TMP/dp.sock" --compact "$@"; }
 # The receiver never sends, so the switch cannot learn it: say where it is.
 rpc fdb.add '{"network": "blue", "mac": "02:00:00:00:00:0b", "port": "b"}' >/dev/null
 
-peer() { # NAME SOCKET MAC LCORE QUEUES ARGS...
-	local name=$1 sock=$2 mac=$3 lcore=$4 queues=$5
-	shift 5
-	"$PEER" -l "$lcore" -m 256 --single-file-segments --no-pci \
-		--file-prefix "yard-vu-$name-$ID" --log-level 'lib.eal:error' \
-		--vdev="net_virtio_user0,path=$sock,mac=$mac,queues=$queues" -- "$@"
-}
+peer() { local name=$1; shift; yard_peer "yard-vu-$name-$ID" "$@"; }
 peer rx "$TMP/b.sock" 02:00:00:00:00:0b 0 1 rx "$TMP/b.sock" 2000 >"$TMP/rx.log" 2>&1 &
 RX_PID=$!
 sleep 2

@@ -28,9 +28,8 @@ RPC="$HERE/../../tools/yard-rpc"
 ID=$$
 TMP=$(mktemp -d /tmp/yard-vscale.XXXXXX)
 PREFIX=yard-vscale-dp-$ID
-NR=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-OLD_NR=$(cat "$NR")
-MOUNTED=
+# shellcheck source=tests/lib/vhost-peer.sh disable=SC1091
+. "$HERE/../lib/vhost-peer.sh"
 DP_PID=
 YD_PID=
 RX_PID=
@@ -45,8 +44,7 @@ cleanup() {
 	[ "$rc" -ne 0 ] && [ -f "$TMP/yard-dp.log" ] && tail -n 20 "$TMP/yard-dp.log"
 	rm -rf "$TMP" /var/run/dpdk/yard-vscale-*-"$ID"
 	rm -f /dev/hugepages/yard-vscale-*-"$ID"map_* 2>/dev/null
-	echo "$OLD_NR" >"$NR" 2>/dev/null
-	[ -n "$MOUNTED" ] && umount /dev/hugepages
+	yard_huge_release
 	exit "$rc"
 }
 trap cleanup EXIT
@@ -77,17 +75,7 @@ poll_cost() {
 	echo "$best"
 }
 
-free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-if [ "$free" -lt 512 ]; then
-	echo $((OLD_NR + 512 - free)) >"$NR"
-fi
-if ! grep -q ' hugetlbfs ' /proc/mounts; then
-	mkdir -p /dev/hugepages
-	mount -t hugetlbfs none /dev/hugepages
-	MOUNTED=1
-fi
-free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-[ "$free" -ge 256 ] || { echo "SKIP: only $free hugepages could be reserved"; exit 77; }
+yard_huge_reserve
 
 "$YARD_DP" --socket "$TMP/dp.sock" --file-prefix "$PREFIX" --workers 1 \
 	--log-level warning -- --no-pci >"$TMP/yard-dp.log" 2>&1 &
@@ -148,18 +136,12 @@ echo "port-rx: $cost0 cycles per call with no vNIC, $cost1 with $COUNT idle"
 # The sample: a receiver on the last port, a sender on the first.
 first=$(name 0)
 last=$(name $((COUNT - 1)))
-peer() { # NAME SOCKET MAC LCORE ARGS...
-	local name=$1 sock=$2 mac=$3 lcore=$4
-	shift 4
-	"$PEER" -l "$lcore" -m 256 --single-file-segments --no-pci \
-		--file-prefix "yard-vscale-$name-$ID" --log-level 'lib.eal:error' \
-		--vdev="net_virtio_user0,path=$sock,mac=$mac" -- "$@"
-}
+peer() { local name=$1; shift; yard_peer "yard-vscale-$name-$ID" "$@"; }
 rpc fdb.add "{\"network\": \"blue\", \"mac\": \"$(mac 2)\", \"port\": \"$last\"}" >/dev/null
-peer rx "$TMP/$last.sock" "$(mac 2)" 0 rx "$TMP/$last.sock" 2000 >"$TMP/rx.log" 2>&1 &
+peer rx "$TMP/$last.sock" "$(mac 2)" 0 1 rx "$TMP/$last.sock" 2000 >"$TMP/rx.log" 2>&1 &
 RX_PID=$!
 sleep 2
-peer tx "$TMP/$first.sock" "$(mac 1)" 1 tx "$TMP/$first.sock" 100000 "$(mac 1)" "$(mac 2)" \
+peer tx "$TMP/$first.sock" "$(mac 1)" 1 1 tx "$TMP/$first.sock" 100000 "$(mac 1)" "$(mac 2)" \
 	>"$TMP/tx.log" 2>&1 || { cat "$TMP/tx.log"; fail "the sender failed"; }
 wait "$RX_PID" || true
 RX_PID=
