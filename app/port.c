@@ -448,13 +448,18 @@ port_json(const struct topo *have, uint16_t p, bool with_stats)
 	const struct dp_port *dp = &dp_ports[p];
 	struct rte_eth_link link;
 	char mac[RTE_ETHER_ADDR_FMT_SIZE], attach[256];
+	char device[RTE_ETH_NAME_MAX_LEN] = "";
 	json_t *o;
 
 	dp_port_link_get(p, &link);
+	/* A vNIC is no DPDK device: dpdk-dumpcap cannot see it (yardctl can). */
+	if (p < RTE_MAX_ETHPORTS)
+		rte_eth_dev_get_name_by_port(dp->port_id, device);
 	dp_mac_format(mac, sizeof(mac), &dp->mac);
 	port_describe(have, dp->name, attach, sizeof(attach));
-	o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:I, s:i, s:i}",
+	o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:i}",
 		      "name", dp->name, "index", p, "devargs", dp->devargs,
+		      "device", device,
 		      "mac", mac, "network", attach,
 		      "link", port_link_state(p, &link),
 		      "speed_mbps", (json_int_t)link.link_speed,

@@ -14,6 +14,7 @@
 
 #include <rte_eal.h>
 #include <rte_hash_crc.h>
+#include <rte_pdump.h>
 
 #include "dataplane.h"
 #include "rpc.h"
@@ -58,7 +59,9 @@ usage(FILE *f)
 "  -p, --file-prefix NAME EAL runtime prefix, unique per process on the\n"
 "                         machine. Default: derived from the socket path,\n"
 "                         so dpdk-proc-info and dpdk-dumpcap can attach with\n"
-"                         --file-prefix yard-XXXXXXXX (logged at start).\n"
+"                         --file-prefix yard-XXXXXXXX (logged at start)\n"
+"                         when yard-dp runs on hugepages; without them,\n"
+"                         capture with 'yardctl capture'.\n"
 "  -i, --idle-timeout S   Close an API connection silent for S seconds, a\n"
 "                         half-sent line included (0: never). yardd keeps\n"
 "                         its own connection alive. Default: 60.\n"
@@ -142,7 +145,7 @@ main(int argc, char **argv)
 		.per_uid = RPC_PER_UID_DEFAULT,
 	};
 	unsigned long v;
-	bool no_huge;
+	bool no_huge, pdump = false;
 
 	/* Split our options from the EAL's at "--". */
 	for (int i = 1; i < argc; i++)
@@ -290,6 +293,25 @@ main(int argc, char **argv)
 	ret = dp_init(&cfg);
 	if (ret < 0)
 		goto out_eal;
+	/*
+	 * dpdk-dumpcap is a secondary process: it asks us, through the EAL's
+	 * multi-process channel, to mirror a device's queues into its ring.
+	 * DPDK runs no secondary process without hugepages.
+	 */
+	if (no_huge) {
+		DP_LOG(NOTICE, "no hugepages: dpdk-dumpcap cannot attach (DPDK "
+		       "allows no secondary process without them); capture "
+		       "with 'yardctl capture PORT -w FILE'");
+	} else if (rte_pdump_init() < 0) {
+		DP_LOG(WARNING, "dpdk-dumpcap cannot attach: rte_pdump_init: %s; "
+		       "capture with 'yardctl capture PORT -w FILE'",
+		       rte_strerror(rte_errno));
+	} else {
+		pdump = true;
+		DP_LOG(INFO, "dpdk-dumpcap can attach: dpdk-dumpcap "
+		       "--file-prefix=%s -i DEVICE (port.list gives each "
+		       "port's device)", prefix);
+	}
 
 	srv = rpc_server_create(socket_path, &ret);
 	if (srv == NULL) {
@@ -338,6 +360,8 @@ main(int argc, char **argv)
 out_srv:
 	rpc_server_free(srv);
 out_dp:
+	if (pdump)
+		rte_pdump_uninit();
 	dp_fini();
 out_eal:
 	dp_eal_fini();

@@ -82,8 +82,10 @@ usage(FILE *f)
 "                        packet by packet (bytes, not timestamps). When\n"
 "                        EDIR/drops.txt exists (lines 'reason count'), the\n"
 "                        non-zero drop counters must match it exactly.\n"
-"  -T, --trace           Print every packet's path through the graph nodes,\n"
-"                        where it left, or why it was dropped.\n"
+"  -T, --trace           Print every packet's path through the graph nodes\n"
+"                        with each node's decision, its MACs, VLAN and\n"
+"                        length as received, where it left, or which node\n"
+"                        dropped it and why.\n"
 "  -q, --quiet           Print only errors and mismatches.\n"
 "  -h, --help            This text.\n"
 "\n"
@@ -187,33 +189,16 @@ pkt_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* ---- Ports ---- */
-
-static struct replay_port *
-rport_of(uint16_t dp_port)
-{
-	for (unsigned int i = 0; i < n_rports; i++)
-		if (rports[i].dp_port == dp_port)
-			return &rports[i];
-	return NULL;
-}
-
 /* ---- Trace ---- */
 
 static void
 trace_print(struct rte_mbuf *m, uint16_t out_port, unsigned int reason)
 {
-	const struct dp_mbuf_priv *p = dp_priv(m);
-	const struct replay_port *in = rport_of(m->port);
+	char line[1024];
 
-	printf("trace #%u in=%s len=%u: ", p->trace_id, in ? in->name : "?",
-	       m->pkt_len);
-	for (unsigned int i = 0; i < p->trace_n; i++)
-		printf("%s%s", i ? " > " : "", rte_node_id_to_name(p->trace[i]));
-	if (out_port != DP_PORT_NONE)
-		printf(" => out %s\n", dp_ports[out_port].name);
-	else
-		printf(" => dropped (%s)\n", dp_drop_reason_name(reason));
+	dp_trace_format(line, sizeof(line), dp_priv(m), m->port, out_port,
+			reason);
+	printf("trace #%u %s\n", dp_priv(m)->trace_id, line);
 }
 
 /* ---- Output ---- */

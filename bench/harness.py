@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import shlex
 import signal
 import socket
 import statistics
@@ -255,6 +256,7 @@ class Ctx:
         self.huge_dir = os.path.join(a.tmp, 'huge')
         self.prefix = a.prefix
         self.yard_dp = a.yard_dp
+        self.yard_capture = a.yard_capture
         self.procs = Procs(os.path.join(a.tmp, 'pids'))
         self.logdir = os.path.join(a.tmp, 'logs')
         self.pcapdir = os.path.join(a.tmp, 'pcap')
@@ -873,7 +875,7 @@ def run_yard(ctx, sc, gen_factory=None):
                 dev = sc.yard_sink(ctx, drv, k)
                 f.write(f'  - {{name: sink{k}, kind: {kind_of(dev)}, '
                         f'network: bench, devargs: "{dev}"}}\n')
-    gen = p = None
+    gen = p = cap = None
     try:
         if vhost:
             gen = gen_factory()
@@ -883,6 +885,13 @@ def run_yard(ctx, sc, gen_factory=None):
                             + ctx.eal_mem(), ctx.logfile('yard-dp'))
         wait_for(lambda: os.path.exists(sock), 30, 'yard-dp API socket', p)
         sc.yard(ctx, sock)
+        if ctx.yard_capture is not None:
+            cap = ctx.procs.start([os.path.join(ROOT, 'build', 'control',
+                                                'yardctl', 'yardctl'),
+                                   '--socket', sock, 'capture']
+                                  + shlex.split(ctx.yard_capture)
+                                  + ['-w', '/dev/null'],
+                                  ctx.logfile('yardctl-capture'))
 
         drops = {}
 
@@ -910,7 +919,15 @@ def run_yard(ctx, sc, gen_factory=None):
                 return {'t': t, 'rx': rx, 'yard_rx': rx, 'nodes': nodes,
                         'tx': sum(ports[f'sink{k}']['tx_packets']
                                   for k in range(sc.sinks))}
+        if cap is not None:
+            c1 = json_rpc_lines(sock, [('capture.list', None)])[0]
         s1, s2, dt, stolen = window(ctx, snap, p.pid, periodic=vhost)
+        if cap is not None:
+            c2 = json_rpc_lines(sock, [('capture.list', None)])[0]
+            if c1 and c2:
+                log(f'  yard-dp capture: {c2[0]["copied"] - c1[0]["copied"]} '
+                    f'copied, {c2[0]["lost"] - c1[0]["lost"]} lost in the '
+                    f'{dt:.2f} s window')
         pkts = (s2['tx'] - s1['tx']) / sc.fanout
         rx = s2['rx'] - s1['rx']
         yard_rx = s2['yard_rx'] - s1['yard_rx']
@@ -941,6 +958,8 @@ def run_yard(ctx, sc, gen_factory=None):
     finally:
         if gen is not None:
             gen.stop()
+        if cap is not None:
+            ctx.procs.stop(cap, sig=signal.SIGINT)
         if p is not None:
             ctx.procs.stop(p)
         ctx.rm_runtime(prefix)
@@ -1286,6 +1305,9 @@ def main():
     ap.add_argument('--keep-logs')
     ap.add_argument('--yard-dp', default=os.path.join(ROOT, 'build', 'app',
                                                      'yard-dp'))
+    ap.add_argument('--yard-capture', default=None,
+                    help='yardctl capture arguments run against yard-dp '
+                    'during each of its windows (its cost)')
     ap.add_argument('--hugepages-note', default='')
     ap.add_argument('--command', default='bench/run')
     a = ap.parse_args()

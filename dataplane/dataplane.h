@@ -89,15 +89,32 @@ dp_meta(struct rte_mbuf *m)
 	return RTE_MBUF_DYNFIELD(m, dp_meta_offset, struct dp_meta *);
 }
 
+/** A decision a node recorded for a traced packet (dp_trace_note()). */
+struct dp_trace_note {
+	uint8_t at;		/**< Index in trace[] of the node that decided. */
+	uint8_t what;		/**< From dp_trace_what_register(). */
+	uint16_t pad;
+	uint32_t arg;		/**< Formatted by the what's formatter. */
+};
+
+#define DP_TRACE_NOTES 6	/**< Decisions recorded per traced packet. */
+
 /*
  * Trace records, in the mbuf private area: only touched while tracing, so
- * the line they sit in stays cold otherwise.
+ * the line they sit in stays cold otherwise. Flood copies copy them whole.
  */
 struct dp_mbuf_priv {
-	uint32_t trace_id;	/**< Packet number (yard-replay), kept by copies. */
+	uint32_t trace_id;	/**< Packet number (yard-replay, live trace). */
 	uint8_t trace_n;	/**< Entries used in trace[]. */
+	uint8_t note_n;		/**< Entries used in note[]. */
+	uint8_t trace_sel;	/**< Live trace: its session + 1; 0: not traced. */
 	uint8_t pad;
+	/* As received (port-rx, inject): length, VLAN (0xffff: none), MACs. */
+	uint16_t rx_len;
+	uint16_t rx_vlan;
+	uint8_t rx_eth[12];
 	uint16_t trace[DP_TRACE_MAX];	/**< Node ids the packet went through. */
+	struct dp_trace_note note[DP_TRACE_NOTES];
 };
 
 static inline struct dp_mbuf_priv *
@@ -569,6 +586,12 @@ int dp_inject_next_add(const char *node_name);
  */
 int dp_inject(struct rte_mbuf *m, uint16_t next);
 
+/**
+ * dp_inject() on worker `worker` (modulo the number of workers): packets
+ * queued on one worker leave in the order queued (held packets of one flow).
+ */
+int dp_inject_on(unsigned int worker, struct rte_mbuf *m, uint16_t next);
+
 /** Send `m` out of port `port` (ready to go: port-tx only counts it). As dp_inject(), -ENOENT. */
 int dp_port_tx_ctrl(uint16_t port, struct rte_mbuf *m);
 
@@ -600,9 +623,218 @@ dp_trace_add(struct rte_mbuf *m, const struct rte_node *node)
 {
 	struct dp_mbuf_priv *p = dp_priv(m);
 
+	/* A full record keeps the newest node last: the one that dropped. */
 	if (p->trace_n < DP_TRACE_MAX)
 		p->trace[p->trace_n++] = node->id;
+	else
+		p->trace[DP_TRACE_MAX - 1] = node->id;
 }
+
+/**
+ * Start the trace record of a packet entering the graph (port-rx, inject):
+ * an empty path and notes, its length, VLAN and MACs as received. Worker.
+ */
+static inline void
+dp_trace_begin(struct rte_mbuf *m, const struct rte_node *node)
+{
+	struct dp_mbuf_priv *p = dp_priv(m);
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	p->trace_n = 0;
+	p->note_n = 0;
+	p->trace_sel = 0;
+	p->rx_len = (uint16_t)RTE_MIN(m->pkt_len, (uint32_t)UINT16_MAX);
+	p->rx_vlan = 0xffff;
+	if (m->data_len >= 18) {
+		memcpy(p->rx_eth, d, sizeof(p->rx_eth));
+		if (d[12] == 0x81 && d[13] == 0x00)
+			p->rx_vlan = (uint16_t)((d[14] << 8 | d[15]) & 0xfff);
+	} else {
+		memset(p->rx_eth, 0, sizeof(p->rx_eth));
+	}
+	dp_trace_add(m, node);
+}
+
+/*
+ * Decisions. A module registers what its nodes decide ("fdb-hit", with a
+ * formatter that names the port) once, from a constructor or its init, and
+ * its nodes record them on traced packets with dp_trace_note(): yard-replay
+ * --trace and yardctl trace print each next to the node that made it.
+ */
+#define DP_TRACE_WHAT_MAX 64
+
+/** Write what `arg` means into buf (snprintf-like); control thread. */
+typedef int (*dp_trace_fmt_fn)(char *buf, size_t len, uint32_t arg);
+
+/**
+ * Register a kind of decision. `name` is printed before the formatted
+ * argument ("fdb-hit h2"); `fmt` NULL prints the argument as a number,
+ * dp_trace_fmt_port as a port name, dp_trace_fmt_none not at all.
+ *
+ * @return
+ *   Its id (> 0), or -ENOSPC.
+ */
+int dp_trace_what_register(const char *name, dp_trace_fmt_fn fmt);
+
+int dp_trace_fmt_port(char *buf, size_t len, uint32_t arg);
+int dp_trace_fmt_none(char *buf, size_t len, uint32_t arg);
+
+/** Record decision `what` (argument `arg`) of the node last on m's path. Worker, while tracing. */
+static inline void
+dp_trace_note(struct rte_mbuf *m, unsigned int what, uint32_t arg)
+{
+	struct dp_mbuf_priv *p = dp_priv(m);
+
+	if (p->note_n < DP_TRACE_NOTES && what > 0) {
+		struct dp_trace_note *t = &p->note[p->note_n++];
+
+		t->at = (uint8_t)(p->trace_n ? p->trace_n - 1 : 0);
+		t->what = (uint8_t)what;
+		t->arg = arg;
+	}
+}
+
+/**
+ * One line for a traced packet: "in=h1 len=98 02:..:01 > 02:..:02 vlan=-:
+ * port-rx > eth-input (network blue) > l2-input (fdb-hit h2) > port-tx
+ * => out h2", or "=> dropped by NODE (reason)". No newline. Control thread.
+ *
+ * @param in_port
+ *   The port it came in by (m->port), DP_PORT_NONE for an injected one.
+ * @param out_port
+ *   The port it left by, or DP_PORT_NONE when dropped for `reason`.
+ */
+void dp_trace_format(char *buf, size_t len, const struct dp_mbuf_priv *p,
+		     uint16_t in_port, uint16_t out_port, unsigned int reason);
+
+/**
+ * Turn path recording on (hold) or off (release) for one more or one less
+ * user: dp_trace_on is set while anyone holds it. Control thread.
+ */
+void dp_trace_hold(void);
+void dp_trace_release(void);
+
+/* ------------------------------------------------------------------ */
+/* Capture                                                             */
+
+/*
+ * Capture sessions copy the frames a port receives (rx), sends (tx) or the
+ * graph drops (drop) into per-worker rings that the control thread drains.
+ * A worker never waits: when a session's ring or the record pool is full,
+ * the copy is counted as that session's loss and the original goes on.
+ *
+ * The taps sit in port-rx, port-tx and drop, so they see every kind of
+ * port. With no session open a tap costs one predictable branch per burst
+ * (dp_capture_tap()). A filter is a libpcap expression compiled with
+ * pcap_compile() and run by the workers with libpcap's bpf_filter().
+ */
+#define DP_CAPTURE_MAX 32	/**< Sessions open at once. */
+#define DP_CAPTURE_SNAPLEN 2048	/**< Bytes kept of a frame at most. */
+#define DP_CAPTURE_RING 1024	/**< Default records waiting per worker. */
+#define DP_NODE_NONE UINT16_MAX	/**< No node (dp_capture_rec.node). */
+
+enum dp_capture_dir {
+	DP_CAPTURE_RX = 1 << 0,
+	DP_CAPTURE_TX = 1 << 1,
+	DP_CAPTURE_DROP = 1 << 2,
+	/**
+	 * A live trace: port-rx marks the next `count` matching packets, and
+	 * each leaves one record where it leaves the graph (port-tx or drop)
+	 * with its path and decisions in `priv`. Alone in its session.
+	 */
+	DP_CAPTURE_TRACE = 1 << 3,
+};
+
+struct dp_capture_params {
+	unsigned int dirs;	/**< enum dp_capture_dir bits (not 0). */
+	uint16_t port;		/**< A port index, or DP_PORT_NONE: all. */
+	int reason;		/**< Drops: a reason id, or -1: all. */
+	int bd;			/**< Drops: a network index, or -1: all. */
+	const char *filter;	/**< libpcap expression; NULL or "": all. */
+	unsigned int ring_size;	/**< Per worker, power of 2; 0: DP_CAPTURE_RING. */
+	uint32_t count;		/**< Trace: packets to mark (> 0). */
+};
+
+/** One captured frame, as the control thread reads it. */
+struct dp_capture_rec {
+	uint64_t tsc;		/**< rte_rdtsc() when the worker copied it. */
+	uint32_t orig_len;	/**< The frame's length (pkt_len). */
+	uint16_t cap_len;	/**< Bytes in data[]. */
+	uint16_t port;		/**< rx/drop: ingress port; tx: egress port. */
+	uint8_t dir;		/**< One enum dp_capture_dir bit. */
+	uint8_t reason;		/**< drop: the drop reason. */
+	uint16_t node;		/**< drop: the dropping node's id, or
+				  * DP_NODE_NONE when unknown. */
+	uint16_t bd;		/**< drop: the network index it had. */
+	uint16_t in_port;	/**< trace: m->port. */
+	struct dp_mbuf_priv priv;	/**< trace: the packet's record. */
+	uint8_t data[DP_CAPTURE_SNAPLEN];
+};
+
+struct dp_capture_stats {
+	uint64_t copied;	/**< Records the workers queued. */
+	uint64_t lost;		/**< Matching frames not copied: ring or pool full. */
+};
+
+/** Bits of the open sessions' dirs (worker-safe read). */
+extern uint32_t dp_capture_dirs;
+
+/** A traced packet leaves the graph: queue its record. Worker. */
+void dp_trace_emit(struct dp_worker *wk, struct rte_mbuf *m, uint16_t out_port,
+		   unsigned int reason);
+
+/** The slow path of dp_capture_tap(): copy the matching frames. Worker. */
+void dp_capture_burst(struct dp_worker *wk, unsigned int dir,
+		      struct rte_mbuf **pkts, uint16_t n);
+
+/**
+ * Offer a burst to the capture sessions of direction `dir`: rx and drop
+ * frames by m->port, tx frames by their out_port. One branch when none is
+ * open. Worker.
+ */
+static __rte_always_inline void
+dp_capture_tap(struct dp_worker *wk, unsigned int dir, struct rte_mbuf **pkts,
+	       uint16_t n)
+{
+	if (unlikely(__atomic_load_n(&dp_capture_dirs, __ATOMIC_RELAXED) & dir))
+		dp_capture_burst(wk, dir, pkts, n);
+}
+
+/**
+ * Open a capture session.
+ *
+ * @param why
+ *   Filled when it fails: the libpcap message for a filter that does not
+ *   compile, or what ran out.
+ * @return
+ *   The session id (>= 0), or -EINVAL (bad params or filter), -ENOSPC
+ *   (DP_CAPTURE_MAX sessions open), -ENOMEM.
+ */
+int dp_capture_start(const struct dp_capture_params *p, char *why, size_t len);
+
+/**
+ * Take up to `max` records of session `id`, oldest first per worker; give
+ * each back with dp_capture_rec_free().
+ *
+ * @return
+ *   Records taken, or -ENOENT.
+ */
+int dp_capture_read(int id, struct dp_capture_rec **recs, unsigned int max);
+
+/** Give records back to the pool (NULL entries are skipped). */
+void dp_capture_rec_free(struct dp_capture_rec **recs, unsigned int n);
+
+/** Counters of session `id`. 0 or -ENOENT. */
+int dp_capture_stats_get(int id, struct dp_capture_stats *st);
+
+/**
+ * Close session `id`: the workers stop copying (after an RCU grace period)
+ * and what it still held is freed. 0 or -ENOENT.
+ */
+int dp_capture_stop(int id);
+
+/** Nanoseconds since the epoch at TSC value `tsc` (control thread). */
+uint64_t dp_capture_time_ns(uint64_t tsc);
 
 /* ------------------------------------------------------------------ */
 /* Node helpers                                                        */

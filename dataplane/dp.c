@@ -303,6 +303,11 @@ dp_init(const struct dp_config *cfg)
 	ret = dp_inject_init(cfg->n_workers);
 	if (ret < 0)
 		goto fail_rcu;
+	ret = dp_capture_init();
+	if (ret < 0) {
+		dp_inject_fini();
+		goto fail_rcu;
+	}
 	/* Modules add their graph edges at init: before the graphs exist. */
 	ret = dp_modules_init();
 	if (ret < 0)
@@ -316,6 +321,7 @@ fail_modules:
 	dp_workers_destroy();
 	dp_modules_fini();
 fail_inject:
+	dp_capture_fini();
 	dp_inject_fini();
 fail_rcu:
 	rte_free(dp_rcu);
@@ -390,6 +396,7 @@ dp_fini(void)
 	/* Modules hear of each port's removal, then go themselves. */
 	dp_ports_close_all();
 	dp_modules_fini();
+	dp_capture_fini();
 	dp_inject_fini();
 	dp_workers_destroy();
 	rte_free(dp_rcu);

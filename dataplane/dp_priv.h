@@ -23,4 +23,8 @@ void dp_modules_port_del(uint16_t port);
 int dp_inject_init(unsigned int n_workers);
 void dp_inject_fini(void);
 
+/* Make the capture record pool; close every session and free it (capture.c). */
+int dp_capture_init(void);
+void dp_capture_fini(void);
+
 #endif /* YARD_DP_PRIV_H */

@@ -10,6 +10,7 @@ drop_inline(struct rte_node *node, void **objs, uint16_t n, const bool trace)
 {
 	struct dp_worker *wk = dp_node_worker(node);
 
+	dp_capture_tap(wk, DP_CAPTURE_DROP, (struct rte_mbuf **)objs, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 		unsigned int reason = dp_meta(m)->drop_reason;
@@ -17,7 +18,10 @@ drop_inline(struct rte_node *node, void **objs, uint16_t n, const bool trace)
 		dp_worker_count_drop(wk, m->port, reason);
 		if (trace) {
 			dp_trace_add(m, node);
-			dp_trace_sink(m, DP_PORT_NONE, reason);
+			if (dp_trace_sink != NULL)
+				dp_trace_sink(m, DP_PORT_NONE, reason);
+			if (unlikely(dp_priv(m)->trace_sel != 0))
+				dp_trace_emit(wk, m, DP_PORT_NONE, reason);
 		}
 	}
 	rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, n);

@@ -34,10 +34,8 @@ inject_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 		return 0;
 	for (unsigned int i = 0; i < n; i++) {
 		nexts[i] = dp_meta(pkts[i])->inject_next;
-		if (trace) {
-			dp_priv(pkts[i])->trace_n = 0;
-			dp_trace_add(pkts[i], node);
-		}
+		if (trace)
+			dp_trace_begin(pkts[i], node);
 	}
 	/* This source node's packets are in a local array, not its stream. */
 	dp_node_enqueue_runs(graph, node, (void **)pkts, nexts, (uint16_t)n);
@@ -75,18 +73,22 @@ dp_inject_next_add(const char *node_name)
 }
 
 int
-dp_inject(struct rte_mbuf *m, uint16_t next)
+dp_inject_on(unsigned int worker, struct rte_mbuf *m, uint16_t next)
 {
-	unsigned int w;
-
 	if (dp_n_workers == 0)
 		return -ENODEV;
-	/* Spread over the workers; order matters only within one flow. */
-	w = next_worker++ % dp_n_workers;
 	dp_meta(m)->inject_next = next;
 	if (m->port >= DP_PORTS_MAX)
 		m->port = DP_PORT_NONE;
-	return rte_ring_sp_enqueue(rings[w], m) == 0 ? 0 : -ENOBUFS;
+	return rte_ring_sp_enqueue(rings[worker % dp_n_workers], m) == 0 ?
+	       0 : -ENOBUFS;
+}
+
+int
+dp_inject(struct rte_mbuf *m, uint16_t next)
+{
+	/* Spread over the workers; order matters only within one flow. */
+	return dp_inject_on(next_worker++, m, next);
 }
 
 int

@@ -64,15 +64,17 @@ port_rx_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 			 */
 			dp_meta(pkts[k])->origin = 0;
 			bytes += pkts[k]->pkt_len;
-			if (trace) {
-				dp_priv(pkts[k])->trace_n = 0;
-				dp_trace_add(pkts[k], node);
-			}
+			if (trace)
+				dp_trace_begin(pkts[k], node);
 		}
+		/* A live trace marks the packets it follows. */
+		if (trace)
+			dp_capture_tap(wk, DP_CAPTURE_TRACE, pkts, n);
 		/* The queue's edge is one for the burst: so is this check. */
 		if (unlikely(next == PORT_RX_NEXT_DROP))
 			for (uint16_t k = 0; k < n; k++)
 				dp_drop_set(pkts[k], DP_DROP_PORT_UNATTACHED);
+		dp_capture_tap(wk, DP_CAPTURE_RX, pkts, n);
 		c->rx_pkts += n;
 		c->rx_bytes += bytes;
 		total += n;
@@ -121,8 +123,12 @@ port_tx_run(struct rte_graph *graph, struct rte_node *node,
 	if (trace)
 		for (uint16_t i = 0; i < n; i++) {
 			dp_trace_add(pkts[i], node);
-			dp_trace_sink(pkts[i], port, DP_DROP_NONE);
+			if (dp_trace_sink != NULL)
+				dp_trace_sink(pkts[i], port, DP_DROP_NONE);
+			if (unlikely(dp_priv(pkts[i])->trace_sel != 0))
+				dp_trace_emit(wk, pkts[i], port, DP_DROP_NONE);
 		}
+	dp_capture_tap(wk, DP_CAPTURE_TX, pkts, n);
 	/*
 	 * Count bytes before sending: once a driver holds an mbuf it may free
 	 * it at once, so only the refused ones can be read afterwards.

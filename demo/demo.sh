@@ -9,7 +9,8 @@
 # control daemon (yardd), and applies with yardctl a topology of two
 # networks, three vhost-user ports and three VMs that yardd boots with
 # QEMU. It shows that the two VMs in network "blue" ping each other while
-# the VM in network "red" is cut off, shows what the switch learnt and
+# the VM in network "red" is cut off until a router joins the two networks
+# (then it pings vm1 through it), shows what the switch learnt and
 # counted, then kills yard-dp and shows the guests running on, yardd
 # programming the restarted yard-dp by itself and the ping resuming. Every
 # query goes through yardctl. Everything it creates (QEMU processes too) is
@@ -292,23 +293,26 @@ ports:
   - {name: vm2-eth0, kind: vhost, network: blue, socket: $TMP/vm2.sock,
      mac: "52:54:00:77:00:02", ips: [10.77.0.2]}
   - {name: vm3-eth0, kind: vhost, network: red, socket: $TMP/vm3.sock,
-     mac: "52:54:00:77:00:03", ips: [10.77.0.3]}
+     mac: "52:54:00:77:00:03", ips: [10.78.0.3]}
 vms:
 EOF
-	vm vm1 10.77.0.1
+	vm vm1 10.77.0.1 yard.gw=10.77.0.254
 	vm vm2 10.77.0.2 'yard.run="until ping -c 1 -W 1 10.77.0.1 >/dev/null; do :; done;' \
 		'ping -c 10 -i 0.2 10.77.0.1; ping -i 0.5 10.77.0.1"'
-	vm vm3 10.77.0.3 'yard.run="ping -c 5 -W 1 10.77.0.1"'
+	vm vm3 10.78.0.3 yard.gw=10.78.0.254 'yard.run="ping -c 5 -W 1 10.77.0.1;' \
+		'until ping -c 1 -W 1 10.77.0.1 >/dev/null; do :; done; ping -c 5 10.77.0.1"'
 } >"$TMP/topology.yaml"
 say "The desired state is one YAML file: two networks, blue and red; three" \
     "ports of kind vhost, a vhost-user socket each, that QEMU creates and" \
     "yard-dp connects to; three VMs with one NIC each: vm1 and vm2 in blue," \
     "vm3 in red. A vhost port has port security on: only frames from its" \
-    "mac and ips get in, and QEMU gives the VM's NIC that mac. All three" \
-    "share one subnet, so only the switch decides who can reach whom."
+    "mac and ips get in, and QEMU gives the VM's NIC that mac. vm1 and vm2" \
+    "are in 10.77.0.0/24, vm3 in 10.78.0.0/24; their gateways (.254) do" \
+    "not exist yet: there is no router."
 say "The kernel command lines: vm1 only takes its address. vm2 waits until" \
     "vm1 answers, pings it 10 times (the result we show), then keeps" \
-    "pinging it (for later). vm3 pings vm1 5 times."
+    "pinging it (for later). vm3 pings vm1 5 times, then tries again until" \
+    "vm1 answers and pings it 5 more times."
 echo
 cmd "cat $TMP/topology.yaml"
 indent <"$TMP/topology.yaml"
@@ -369,8 +373,9 @@ say "vm2 first broadcast an ARP request ('who has 10.77.0.1?'). The switch" \
 
 # ---- 7. Ping from red ----
 step "vm3 pings vm1, from red to blue"
-say "vm3 is in red. Its ARP broadcast is flooded to the other ports of red" \
-    "(there are none), never to blue, so vm3 cannot even find vm1."
+say "vm3 is in red. It asks (ARP) for its gateway 10.78.0.254, which" \
+    "nobody has yet; the broadcast is flooded to the other ports of red" \
+    "(there are none), never to blue, so vm3 cannot reach vm1."
 until_ok 300 log_has vm3 'packet loss' || true
 cmd "yardctl vm log vm3   (from its ping on)"
 log vm3 | sed -n '/^yard-guest: run:/,/packet loss/p' | indent
@@ -381,6 +386,39 @@ else
 	bad "vm3's ping: ${LOSS3:-no result within 30 s}: that is a bug."
 	OK=0
 fi
+
+# ---- 7b. A router ----
+step "A router joins blue and red"
+cat >"$TMP/router.yaml" <<EOF
+name: r1
+interfaces:
+  - {network: blue, address: 10.77.0.254/24}
+  - {network: red, address: 10.78.0.254/24}
+EOF
+say "A router is one more object: an interface (address and subnet) in" \
+    "each network it joins; its MACs are derived from its name, so they" \
+    "stay the same when yard-dp restarts. It answers ARP for its addresses" \
+    "and forwards between its subnets in yard-dp's graph."
+cmd "cat $TMP/router.yaml"
+indent <"$TMP/router.yaml"
+show create router -f "$TMP/router.yaml"
+ROUTED=
+for ((t = 0; t < 600; t++)); do
+	ROUTED=$(log vm3 | sed -n 's/.*packets transmitted, //p' | awk 'NR == 2')
+	[ -n "$ROUTED" ] && break
+	sleep 0.1
+done
+cmd "yardctl vm log vm3   (its second ping)"
+last_ping vm3 | sed "/round-trip/q" | indent
+if [ "$ROUTED" = "5 packets received, 0% packet loss" ]; then
+	good "vm3 reaches vm1 through r1 (TTL 63: one hop on the way)."
+else
+	bad "vm3's ping through r1: ${ROUTED:-no result within 60 s}: that is a bug."
+	OK=0
+fi
+show neigh list
+say "r1 learnt vm1 and vm3 from their ARP packets; the two networks are" \
+    "still separate LANs: only what is addressed to the router crosses."
 
 # ---- 8. FDB ----
 step "What the switch learnt: the forwarding database (FDB)"
@@ -395,8 +433,8 @@ say "One entry per VM, learnt from the frames each one sent: blue's two" \
 # ---- 9. Counters ----
 step "Per-port counters"
 say "RX = frames the switch received from that port, TX = frames it sent" \
-    "out of it. vm3 sent frames (ARP, its pings) but received none:" \
-    "nothing from blue ever reached red. LINK up: the VM's virtio-net" \
+    "out of it. All vm3 received came from r1 (ARP and the routed" \
+    "replies): nothing of blue's own traffic reached red. LINK up: the VM's virtio-net" \
     "device is connected and running."
 show stats ports
 echo
@@ -490,7 +528,8 @@ show export
 printf '\n%s== What we saw ==%s\n' "$B" "$N"
 printf '    %-44s %s\n' \
 	"vm2 -> vm1 (blue)" "${LOSS2##*, }" \
-	"vm3 -> vm1 (red -> blue)" "${LOSS3##*, }" \
+	"vm3 -> vm1 (red -> blue, no router)" "${LOSS3##*, }" \
+	"vm3 -> vm1 through router r1" "${ROUTED##*, }" \
 	"apply -> vm2's first reply (3 VMs, ${ACCEL:-?})" "${FIRST:-?} ms" \
 	"yard-dp kill -9 + restart" "ping stalled ${GAP:-?} ms, ${LOST:-?} lost, same QEMU pids"
 

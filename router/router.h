@@ -3,7 +3,7 @@
  * Virtual routers: each router is a VRF with its own IPv4 FIB (rte_lpm),
  * one interface per attached network, connected and static routes (ECMP
  * over several next hops) and an ARP neighbor table. The graph nodes are
- * ip4-input, ip4-lookup, ip4-rewrite, arp-input and icmp-local; routed
+ * ip4-input (checks, LPM, rewrite), arp-input and icmp-local; routed
  * packets go back into the egress network's L2 path (switch "l2-input").
  *
  * Contract: the control thread is the only writer of every table here and
@@ -17,8 +17,9 @@
  * Neighbors: workers do not insert. ARP packets that teach a neighbor
  * queue an event on a ring; the control thread applies the events in
  * rt_neigh_drain() (the module's tick). Packets waiting for an unresolved
- * next hop are held by the worker that routed them, in a bounded per-worker
- * hold queue, and leave in order when that worker sees the ARP reply.
+ * next hop go to the control thread, which holds them per neighbor (at
+ * most RT_HOLD_PKTS), asks by ARP once a second (RT_ARP_RETRIES times) and
+ * sends them, in order, in the tick that applies the reply.
  */
 #ifndef YARD_ROUTER_H
 #define YARD_ROUTER_H
@@ -113,7 +114,7 @@ struct rt_route_hit {
 };
 
 /**
- * Look `ip` (network byte order) up in router `index`'s FIB, as ip4-lookup
+ * Look `ip` (network byte order) up in router `index`'s FIB, as ip4-input
  * does. 0 with `hit` filled, -ENOENT (no such router) or -ENETUNREACH (no
  * route).
  */
@@ -125,6 +126,7 @@ struct rt_neigh_row {
 	uint32_t ip;		/**< Network byte order. */
 	struct rte_ether_addr mac;
 	uint32_t age;		/**< Seconds since last confirmed. */
+	bool is_static;
 };
 
 /**
@@ -133,6 +135,39 @@ struct rt_neigh_row {
  */
 void rt_neigh_walk(int index, int (*fn)(const struct rt_neigh_row *row,
 					void *arg), void *arg);
+
+struct topo_neighbor;
+
+/**
+ * Make `ip` (network byte order) a static neighbor of router `index` at
+ * `mac`: on the interface whose subnet holds it, never aged, never changed
+ * by ARP. Replaces a learned entry.
+ *
+ * @return
+ *   0; -ENOENT (no such router), -EINVAL (on no interface subnet, or a
+ *   multicast or zero MAC), -ENOSPC, -ENOMEM; `why` says which.
+ */
+int rt_neigh_static_add(unsigned int index, uint32_t ip,
+			const struct rte_ether_addr *mac, char *why, size_t len);
+
+/** Delete neighbor `ip` of router `index`, static or learned. 0 or -ENOENT. */
+int rt_neigh_del(unsigned int index, uint32_t ip);
+
+/**
+ * Delete the learned neighbors of router `index` (-1: all routers), and the
+ * static ones too when `statics`. Returns the count removed.
+ */
+unsigned int rt_neigh_flush(int index, bool statics);
+
+/**
+ * Make router `index`'s static neighbors exactly `nb` (the topology's
+ * `neighbors`). 0 or as rt_neigh_static_add().
+ */
+int rt_neigh_static_set(unsigned int index, const struct topo_neighbor *nb,
+			unsigned int n, char *why, size_t len);
+
+/** Fill r->neighbors (malloc'd, by address) with router `index`'s static ones. */
+int rt_neigh_static_export(unsigned int index, struct topo_router *r);
 
 /** Apply queued neighbor events. Returns how many were read. */
 unsigned int rt_neigh_drain(void);
@@ -145,7 +180,7 @@ struct rt_stats {
 	uint64_t neigh_learned;		/**< Neighbors created. */
 	uint64_t neigh_updated;		/**< Neighbors whose MAC changed. */
 	uint64_t neigh_aged;
-	uint64_t arp_requests;		/**< ARP requests sent by workers. */
+	uint64_t arp_requests;		/**< ARP requests sent. */
 	uint64_t held;			/**< Packets put in a hold queue. */
 	uint64_t released;		/**< Held packets sent after a reply. */
 	uint64_t icmp_sent;		/**< ICMP replies and errors sent. */

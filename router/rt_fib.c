@@ -579,6 +579,9 @@ rt_router_set(const struct topo_router *t, char *why, size_t len)
 			return -ENOSPC;
 	}
 	ret = router_apply(r, t, why, len);
+	if (ret == 0)
+		ret = rt_neigh_static_set(r->index, t->neighbors,
+					  t->n_neighbors, why, len);
 	rt_reclaim();
 	return ret;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The router module: its registration, init (graph edges under the switch,
- * the neighbor table), tick (neighbor events, ageing) and the `routers`
+ * the neighbor table, the hold queues), tick (neighbor events, held
+ * packets, ageing) and the `routers`
  * section of the topology (apply, prune, export).
  */
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include "topology.h"
 
 int rt_api_register(struct rpc_server *srv);
+int rt_neigh_api_register(struct rpc_server *srv);
 
 RTE_LOG_REGISTER_DEFAULT(rt_logtype, INFO);
 
@@ -20,6 +22,7 @@ unsigned int rt_drop_base;
 int rt_mbuf_offset = -1;
 uint16_t rt_flood_edge;
 uint16_t rt_owner_edge;
+uint16_t rt_inject_edge;
 
 static const char *const rt_deps[] = { "switch", NULL };
 
@@ -56,12 +59,18 @@ rt_init(void)
 	if (ret > UINT8_MAX)
 		return -ERANGE;
 	rt_flood_edge = (uint16_t)ret;
-	return rt_neigh_init();
+	ret = dp_inject_next_add("l2-input");
+	if (ret < 0)
+		return ret;
+	rt_inject_edge = (uint16_t)ret;
+	ret = rt_neigh_init();
+	return ret < 0 ? ret : rt_hold_init();
 }
 
 static void
 rt_fini(void)
 {
+	rt_hold_fini();
 	rt_fib_fini();
 	rt_neigh_fini();
 }
@@ -73,6 +82,7 @@ rt_tick(void)
 	uint32_t now = dp_clock_now();
 
 	rt_neigh_drain();
+	rt_hold_tick();
 	if (now != last_age) {
 		last_age = now;
 		rt_neigh_age();
@@ -124,11 +134,22 @@ rt_export(struct topo *t)
 
 		if (rt_routers[i] == NULL)
 			continue;
-		ret = rt_router_export(i, &t->routers[t->n_routers++]);
+		ret = rt_router_export(i, &t->routers[t->n_routers]);
+		if (ret == 0)
+			ret = rt_neigh_static_export(i, &t->routers[t->n_routers]);
+		t->n_routers++;
 		if (ret < 0)
 			return ret;
 	}
 	return 0;
+}
+
+static int
+rt_api_register_all(struct rpc_server *srv)
+{
+	int ret = rt_api_register(srv);
+
+	return ret < 0 ? ret : rt_neigh_api_register(srv);
 }
 
 static struct dp_module rt_module = {
@@ -137,7 +158,7 @@ static struct dp_module rt_module = {
 	.init = rt_init,
 	.fini = rt_fini,
 	.tick = rt_tick,
-	.api_register = rt_api_register,
+	.api_register = rt_api_register_all,
 	.apply = rt_apply,
 	.prune = rt_prune,
 	.export = rt_export,

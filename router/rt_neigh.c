@@ -14,6 +14,7 @@
 #include <rte_ring_elem.h>
 
 #include "rt_priv.h"
+#include "topology.h"
 
 #define NEIGH_SIZE (1u << 16)
 #define NEIGH_RING_SIZE 4096
@@ -224,6 +225,7 @@ neigh_walk_one(struct rt_neigh *n, void *arg)
 	row.ip = n->key.ip;
 	rt_mac_unword(n->mac, row.mac.addr_bytes);
 	row.age = dp_clock_now() - n->confirmed;
+	row.is_static = n->is_static;
 	w->stop = w->fn(&row, w->arg) != 0;
 }
 
@@ -240,6 +242,7 @@ void
 rt_stats_get(struct rt_stats *out)
 {
 	*out = ctl_stats;
+	rt_hold_stats_add(out);
 	for (unsigned int w = 0; w < dp_n_workers; w++) {
 		const struct rt_stats *s = &rt_workers[w].stats;
 
@@ -250,4 +253,200 @@ rt_stats_get(struct rt_stats *out)
 		out->icmp_sent += s->icmp_sent;
 		out->icmp_suppressed += s->icmp_suppressed;
 	}
+}
+
+/* ---- Static neighbors ---- */
+
+/* The interface of router `index` whose subnet holds `ip`, or NULL. */
+static const struct rt_iface *
+iface_on_link(unsigned int index, uint32_t ip)
+{
+	for (unsigned int i = 0; i < RT_IFACES_MAX; i++) {
+		const struct rt_iface *ifc = rt_ifaces[i];
+
+		if (ifc != NULL && ifc->router == index && ip != ifc->ip &&
+		    ((ip ^ ifc->ip) & ifc->mask) == 0)
+			return ifc;
+	}
+	return NULL;
+}
+
+int
+rt_neigh_static_add(unsigned int index, uint32_t ip,
+		    const struct rte_ether_addr *mac, char *why, size_t len)
+{
+	const struct rt_iface *ifc;
+	struct rt_neigh_key key = { .ip = ip };
+	struct rt_neigh *n;
+	char buf[16];
+
+	if (index >= RT_ROUTERS_MAX || rt_routers[index] == NULL) {
+		snprintf(why, len, "no such router");
+		return -ENOENT;
+	}
+	ifc = iface_on_link(index, ip);
+	if (ifc == NULL || rte_is_multicast_ether_addr(mac) ||
+	    rte_is_zero_ether_addr(mac)) {
+		uint32_t a = rte_be_to_cpu_32(ip);
+
+		snprintf(buf, sizeof(buf), "%u.%u.%u.%u", a >> 24,
+			 (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+		snprintf(why, len, ifc == NULL ?
+			 "%s is on none of router '%s''s interface subnets" :
+			 "neighbor %s of router '%s': the MAC must be unicast",
+			 buf, rt_routers[index]->name);
+		return -EINVAL;
+	}
+	key.iface = ifc->index;
+	if (rte_hash_lookup_data(rt_neigh_hash, &key, (void **)&n) >= 0) {
+		__atomic_store_n(&n->mac, rt_mac_word(mac->addr_bytes),
+				 __ATOMIC_RELEASE);
+		n->is_static = true;
+		n->confirmed = dp_clock_now();
+		return 0;
+	}
+	n = calloc(1, sizeof(*n));
+	if (n == NULL)
+		return -ENOMEM;
+	n->key = key;
+	n->mac = rt_mac_word(mac->addr_bytes);
+	n->is_static = true;
+	n->confirmed = dp_clock_now();
+	if (rte_hash_add_key_data(rt_neigh_hash, &n->key, n) < 0) {
+		free(n);
+		snprintf(why, len, "the neighbor table is full");
+		return -ENOSPC;
+	}
+	rt_routers[index]->n_neighs++;
+	return 0;
+}
+
+int
+rt_neigh_del(unsigned int index, uint32_t ip)
+{
+	const struct rt_iface *ifc;
+	struct rt_neigh_key key = { .ip = ip };
+	struct rt_neigh *n;
+
+	if (index >= RT_ROUTERS_MAX || rt_routers[index] == NULL)
+		return -ENOENT;
+	ifc = iface_on_link(index, ip);
+	if (ifc == NULL)
+		return -ENOENT;
+	key.iface = ifc->index;
+	if (rte_hash_lookup_data(rt_neigh_hash, &key, (void **)&n) < 0)
+		return -ENOENT;
+	neigh_delete(n);
+	return 0;
+}
+
+struct flush_ctx {
+	int router;
+	bool statics;
+	unsigned int n;
+};
+
+static void
+neigh_flush_router_one(struct rt_neigh *n, void *arg)
+{
+	struct flush_ctx *f = arg;
+	const struct rt_iface *ifc = rt_ifaces[n->key.iface];
+
+	if ((n->is_static && !f->statics) || ifc == NULL ||
+	    (f->router >= 0 && ifc->router != f->router))
+		return;
+	neigh_delete(n);
+	f->n++;
+}
+
+unsigned int
+rt_neigh_flush(int index, bool statics)
+{
+	struct flush_ctx f = { .router = index, .statics = statics };
+
+	neigh_iter(neigh_flush_router_one, &f);
+	return f.n;
+}
+
+struct static_ctx {
+	int router;
+	const struct topo_neighbor *keep;
+	unsigned int n_keep;
+};
+
+static void
+neigh_unwanted_one(struct rt_neigh *n, void *arg)
+{
+	const struct static_ctx *s = arg;
+	const struct rt_iface *ifc = rt_ifaces[n->key.iface];
+
+	if (!n->is_static || ifc == NULL || ifc->router != s->router)
+		return;
+	for (unsigned int i = 0; i < s->n_keep; i++)
+		if (s->keep[i].address == n->key.ip)
+			return;
+	neigh_delete(n);
+}
+
+int
+rt_neigh_static_set(unsigned int index, const struct topo_neighbor *nb,
+		    unsigned int n, char *why, size_t len)
+{
+	struct static_ctx s = { .router = (int)index, .keep = nb, .n_keep = n };
+
+	neigh_iter(neigh_unwanted_one, &s);
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_ether_addr mac;
+		int ret;
+
+		memcpy(mac.addr_bytes, nb[i].mac, RTE_ETHER_ADDR_LEN);
+		ret = rt_neigh_static_add(index, nb[i].address, &mac, why, len);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+struct export_ctx {
+	int router;
+	struct topo_router *r;
+	unsigned int cap;
+	int ret;
+};
+
+static void
+neigh_export_one(struct rt_neigh *n, void *arg)
+{
+	struct export_ctx *e = arg;
+	const struct rt_iface *ifc = rt_ifaces[n->key.iface];
+	struct topo_neighbor *t;
+
+	if (e->ret < 0 || !n->is_static || ifc == NULL || ifc->router != e->router)
+		return;
+	if (e->r->n_neighbors == e->cap) {
+		unsigned int cap = e->cap != 0 ? 2 * e->cap : 8;
+
+		t = realloc(e->r->neighbors, cap * sizeof(*t));
+		if (t == NULL) {
+			e->ret = -ENOMEM;
+			return;
+		}
+		e->r->neighbors = t;
+		e->cap = cap;
+	}
+	t = &e->r->neighbors[e->r->n_neighbors++];
+	memset(t, 0, sizeof(*t));
+	t->address = n->key.ip;
+	rt_mac_unword(n->mac, t->mac);
+}
+
+int
+rt_neigh_static_export(unsigned int index, struct topo_router *r)
+{
+	struct export_ctx e = { .router = (int)index, .r = r };
+
+	neigh_iter(neigh_export_one, &e);
+	if (e.ret == 0)
+		topo_router_neighbors_sort(r);
+	return e.ret;
 }

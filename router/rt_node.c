@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The router's graph nodes:
- *   ip4-input    frames to an interface MAC: ARP aside, IPv4 header checks
- *   ip4-lookup   the ingress router's FIB (bulk LPM), ECMP member, TTL
- *   ip4-rewrite  MTU, neighbor, TTL and checksum, L2 header; or hold the
- *                packet while the next hop is resolved
+ *   ip4-input    frames to an interface MAC: ARP aside; IPv4 header
+ *                checks, the ingress router's FIB (bulk LPM), ECMP member,
+ *                TTL, MTU, neighbor, TTL and checksum, L2 header, all in
+ *                one pass; the packet leaves for port-tx (known access
+ *                port) or the egress network's l2-input. Packets whose
+ *                neighbor is unresolved go to the control thread's hold
+ *                queues (rt_hold.c).
  *   arp-input    requests for our addresses (answered), replies and
  *                gratuitous ARP (learned through the control thread)
  *   icmp-local   echo replies; port unreachable for UDP
- * Every node's edge 0 is the switch's l2-input (the packet leaves by the
- * egress network's L2 path) and edge 1 the drop node, so the helpers that
- * send a packet (ICMP errors, ARP requests, released packets) work from
- * any of them.
+ * Every node's edge 0 is the switch's l2-input and edge 1 the drop node.
  */
 #include <rte_arp.h>
 #include <rte_ether.h>
@@ -19,6 +19,7 @@
 #include <rte_ip.h>
 #include <rte_lpm.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 #include <rte_ring_elem.h>
 
 #include "rt_priv.h"
@@ -68,26 +69,6 @@ iface_by_ip(uint16_t bd, uint32_t ip)
 	return NULL;
 }
 
-static __rte_always_inline uint32_t
-load32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-/* Hand a frame the router made or rewrote to the switch in network `bd`. */
-static __rte_always_inline void
-to_network(struct rte_mbuf *m, uint16_t bd)
-{
-	struct dp_meta *meta = dp_meta(m);
-
-	meta->bd = bd;
-	meta->origin = (uint8_t)rt_flood_edge;
-	m->port = DP_PORT_NONE;
-}
-
 /*
  * Turn `m` into ICMP error type/code about itself, from the ingress
  * interface's address to its sender, quoting its IP header and 8 bytes
@@ -103,7 +84,7 @@ icmp_error_make(struct rt_worker *rw, struct rte_mbuf *m, uint8_t type,
 	const uint8_t *ip = d + ETH_IP_OFF;
 	const struct rt_iface *ifc = iface_get(rt_mbuf(m)->in_iface);
 	uint32_t ihl = (ip[0] & 0x0fu) * 4u, total = (uint32_t)(ip[2] << 8 | ip[3]);
-	uint32_t src = load32(ip + 12), dst = load32(ip + 16), quote, len;
+	uint32_t src = rt_load32(ip + 12), dst = rt_load32(ip + 16), quote, len;
 	uint32_t now = dp_clock_now();
 	uint8_t q[60 + 8], to[RTE_ETHER_ADDR_LEN];
 	struct rte_ipv4_hdr *oh;
@@ -172,9 +153,16 @@ icmp_error_make(struct rt_worker *rw, struct rte_mbuf *m, uint8_t type,
 
 		memcpy(icmp + 2, &ck, 2);
 	}
-	to_network(m, ifc->bd);
+	rt_to_network(m, ifc->bd);
 	rw->stats.icmp_sent++;
 	return true;
+}
+
+bool
+rt_icmp_error(struct rt_worker *rw, struct rte_mbuf *m, uint8_t type,
+	      uint8_t code, uint16_t mtu)
+{
+	return icmp_error_make(rw, m, type, code, mtu);
 }
 
 /*
@@ -196,22 +184,6 @@ fail_icmp(struct rte_node *node, struct rt_worker *rw, struct rte_mbuf *m,
 	return RT_NEXT_DROP;
 }
 
-/* Decrement the TTL (checksum updated as RFC 1624), rewrite L2, send. */
-static __rte_always_inline void
-rewrite(struct rte_mbuf *m, const struct rt_iface *out, uint64_t mac)
-{
-	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(d + ETH_IP_OFF);
-	uint32_t ck = ip->hdr_checksum;
-
-	ck += rte_cpu_to_be_16(0x0100);
-	ip->hdr_checksum = (uint16_t)(ck + (ck >= 0xffff));
-	ip->time_to_live--;
-	rt_mac_unword(mac, d);
-	memcpy(d + 6, out->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-	to_network(m, out->bd);
-}
-
 static __rte_always_inline void
 neigh_event_queue(struct rt_worker *rw, uint16_t iface, uint8_t kind,
 		  uint32_t ip, const uint8_t *mac)
@@ -224,24 +196,18 @@ neigh_event_queue(struct rt_worker *rw, uint16_t iface, uint8_t kind,
 		rw->stats.neigh_queue_full++;
 }
 
-/* Broadcast an ARP request for `ip` on interface `ifc`. */
-static void
-arp_request_send(struct rte_graph *graph, struct rte_node *node,
-		 struct rt_worker *rw, const struct rt_iface *ifc, uint32_t ip)
+struct rte_mbuf *
+rt_arp_request_make(const struct rt_iface *ifc, uint32_t ip)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(dp_pool);
-	struct dp_meta *meta;
 	uint8_t *d, *a;
 
-	if (unlikely(m == NULL)) {
-		dp_worker_count_drop(dp_node_worker(node), DP_PORT_NONE,
-				     DP_DROP_NO_BUFFER);
-		return;
-	}
+	if (m == NULL)
+		return NULL;
 	d = (uint8_t *)rte_pktmbuf_append(m, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
-	if (unlikely(d == NULL)) {
+	if (d == NULL) {
 		rte_pktmbuf_free(m);
-		return;
+		return NULL;
 	}
 	memset(d, 0, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
 	memset(d, 0xff, RTE_ETHER_ADDR_LEN);
@@ -257,126 +223,47 @@ arp_request_send(struct rte_graph *graph, struct rte_node *node,
 	memcpy(a + 8, ifc->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	memcpy(a + 14, &ifc->ip, 4);
 	memcpy(a + 24, &ip, 4);
-	meta = dp_meta(m);
-	memset(meta, 0, sizeof(*meta));
+	memset(dp_meta(m), 0, sizeof(struct dp_meta));
 	dp_priv(m)->trace_n = 0;
 	dp_priv(m)->trace_id = 0;
-	to_network(m, ifc->bd);
-	rw->stats.arp_requests++;
-	rte_node_enqueue_x1(graph, node, RT_NEXT_L2, m);
-}
-
-static __rte_always_inline struct rt_hold *
-hold_find(struct rt_worker *rw, uint16_t iface, uint32_t ip)
-{
-	if (rw->n_busy == 0)
-		return NULL;
-	for (unsigned int s = 0; s < RT_HOLD_SLOTS; s++) {
-		struct rt_hold *h = &rw->hold[s];
-
-		if (h->state != RT_HOLD_FREE && h->iface == iface && h->ip == ip)
-			return h;
-	}
-	return NULL;
-}
-
-static void
-hold_free(struct rt_worker *rw, struct rt_hold *h)
-{
-	h->state = RT_HOLD_FREE;
-	h->n = 0;
-	rw->n_busy--;
-}
-
-/* Send the held packets, in order, to the MAC now known. */
-static void
-hold_release(struct rte_graph *graph, struct rte_node *node,
-	     struct rt_worker *rw, struct rt_hold *h, uint64_t mac)
-{
-	const struct rt_iface *out = iface_get(h->iface);
-
-	for (uint16_t i = 0; i < h->n; i++) {
-		struct rte_mbuf *m = h->m[i];
-
-		if (unlikely(out == NULL)) {
-			dp_drop_set(m, rt_drop_base + RT_DROP_NEIGH_UNRESOLVED);
-			rte_node_enqueue_x1(graph, node, RT_NEXT_DROP, m);
-			continue;
-		}
-		rewrite(m, out, mac);
-		rte_node_enqueue_x1(graph, node, RT_NEXT_L2, m);
-	}
-	rw->stats.released += h->n;
-	h->n = 0;
-	h->state = RT_HOLD_RESOLVED;
-	h->mac = mac;
-	h->since = dp_clock_now();
-}
-
-/*
- * Retries, give-ups and the end of RESOLVED slots. Runs when a hold slot is
- * busy, from the nodes that see router traffic: a worker keeps its own
- * slots and has no timer.
- */
-static void
-hold_expire(struct rte_graph *graph, struct rte_node *node,
-	    struct rt_worker *rw)
-{
-	uint32_t now = dp_clock_now();
-
-	for (unsigned int s = 0; s < RT_HOLD_SLOTS && rw->n_busy != 0; s++) {
-		struct rt_hold *h = &rw->hold[s];
-		struct rt_neigh_key key = { .iface = h->iface, .ip = h->ip };
-		const struct rt_iface *ifc;
-		struct rt_neigh *n;
-
-		if (h->state == RT_HOLD_FREE || now - h->since < 1)
-			continue;
-		if (h->state == RT_HOLD_RESOLVED) {
-			hold_free(rw, h);
-			continue;
-		}
-		if (rte_hash_lookup_data(rt_neigh_hash, &key, (void **)&n) >= 0) {
-			uint64_t mac = __atomic_load_n(&n->mac, __ATOMIC_ACQUIRE);
-
-			if (mac & RT_MAC_VALID) {
-				hold_release(graph, node, rw, h, mac);
-				continue;
-			}
-		}
-		ifc = iface_get(h->iface);
-		if (ifc != NULL && h->tries < RT_ARP_RETRIES) {
-			arp_request_send(graph, node, rw, ifc, h->ip);
-			h->tries++;
-			h->since = now;
-			continue;
-		}
-		/* Given up: the first packet says so to its sender. */
-		for (uint16_t i = 0; i < h->n; i++) {
-			struct rte_mbuf *m = h->m[i];
-
-			uint16_t next = i == 0 ?
-				fail_icmp(node, rw, m, RT_DROP_NEIGH_UNRESOLVED, 3, 1, 0) :
-				RT_NEXT_DROP;
-
-			if (next == RT_NEXT_DROP)
-				rt_drop_set(m, RT_DROP_NEIGH_UNRESOLVED);
-			rte_node_enqueue_x1(graph, node, next, m);
-		}
-		hold_free(rw, h);
-	}
+	rt_to_network(m, ifc->bd);
+	return m;
 }
 
 /* ------------------------------------------------------------------ */
 /* ip4-input                                                           */
 
-enum { IP4_INPUT_NEXT_LOOKUP = RT_NEXT_OWN, IP4_INPUT_NEXT_ARP };
+enum {
+	IP4_INPUT_NEXT_ARP = RT_NEXT_OWN,
+	IP4_INPUT_NEXT_LOCAL,
+	IP4_INPUT_NEXT_TX,
+};
 
+/* The IPv4 header checksum is right: its 16-bit one's complement sum is ~0. */
+static __rte_always_inline bool
+ip4_cksum_ok(const uint8_t *ip, uint32_t ihl)
+{
+	uint64_t sum;
+
+	if (unlikely(ihl != 20))
+		return rte_raw_cksum(ip, ihl) == 0xffff;
+	sum = (uint64_t)rt_load32(ip) + rt_load32(ip + 4) + rt_load32(ip + 8) +
+	      rt_load32(ip + 12) + rt_load32(ip + 16);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/*
+ * Header checks of a frame to an interface MAC: 0 (IPv4 to route, in_iface
+ * set) or its next edge (ARP, a drop).
+ */
 static __rte_always_inline uint16_t
-ip4_input_one(struct rte_mbuf *m)
+ip4_check(struct rte_mbuf *m, const struct rt_iface *ifc)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-	const struct rt_iface *ifc = iface_by_mac(dp_meta(m)->bd, d);
 	uint16_t type = (uint16_t)(d[12] << 8 | d[13]);
 	const uint8_t *ip = d + ETH_IP_OFF;
 	uint32_t ihl, total;
@@ -386,9 +273,9 @@ ip4_input_one(struct rte_mbuf *m)
 		code = RT_DROP_NOT_FOR_ROUTER;
 		goto drop;
 	}
-	if (type == RTE_ETHER_TYPE_ARP)
-		return IP4_INPUT_NEXT_ARP;
 	if (unlikely(type != RTE_ETHER_TYPE_IPV4)) {
+		if (type == RTE_ETHER_TYPE_ARP)
+			return IP4_INPUT_NEXT_ARP;
 		code = RT_DROP_NOT_FOR_ROUTER;
 		goto drop;
 	}
@@ -411,57 +298,20 @@ ip4_input_one(struct rte_mbuf *m)
 		code = RT_DROP_IP4_BAD_LENGTH;
 		goto drop;
 	}
-	if (unlikely(rte_raw_cksum(ip, ihl) != 0xffff)) {
+	if (unlikely(!ip4_cksum_ok(ip, ihl))) {
 		code = RT_DROP_IP4_BAD_CHECKSUM;
 		goto drop;
 	}
 	/* Ethernet padding is not part of the packet that goes on. */
-	if (m->pkt_len > ETH_IP_OFF + total)
+	if (unlikely(m->pkt_len > ETH_IP_OFF + total))
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - ETH_IP_OFF - total));
 	rt_mbuf(m)->in_iface = ifc->index;
-	return IP4_INPUT_NEXT_LOOKUP;
+	return 0;
 
 drop:
 	rt_drop_set(m, code);
 	return RT_NEXT_DROP;
 }
-
-static __rte_always_inline uint16_t
-ip4_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
-		 uint16_t n, const bool trace)
-{
-	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
-
-	for (uint16_t i = 0; i < n; i++) {
-		dp_prefetch_ahead(objs, i, n);
-		if (trace)
-			dp_trace_add(objs[i], node);
-		nexts[i] = ip4_input_one(objs[i]);
-	}
-	dp_node_enqueue_nexts(graph, node, objs, nexts, n);
-	return n;
-}
-
-DP_NODE_PROCESS(ip4_input)
-
-static struct rte_node_register ip4_input_node = {
-	.name = "ip4-input",
-	.process = ip4_input_process,
-	.init = dp_node_init_worker,
-	.nb_edges = 4,
-	.next_nodes = {
-		[RT_NEXT_L2] = "l2-input",
-		[RT_NEXT_DROP] = "drop",
-		[IP4_INPUT_NEXT_LOOKUP] = "ip4-lookup",
-		[IP4_INPUT_NEXT_ARP] = "arp-input",
-	},
-};
-RTE_NODE_REGISTER(ip4_input_node);
-
-/* ------------------------------------------------------------------ */
-/* ip4-lookup                                                          */
-
-enum { IP4_LOOKUP_NEXT_REWRITE = RT_NEXT_OWN, IP4_LOOKUP_NEXT_LOCAL };
 
 static __rte_always_inline uint32_t
 flow_hash(const uint8_t *ip)
@@ -475,158 +325,80 @@ flow_hash(const uint8_t *ip)
 		sport = (uint16_t)(ip[ihl] << 8 | ip[ihl + 1]);
 		dport = (uint16_t)(ip[ihl + 2] << 8 | ip[ihl + 3]);
 	}
-	return rt_flow_hash(load32(ip + 12), load32(ip + 16), ip[9], sport, dport);
+	return rt_flow_hash(rt_load32(ip + 12), rt_load32(ip + 16), ip[9],
+			    sport, dport);
 }
 
-static __rte_always_inline uint16_t
-ip4_lookup_one(struct rte_node *node, struct rt_worker *rw, struct rte_mbuf *m,
-	       bool found, uint32_t id)
+/*
+ * The neighbor of the packet before, within one vector (entries stay
+ * valid for a graph walk; the cache keeps copies, not pointers): a vector
+ * mostly goes to one next hop, so one neighbor and one FDB look-up serve
+ * it.
+ */
+struct nb_cache {
+	uint16_t iface;		/**< UINT16_MAX: empty. */
+	uint32_t nh;
+	uint64_t mac;		/**< 0: unresolved. */
+	uint16_t port;		/**< Access port it leaves by, or DP_PORT_NONE. */
+};
+
+static __rte_always_inline void
+nb_cache_fill(struct nb_cache *c, const struct rt_iface *out, uint32_t nh)
 {
-	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_IP_OFF);
-	const struct rt_nhg *g = found ?
-		__atomic_load_n(&rt_nhgs[id], __ATOMIC_ACQUIRE) : NULL;
+	struct rt_neigh_key key = { .iface = out->index, .ip = nh };
+	struct rt_neigh *nb;
+	uint8_t mac[RTE_ETHER_ADDR_LEN];
+
+	c->iface = out->index;
+	c->nh = nh;
+	c->mac = 0;
+	c->port = DP_PORT_NONE;
+	if (rte_hash_lookup_data(rt_neigh_hash, &key, (void **)&nb) < 0)
+		return;
+	c->mac = __atomic_load_n(&nb->mac, __ATOMIC_ACQUIRE);
+	if (!(c->mac & RT_MAC_VALID)) {
+		c->mac = 0;
+		return;
+	}
+	rt_mac_unword(c->mac, mac);
+	c->port = sw_unicast_access_port(out->bd, mac);
+}
+
+/* Hand `m` to the control thread's hold queues; RT_CONSUMED or a drop. */
+static __rte_always_inline uint16_t
+hold(struct rte_mbuf *m)
+{
+	if (unlikely(rte_ring_mp_enqueue(rt_held_ring, m) != 0)) {
+		rt_drop_set(m, RT_DROP_HOLD_QUEUE_FULL);
+		return RT_NEXT_DROP;
+	}
+	return RT_CONSUMED;
+}
+
+/* Forward one checked packet by FIB result `hop` (0: no route). */
+static __rte_always_inline uint16_t
+ip4_forward(struct rte_node *node, struct rt_worker *rw, struct rte_mbuf *m,
+	    uint32_t hop, struct nb_cache *c)
+{
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, ETH_IP_OFF);
+	const struct rt_nhg *g = (hop & RTE_LPM_LOOKUP_SUCCESS) ?
+		__atomic_load_n(&rt_nhgs[hop & 0x00ffffff], __ATOMIC_ACQUIRE) :
+		NULL;
 	struct rt_mbuf *rm = rt_mbuf(m);
+	const struct rt_iface *out;
 	unsigned int k = 0;
+	uint32_t nh;
 
 	if (unlikely(g == NULL))
 		return fail_icmp(node, rw, m, RT_DROP_IP4_NO_ROUTE, 3, 0, 0);
-	if (g->kind == RT_NH_LOCAL)
-		return IP4_LOOKUP_NEXT_LOCAL;
+	if (unlikely(g->kind == RT_NH_LOCAL))
+		return IP4_INPUT_NEXT_LOCAL;
 	if (unlikely(ip[8] <= 1))
 		return fail_icmp(node, rw, m, RT_DROP_IP4_TTL_EXCEEDED, 11, 0, 0);
 	if (g->n > 1)
 		k = flow_hash(ip) % g->n;
-	rm->out_iface = g->nh[k].iface;
-	rm->nh = g->kind == RT_NH_CONNECTED ? load32(ip + 16) : g->nh[k].gw;
-	return IP4_LOOKUP_NEXT_REWRITE;
-}
-
-#define LPM_CHUNK 64
-
-static __rte_always_inline uint16_t
-ip4_lookup_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
-		  uint16_t n, const bool trace)
-{
-	struct rt_worker *rw = &rt_workers[dp_node_worker(node)->index];
-	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
-
-	for (uint16_t base = 0; base < n; base += LPM_CHUNK) {
-		uint16_t cnt = RTE_MIN((uint16_t)LPM_CHUNK, (uint16_t)(n - base));
-		const struct rte_lpm *lpm[LPM_CHUNK], *lpm0 = NULL;
-		uint32_t dst[LPM_CHUNK], hop[LPM_CHUNK], dflt[LPM_CHUNK];
-		bool one_vrf = true;
-
-		for (uint16_t i = 0; i < cnt; i++) {
-			struct rte_mbuf *m = objs[base + i];
-			const struct rt_iface *ifc = iface_get(rt_mbuf(m)->in_iface);
-			const struct rt_router *r = ifc != NULL ?
-				__atomic_load_n(&rt_routers[ifc->router],
-						__ATOMIC_ACQUIRE) : NULL;
-
-			lpm[i] = r != NULL ? r->lpm : NULL;
-			dflt[i] = r != NULL ?
-				  __atomic_load_n(&r->dflt, __ATOMIC_ACQUIRE) : 0;
-			dst[i] = rte_be_to_cpu_32(load32(rte_pktmbuf_mtod_offset(
-				m, const uint8_t *, ETH_IP_OFF + 16)));
-			if (i == 0)
-				lpm0 = lpm[0];
-			one_vrf &= lpm[i] == lpm0;
-		}
-		/* A vector mostly belongs to one router: one bulk look-up. */
-		if (one_vrf && lpm0 != NULL) {
-			rte_lpm_lookup_bulk(lpm0, dst, hop, cnt);
-		} else {
-			for (uint16_t i = 0; i < cnt; i++) {
-				uint32_t h;
-
-				hop[i] = lpm[i] != NULL &&
-					 rte_lpm_lookup(lpm[i], dst[i], &h) == 0 ?
-					 h | RTE_LPM_LOOKUP_SUCCESS : 0;
-			}
-		}
-		for (uint16_t i = 0; i < cnt; i++) {
-			struct rte_mbuf *m = objs[base + i];
-
-			if (trace)
-				dp_trace_add(m, node);
-			/* A miss takes the default route, if there is one. */
-			if (!(hop[i] & RTE_LPM_LOOKUP_SUCCESS))
-				hop[i] = dflt[i];
-			nexts[base + i] = ip4_lookup_one(node, rw, m,
-				(hop[i] & RTE_LPM_LOOKUP_SUCCESS) != 0,
-				hop[i] & 0x00ffffff);
-		}
-	}
-	dp_node_enqueue_nexts(graph, node, objs, nexts, n);
-	return n;
-}
-
-DP_NODE_PROCESS(ip4_lookup)
-
-static struct rte_node_register ip4_lookup_node = {
-	.name = "ip4-lookup",
-	.process = ip4_lookup_process,
-	.init = dp_node_init_worker,
-	.nb_edges = 4,
-	.next_nodes = {
-		[RT_NEXT_L2] = "l2-input",
-		[RT_NEXT_DROP] = "drop",
-		[IP4_LOOKUP_NEXT_REWRITE] = "ip4-rewrite",
-		[IP4_LOOKUP_NEXT_LOCAL] = "icmp-local",
-	},
-};
-RTE_NODE_REGISTER(ip4_lookup_node);
-
-/* ------------------------------------------------------------------ */
-/* ip4-rewrite                                                         */
-
-/* Hold `m` for its unresolved next hop; RT_CONSUMED or a drop. */
-static __rte_always_inline uint16_t
-hold_add(struct rte_graph *graph, struct rte_node *node, struct rt_worker *rw,
-	 struct rte_mbuf *m, const struct rt_iface *out, uint32_t nh)
-{
-	struct rt_hold *h = hold_find(rw, out->index, nh);
-
-	if (h == NULL) {
-		for (unsigned int s = 0; s < RT_HOLD_SLOTS && h == NULL; s++)
-			if (rw->hold[s].state == RT_HOLD_FREE)
-				h = &rw->hold[s];
-		if (h == NULL) {
-			rt_drop_set(m, RT_DROP_HOLD_QUEUE_FULL);
-			return RT_NEXT_DROP;
-		}
-		h->state = RT_HOLD_INCOMPLETE;
-		h->iface = out->index;
-		h->ip = nh;
-		h->n = 0;
-		h->tries = 1;
-		h->since = dp_clock_now();
-		rw->n_busy++;
-		arp_request_send(graph, node, rw, out, nh);
-	}
-	if (h->state == RT_HOLD_RESOLVED) {
-		rewrite(m, out, h->mac);
-		return RT_NEXT_L2;
-	}
-	if (h->n == RT_HOLD_PKTS) {
-		rt_drop_set(m, RT_DROP_HOLD_QUEUE_FULL);
-		return RT_NEXT_DROP;
-	}
-	h->m[h->n++] = m;
-	rw->stats.held++;
-	return RT_CONSUMED;
-}
-
-static __rte_always_inline uint16_t
-ip4_rewrite_one(struct rte_graph *graph, struct rte_node *node,
-		struct rt_worker *rw, struct rte_mbuf *m)
-{
-	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_IP_OFF);
-	const struct rt_mbuf *rm = rt_mbuf(m);
-	const struct rt_iface *out = iface_get(rm->out_iface);
-	struct rt_neigh_key key = { .iface = rm->out_iface, .ip = rm->nh };
-	struct rt_neigh *nb;
-
+	nh = g->kind == RT_NH_CONNECTED ? rt_load32(ip + 16) : g->nh[k].gw;
+	out = iface_get(g->nh[k].iface);
 	if (unlikely(out == NULL)) {
 		rt_drop_set(m, RT_DROP_IP4_NO_ROUTE);
 		return RT_NEXT_DROP;
@@ -638,58 +410,134 @@ ip4_rewrite_one(struct rte_graph *graph, struct rte_node *node,
 		rt_drop_set(m, RT_DROP_IP4_MTU_EXCEEDED);
 		return RT_NEXT_DROP;
 	}
-	if (likely(rte_hash_lookup_data(rt_neigh_hash, &key, (void **)&nb) >= 0)) {
-		uint64_t mac = __atomic_load_n(&nb->mac, __ATOMIC_ACQUIRE);
-
-		if (likely(mac & RT_MAC_VALID)) {
-			rewrite(m, out, mac);
-			return RT_NEXT_L2;
-		}
+	if (unlikely(c->iface != out->index || c->nh != nh))
+		nb_cache_fill(c, out, nh);
+	if (unlikely(c->mac == 0)) {
+		rm->out_iface = out->index;
+		rm->nh = nh;
+		return hold(m);
 	}
-	return hold_add(graph, node, rw, m, out, rm->nh);
+	rt_rewrite(m, out, c->mac);
+	rt_to_network(m, out->bd);
+	if (likely(c->port != DP_PORT_NONE)) {
+		dp_meta(m)->out_port = c->port;
+		return IP4_INPUT_NEXT_TX;
+	}
+	return RT_NEXT_L2;
 }
 
+/*
+ * The ingress interface of the frame before, in the vector: frames come in
+ * runs from one host to one router MAC.
+ */
+struct in_cache {
+	uint64_t mac;		/**< Destination MAC | RT_MAC_VALID; 0: empty. */
+	uint16_t bd;
+	const struct rt_iface *ifc;
+	const struct rte_lpm *lpm;
+	uint32_t dflt;
+};
+
+static __rte_always_inline void
+in_cache_fill(struct in_cache *c, uint16_t bd, const uint8_t *d, uint64_t mac)
+{
+	const struct rt_router *r;
+
+	c->mac = mac;
+	c->bd = bd;
+	c->ifc = iface_by_mac(bd, d);
+	r = c->ifc != NULL ?
+	    __atomic_load_n(&rt_routers[c->ifc->router], __ATOMIC_ACQUIRE) : NULL;
+	c->lpm = r != NULL ? r->lpm : NULL;
+	c->dflt = r != NULL ? __atomic_load_n(&r->dflt, __ATOMIC_ACQUIRE) : 0;
+}
+
+#define LPM_CHUNK 64
+
 static __rte_always_inline uint16_t
-ip4_rewrite_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
-		   uint16_t n, const bool trace)
+ip4_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
+		 uint16_t n, const bool trace)
 {
 	struct rt_worker *rw = &rt_workers[dp_node_worker(node)->index];
+	struct nb_cache nbc = { .iface = UINT16_MAX };
+	struct in_cache inc = { .mac = 0 };
 	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
 	uint16_t consumed = 0;
 
-	if (unlikely(rw->n_busy != 0))
-		hold_expire(graph, node, rw);
-	for (uint16_t i = 0; i < n; i++) {
-		dp_prefetch_ahead(objs, i, n);
-		if (trace)
-			dp_trace_add(objs[i], node);
-		nexts[i] = ip4_rewrite_one(graph, node, rw, objs[i]);
-		consumed += nexts[i] == RT_CONSUMED;
+	for (uint16_t base = 0; base < n; base += LPM_CHUNK) {
+		uint16_t cnt = RTE_MIN((uint16_t)LPM_CHUNK, (uint16_t)(n - base));
+		const struct rte_lpm *lpm[LPM_CHUNK], *lpm0 = NULL;
+		uint32_t dst[LPM_CHUNK], hop[LPM_CHUNK], dflt[LPM_CHUNK];
+		uint16_t *nx = nexts + base;
+		bool one_vrf = true;
+
+		for (uint16_t i = 0; i < cnt; i++) {
+			struct rte_mbuf *m = objs[base + i];
+			const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+			uint16_t bd = dp_meta(m)->bd;
+			uint64_t mac = rt_mac_word(d);
+
+			if (trace)
+				dp_trace_add(m, node);
+			if (unlikely(mac != inc.mac || bd != inc.bd))
+				in_cache_fill(&inc, bd, d, mac);
+			nx[i] = ip4_check(m, inc.ifc);
+			lpm[i] = nx[i] == 0 ? inc.lpm : NULL;
+			dflt[i] = inc.dflt;
+			dst[i] = nx[i] == 0 ?
+				 rte_be_to_cpu_32(rt_load32(d + ETH_IP_OFF + 16)) : 0;
+			if (i == 0)
+				lpm0 = lpm[0];
+			one_vrf &= lpm[i] == lpm0;
+		}
+		/* A vector mostly belongs to one router: one bulk look-up. */
+		if (likely(one_vrf && lpm0 != NULL)) {
+			rte_lpm_lookup_bulk(lpm0, dst, hop, cnt);
+		} else {
+			for (uint16_t i = 0; i < cnt; i++) {
+				uint32_t h;
+
+				hop[i] = lpm[i] != NULL &&
+					 rte_lpm_lookup(lpm[i], dst[i], &h) == 0 ?
+					 h | RTE_LPM_LOOKUP_SUCCESS : 0;
+			}
+		}
+		for (uint16_t i = 0; i < cnt; i++) {
+			if (unlikely(nx[i] != 0))
+				continue;
+			/* A miss takes the default route, if there is one. */
+			if (unlikely(!(hop[i] & RTE_LPM_LOOKUP_SUCCESS)))
+				hop[i] = dflt[i];
+			nx[i] = ip4_forward(node, rw, objs[base + i], hop[i], &nbc);
+			consumed += nx[i] == RT_CONSUMED;
+		}
 	}
 	dp_node_enqueue_nexts_kept(graph, node, objs, nexts, n, consumed);
 	return n;
 }
 
-DP_NODE_PROCESS(ip4_rewrite)
+DP_NODE_PROCESS(ip4_input)
 
-static struct rte_node_register ip4_rewrite_node = {
-	.name = "ip4-rewrite",
-	.process = ip4_rewrite_process,
+static struct rte_node_register ip4_input_node = {
+	.name = "ip4-input",
+	.process = ip4_input_process,
 	.init = dp_node_init_worker,
-	.nb_edges = 2,
+	.nb_edges = 5,
 	.next_nodes = {
 		[RT_NEXT_L2] = "l2-input",
 		[RT_NEXT_DROP] = "drop",
+		[IP4_INPUT_NEXT_ARP] = "arp-input",
+		[IP4_INPUT_NEXT_LOCAL] = "icmp-local",
+		[IP4_INPUT_NEXT_TX] = "port-tx",
 	},
 };
-RTE_NODE_REGISTER(ip4_rewrite_node);
+RTE_NODE_REGISTER(ip4_input_node);
 
 /* ------------------------------------------------------------------ */
 /* arp-input                                                           */
 
 static __rte_always_inline uint16_t
-arp_input_one(struct rte_graph *graph, struct rte_node *node,
-	      struct rt_worker *rw, struct rte_mbuf *m)
+arp_input_one(struct rt_worker *rw, struct rte_mbuf *m)
 {
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
 	uint8_t *a = d + RTE_ETHER_HDR_LEN;
@@ -710,8 +558,8 @@ arp_input_one(struct rte_graph *graph, struct rte_node *node,
 		return RT_NEXT_DROP;
 	}
 	op = (uint16_t)(a[6] << 8 | a[7]);
-	spa = load32(a + 14);
-	tpa = load32(a + 24);
+	spa = rt_load32(a + 14);
+	tpa = rt_load32(a + 24);
 
 	if (spa == tpa && spa != 0) {
 		/* Gratuitous: refresh what the routers of this network know. */
@@ -741,15 +589,12 @@ arp_input_one(struct rte_graph *graph, struct rte_node *node,
 		memcpy(a + 18, a + 8, RTE_ETHER_ADDR_LEN + 4);
 		memcpy(a + 8, ifc->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 		memcpy(a + 14, &ifc->ip, 4);
-		to_network(m, bd);
+		rt_to_network(m, bd);
 		return RT_NEXT_L2;
 	}
 	if (op == RTE_ARP_OP_REPLY) {
-		struct rt_hold *h = hold_find(rw, ifc->index, spa);
-
+		/* Packets held for it leave from the control thread. */
 		neigh_event_queue(rw, ifc->index, RT_EV_REPLY, spa, a + 8);
-		if (h != NULL && h->state == RT_HOLD_INCOMPLETE)
-			hold_release(graph, node, rw, h, rt_mac_word(a + 8));
 		rte_pktmbuf_free(m);
 		return RT_CONSUMED;
 	}
@@ -765,12 +610,10 @@ arp_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 	uint16_t nexts[RTE_GRAPH_BURST_SIZE];
 	uint16_t consumed = 0;
 
-	if (unlikely(rw->n_busy != 0))
-		hold_expire(graph, node, rw);
 	for (uint16_t i = 0; i < n; i++) {
 		if (trace)
 			dp_trace_add(objs[i], node);
-		nexts[i] = arp_input_one(graph, node, rw, objs[i]);
+		nexts[i] = arp_input_one(rw, objs[i]);
 		consumed += nexts[i] == RT_CONSUMED;
 	}
 	dp_node_enqueue_nexts_kept(graph, node, objs, nexts, n, consumed);
@@ -828,7 +671,7 @@ icmp_local_one(struct rte_node *node, struct rt_worker *rw, struct rte_mbuf *m)
 	memcpy(icmp + 2, &ck, 2);
 	memcpy(d, d + 6, RTE_ETHER_ADDR_LEN);
 	memcpy(d + 6, ifc->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-	to_network(m, ifc->bd);
+	rt_to_network(m, ifc->bd);
 	rw->stats.icmp_sent++;
 	return RT_NEXT_L2;
 }

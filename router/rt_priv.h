@@ -176,32 +176,10 @@ rt_mac_unword(uint64_t w, uint8_t *mac)
 
 /* ---- Per-worker state ---- */
 
-enum rt_hold_state { RT_HOLD_FREE, RT_HOLD_INCOMPLETE, RT_HOLD_RESOLVED };
-
-/*
- * Packets of one unresolved next hop, held by the worker that routed them.
- * RESOLVED keeps the MAC a reply taught this worker until the control
- * thread has the neighbor in the table, so packets routed in between do
- * not start a second resolution.
- */
-struct rt_hold {
-	uint8_t state;
-	uint8_t tries;		/**< ARP requests sent. */
-	uint16_t iface;
-	uint32_t ip;
-	uint32_t since;		/**< Clock of the last request, or of the reply. */
-	uint16_t n;
-	uint64_t mac;
-	struct rte_mbuf *m[RT_HOLD_PKTS];
-};
-
-#define RT_HOLD_SLOTS 8
 #define RT_ICMP_BURST 100	/**< ICMP errors per second per router. */
 
 struct rt_worker {
 	struct rt_stats stats;
-	unsigned int n_busy;	/**< Hold slots not free. */
-	struct rt_hold hold[RT_HOLD_SLOTS];
 	struct {
 		uint32_t sec;
 		uint32_t tokens;
@@ -232,6 +210,74 @@ extern uint16_t rt_flood_edge;
 extern uint16_t rt_owner_edge;
 
 /* ---- Control-thread internals shared by the files ---- */
+
+/* The inject edge to l2-input: how the control thread sends frames. */
+extern uint16_t rt_inject_edge;
+
+/*
+ * Packets whose next hop has no neighbor yet: workers queue them here
+ * (rt_mbuf(m) says for which interface and next hop); the control thread
+ * holds them per neighbor (rt_hold.c) and sends them when it resolves.
+ */
+extern struct rte_ring *rt_held_ring;
+
+static __rte_always_inline uint32_t
+rt_load32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* Hand a frame the router made or rewrote to the switch in network `bd`. */
+static __rte_always_inline void
+rt_to_network(struct rte_mbuf *m, uint16_t bd)
+{
+	struct dp_meta *meta = dp_meta(m);
+
+	meta->bd = bd;
+	meta->origin = (uint8_t)rt_flood_edge;
+	m->port = DP_PORT_NONE;
+}
+
+/*
+ * Decrement the TTL (checksum updated as RFC 1624) and write the L2
+ * header from `out` to the neighbor's MAC word `mac`.
+ */
+static __rte_always_inline void
+rt_rewrite(struct rte_mbuf *m, const struct rt_iface *out, uint64_t mac)
+{
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(d + RTE_ETHER_HDR_LEN);
+	uint32_t ck = ip->hdr_checksum;
+
+	ck += rte_cpu_to_be_16(0x0100);
+	ip->hdr_checksum = (uint16_t)(ck + (ck >= 0xffff));
+	ip->time_to_live--;
+	rt_mac_unword(mac, d);
+	memcpy(d + 6, out->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+}
+
+/*
+ * Turn `m` into ICMP error type/code about itself, from its ingress
+ * interface's address to its sender; false when no error may be sent (see
+ * rt_node.c). `rw` holds the rate limit and counters of the caller.
+ */
+bool rt_icmp_error(struct rt_worker *rw, struct rte_mbuf *m, uint8_t type,
+		   uint8_t code, uint16_t mtu);
+
+/* A broadcast ARP request for `ip` from interface `ifc`, or NULL. */
+struct rte_mbuf *rt_arp_request_make(const struct rt_iface *ifc, uint32_t ip);
+
+int rt_hold_init(void);
+void rt_hold_fini(void);
+/* Held packets in, released, retried or given up: the module's tick. */
+void rt_hold_tick(void);
+/* Counters of the control thread's hold queues. */
+void rt_hold_stats_add(struct rt_stats *out);
+
+
 
 void rt_fib_fini(void);
 int rt_neigh_init(void);

@@ -520,8 +520,11 @@ sw_stats_get(struct sw_stats *out)
 {
 	*out = stats;
 	out->learn_queue_full = 0;
-	for (unsigned int w = 0; w < DP_WORKERS_MAX; w++)
+	out->arp_suppressed = 0;
+	for (unsigned int w = 0; w < DP_WORKERS_MAX; w++) {
 		out->learn_queue_full += sw_wstats[w].learn_queue_full;
+		out->arp_suppressed += sw_wstats[w].arp_suppressed;
+	}
 }
 
 int

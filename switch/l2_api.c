@@ -285,7 +285,7 @@ stats_switch(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	RTE_SET_USED(params);
 	RTE_SET_USED(err);
 	sw_stats_get(&s);
-	*result = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	*result = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			    "fdb_entries", (json_int_t)s.fdb_entries,
 			    "fdb_size", (json_int_t)s.fdb_size,
 			    "learned", (json_int_t)s.learned,
@@ -293,7 +293,8 @@ stats_switch(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 			    "aged", (json_int_t)s.aged,
 			    "learn_refused", (json_int_t)s.learn_refused,
 			    "learn_queue_full", (json_int_t)s.learn_queue_full,
-			    "fdb_full", (json_int_t)s.fdb_full);
+			    "fdb_full", (json_int_t)s.fdb_full,
+			    "arp_suppressed", (json_int_t)s.arp_suppressed);
 	return 0;
 }
 

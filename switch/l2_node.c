@@ -157,6 +157,26 @@ drop:
 	return ETH_INPUT_NEXT_DROP;
 }
 
+/* What the L2 nodes decide, as yardctl trace and yard-replay --trace print it. */
+static int sw_trace_network, sw_trace_fdb_hit, sw_trace_flood;
+
+static int
+trace_fmt_network(char *buf, size_t len, uint32_t arg)
+{
+	struct sw_network_info info;
+
+	if (arg <= UINT16_MAX && sw_network_get((uint16_t)arg, &info) == 0)
+		return snprintf(buf, len, "%s", info.conf.name);
+	return snprintf(buf, len, "%u", arg);
+}
+
+RTE_INIT(sw_trace_register)
+{
+	sw_trace_network = dp_trace_what_register("network", trace_fmt_network);
+	sw_trace_fdb_hit = dp_trace_what_register("fdb-hit", dp_trace_fmt_port);
+	sw_trace_flood = dp_trace_what_register("flood", dp_trace_fmt_none);
+}
+
 static __rte_always_inline uint16_t
 eth_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 		 uint16_t n, const bool trace)
@@ -200,6 +220,11 @@ eth_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 		run.w1 = w1;
 		nexts[i] = eth_input_one(m, &run);
 	}
+	if (trace)
+		for (i = 0; i < n; i++)
+			if (nexts[i] != ETH_INPUT_NEXT_DROP)
+				dp_trace_note(objs[i], sw_trace_network,
+					      dp_meta(objs[i])->bd);
 	dp_node_enqueue_nexts(graph, node, objs, nexts, n);
 	return n;
 }
@@ -355,6 +380,15 @@ l2_key_make(struct sw_fdb_key *k, uint16_t bd, const uint8_t *mac)
 	memcpy(k->mac, mac, RTE_ETHER_ADDR_LEN);
 }
 
+static void
+l2_input_trace(struct rte_mbuf *m, uint16_t next, uint16_t value)
+{
+	if (next == L2_INPUT_NEXT_FLOOD)
+		dp_trace_note(m, sw_trace_flood, 0);
+	else if (next == L2_INPUT_NEXT_OUTPUT || next == L2_INPUT_NEXT_TX)
+		dp_trace_note(m, sw_trace_fdb_hit, value);
+}
+
 static __rte_always_inline uint16_t
 l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 		uint16_t n, const bool trace)
@@ -420,6 +454,8 @@ l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 				dp_drop_set(m, value);
 			else if (next != L2_INPUT_NEXT_FLOOD)
 				dp_meta(m)->out_port = value;
+			if (trace)
+				l2_input_trace(m, next, value);
 		}
 	}
 	cache->gen = gen;
@@ -432,6 +468,28 @@ l2_input_inline(struct rte_graph *graph, struct rte_node *node, void **objs,
 }
 
 DP_NODE_PROCESS(l2_input)
+
+uint16_t
+sw_unicast_access_port(uint16_t network, const uint8_t *mac)
+{
+	struct sw_fdb_entry *e;
+	const struct sw_port *sp;
+	struct sw_fdb_key k;
+	uint16_t port;
+
+	if (mac[0] & 1)
+		return DP_PORT_NONE;
+	l2_key_make(&k, network, mac);
+	if (rte_hash_lookup_data(sw_fdb, &k, (void **)&e) < 0)
+		return DP_PORT_NONE;
+	port = __atomic_load_n(&e->port, __ATOMIC_ACQUIRE);
+	if (port >= DP_PORTS_MAX)
+		return DP_PORT_NONE;
+	sp = __atomic_load_n(&sw_ports[port], __ATOMIC_ACQUIRE);
+	return sp != NULL && !sp->trunk && sp->access_bd == network ?
+	       port : DP_PORT_NONE;
+}
+
 
 static_assert(L2_INPUT_NEXT_TX + 1 == SW_L2_INPUT_OWN_EDGES,
 	      "modules' l2-input edges start after the fixed ones");
@@ -474,6 +532,48 @@ flood_copy(struct rte_node *node, struct rte_mbuf *m, const bool trace)
 	return c;
 }
 
+/*
+ * ARP suppression: a request from a port for an address in the `ips` of
+ * another port of the network (one with a `mac`) is turned into that
+ * port's reply, back to the asker. Not for probes (sender 0.0.0.0) nor
+ * announcements, whose answer would be a conflict. false: flood it.
+ */
+static bool
+arp_suppress(const struct sw_network *net, struct rte_mbuf *m)
+{
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *), *a = d + RTE_ETHER_HDR_LEN;
+	uint32_t spa, tpa;
+
+	if (m->port == DP_PORT_NONE || m->data_len < RTE_ETHER_HDR_LEN + 28 ||
+	    d[12] != 0x08 || d[13] != 0x06 || a[0] != 0 || a[1] != 1 ||
+	    a[2] != 0x08 || a[3] != 0 || a[4] != 6 || a[5] != 4 ||
+	    a[6] != 0 || a[7] != 1)
+		return false;
+	memcpy(&spa, a + 14, 4);
+	memcpy(&tpa, a + 24, 4);
+	if (spa == 0 || spa == tpa)
+		return false;
+	for (uint16_t i = 0; i < net->n_members; i++) {
+		const struct sw_port *sp =
+			__atomic_load_n(&sw_ports[net->members[i]], __ATOMIC_ACQUIRE);
+
+		if (sp == NULL || !sp->has_mac || sp->port == m->port)
+			continue;
+		for (unsigned int k = 0; k < sp->n_ips; k++) {
+			if (sp->ips[k] != tpa)
+				continue;
+			memcpy(d, d + 6, RTE_ETHER_ADDR_LEN);
+			memcpy(d + 6, sp->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+			a[7] = 2;
+			memcpy(a + 18, a + 8, RTE_ETHER_ADDR_LEN + 4);
+			memcpy(a + 8, sp->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+			memcpy(a + 14, &tpa, 4);
+			return true;
+		}
+	}
+	return false;
+}
+
 static __rte_always_inline void
 flood_one(struct rte_graph *graph, struct rte_node *node, struct rte_mbuf *m,
 	  const bool trace)
@@ -482,6 +582,14 @@ flood_one(struct rte_graph *graph, struct rte_node *node, struct rte_mbuf *m,
 	const struct sw_network *net =
 		__atomic_load_n(&sw_networks[meta->bd], __ATOMIC_ACQUIRE);
 	uint16_t last = DP_PORT_NONE, listener = 0;
+
+	if (unlikely(net != NULL && net->conf.arp_suppress) &&
+	    arp_suppress(net, m)) {
+		sw_wstats[dp_node_worker(node)->index].arp_suppressed++;
+		meta->out_port = m->port;
+		rte_node_enqueue_x1(graph, node, L2_FLOOD_NEXT_OUTPUT, m);
+		return;
+	}
 
 	if (likely(net != NULL)) {
 		/*

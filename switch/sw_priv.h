@@ -185,6 +185,7 @@ extern struct rte_ring *sw_learn_ring;
 /* Per-worker switch counters. */
 struct sw_worker_stats {
 	uint64_t learn_queue_full;
+	uint64_t arp_suppressed;	/**< ARP requests answered by the switch. */
 } __rte_cache_aligned;
 
 extern struct sw_worker_stats sw_wstats[DP_WORKERS_MAX];

@@ -45,6 +45,10 @@ struct sw_network_conf {
 	uint32_t vni;		/**< 0: none. */
 	uint32_t mac_limit;	/**< Most MACs learned (static ones not counted). */
 	uint32_t ageing;	/**< Seconds; 0 = learned entries never age. */
+	/**
+	 * ARP requests for an address in a port's `ips` (a port with a `mac`)
+	 * are answered by the switch with that MAC, not flooded.
+	 */
 	bool arp_suppress;
 };
 
@@ -144,6 +148,7 @@ struct sw_stats {
 	uint64_t learn_refused;	/**< mac_limit reached, summed over networks. */
 	uint64_t learn_queue_full;	/**< Events lost: learn ring full. */
 	uint64_t fdb_full;	/**< Inserts that failed: FDB full. */
+	uint64_t arp_suppressed;	/**< ARP requests the switch answered. */
 	uint32_t fdb_entries;
 	uint32_t fdb_size;
 };
@@ -261,6 +266,16 @@ int sw_l2_flood_next_add(const char *node_name);
  *   0, -ENOENT, -EEXIST, -ENOSPC (SW_FLOOD_LISTENERS_MAX per network).
  */
 int sw_flood_listener_add(uint16_t network, uint16_t edge);
+
+/**
+ * Worker side (the one function here workers call, inside a graph walk):
+ * the access port of network `network` that a known unicast frame to
+ * `mac` would leave by straight from l2-input, or DP_PORT_NONE when the
+ * frame needs l2-input (unknown or multicast MAC, a trunk, a MAC a module
+ * owns). A module that sends its own frames into a network (the router)
+ * hands them to port-tx itself with this; valid for one graph walk.
+ */
+uint16_t sw_unicast_access_port(uint16_t network, const uint8_t *mac);
 
 /** Undo sw_flood_listener_add(). 0 or -ENOENT. */
 int sw_flood_listener_del(uint16_t network, uint16_t edge);

@@ -377,9 +377,9 @@ topo_port_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 
 /* ---- routers ---- */
 
-enum { RT_NAME, RT_INTERFACES, RT_ROUTES };
+enum { RT_NAME, RT_INTERFACES, RT_ROUTES, RT_NEIGHBORS };
 static const char *const topo_router_keys[] = {
-	"name", "interfaces", "routes", NULL,
+	"name", "interfaces", "routes", "neighbors", NULL,
 };
 
 enum { IF_NETWORK, IF_ADDRESS, IF_MAC };
@@ -389,6 +389,9 @@ static const char *const topo_iface_keys[] = {
 
 enum { RO_PREFIX, RO_VIA };
 static const char *const topo_route_keys[] = { "prefix", "via", NULL };
+
+enum { NB_ADDRESS, NB_MAC };
+static const char *const topo_neighbor_keys[] = { "address", "mac", NULL };
 
 static int
 topo_iface_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
@@ -458,6 +461,73 @@ topo_route_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 }
 
 static int
+topo_neighbor_cmp(const void *a, const void *b)
+{
+	uint32_t x = ntohl(((const struct topo_neighbor *)a)->address);
+	uint32_t y = ntohl(((const struct topo_neighbor *)b)->address);
+
+	return x < y ? -1 : x > y;
+}
+
+void
+topo_router_neighbors_sort(struct topo_router *r)
+{
+	if (r->n_neighbors > 1)
+		qsort(r->neighbors, r->n_neighbors, sizeof(*r->neighbors),
+		      topo_neighbor_cmp);
+}
+
+static int
+topo_neighbor_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
+		   void *parent, unsigned int i)
+{
+	struct topo_router *rt = parent;
+	struct topo_neighbor *nb = &rt->neighbors[i];
+	char apath[TOPO_KEYPATH_MAX], buf[16];
+	bool has = false, on_link = false;
+	struct topo_map m;
+	int rc;
+
+	nb->line = topo_node_line(node);
+	rc = topo_map_load(c, node, path, topo_neighbor_keys, &m);
+	if (rc < 0)
+		return rc;
+	rc = topo_map_ipv4(&m, NB_ADDRESS, true, &has, &nb->address);
+	if (rc < 0)
+		return rc;
+	topo_map_path(&m, NB_ADDRESS, apath);
+	for (unsigned int k = 0; k < rt->n_ifaces && !on_link; k++) {
+		const struct topo_prefix *a = &rt->ifaces[k].address;
+		uint32_t mask = a->plen == 0 ? 0 :
+			htonl(~UINT32_C(0) << (32 - a->plen));
+
+		if (nb->address == a->addr)
+			return topo_fail(c, m.val[NB_ADDRESS], apath,
+					 "%s is the router's own address (interface in '%s')",
+					 topo_ipv4_str(nb->address, buf),
+					 rt->ifaces[k].network);
+		on_link = ((nb->address ^ a->addr) & mask) == 0;
+	}
+	if (!on_link)
+		return topo_fail(c, m.val[NB_ADDRESS], apath,
+				 "%s is on none of the router's interface subnets",
+				 topo_ipv4_str(nb->address, buf));
+	for (unsigned int k = 0; k < i; k++)
+		if (rt->neighbors[k].address == nb->address)
+			return topo_fail(c, m.val[NB_ADDRESS], apath,
+					 "neighbor %s is already defined on line %d",
+					 topo_ipv4_str(nb->address, buf),
+					 rt->neighbors[k].line);
+	has = false;
+	rc = topo_map_mac(&m, NB_MAC, true, &has, nb->mac);
+	if (rc < 0)
+		return rc;
+	if (!has)
+		return topo_map_missing(&m, NB_MAC);
+	return 0;
+}
+
+static int
 topo_router_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 		 void *parent, unsigned int i)
 {
@@ -486,9 +556,18 @@ topo_router_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 	if (rc < 0)
 		return rc;
 	topo_index_reset(&c->routes);
-	return topo_list_parse(&m, RT_ROUTES, false, &rt->routes,
-			       &rt->n_routes, sizeof(*rt->routes),
-			       topo_route_item, rt);
+	rc = topo_list_parse(&m, RT_ROUTES, false, &rt->routes,
+			     &rt->n_routes, sizeof(*rt->routes),
+			     topo_route_item, rt);
+	if (rc < 0)
+		return rc;
+	rc = topo_list_parse(&m, RT_NEIGHBORS, false, &rt->neighbors,
+			     &rt->n_neighbors, sizeof(*rt->neighbors),
+			     topo_neighbor_item, rt);
+	/* By address, as the dataplane exports them: the two compare equal. */
+	if (rc == 0)
+		topo_router_neighbors_sort(rt);
+	return rc;
 }
 
 /* ---- overlay ---- */
@@ -1154,6 +1233,7 @@ topo_free(struct topo *t)
 	for (i = 0; i < t->n_routers; i++) {
 		free(t->routers[i].ifaces);
 		free(t->routers[i].routes);
+		free(t->routers[i].neighbors);
 	}
 	free(t->overlay.peers);
 	free(t->networks);

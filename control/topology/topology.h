@@ -189,12 +189,21 @@ struct topo_route {
 	int line;
 };
 
+/** A static neighbor: never learned over, never aged. */
+struct topo_neighbor {
+	uint32_t address;	/**< Network byte order; in an interface's subnet. */
+	uint8_t mac[6];		/**< Unicast. */
+	int line;
+};
+
 struct topo_router {
 	char name[TOPO_NAME_MAX];
 	struct topo_router_iface *ifaces;	/**< Owned array. */
 	unsigned int n_ifaces;
 	struct topo_route *routes;		/**< Owned array. */
 	unsigned int n_routes;
+	struct topo_neighbor *neighbors;	/**< Owned array, by address. */
+	unsigned int n_neighbors;
 	int line;
 };
 
@@ -284,6 +293,9 @@ struct topo {
 	struct topo_vm *vms;
 	unsigned int n_vms;
 };
+
+/** Put r->neighbors in address order, the order of parse and export. */
+void topo_router_neighbors_sort(struct topo_router *r);
 
 /** The first error found while parsing. */
 struct topo_error {

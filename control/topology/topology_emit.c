@@ -265,6 +265,18 @@ topo_router_to_json(const struct topo_router *r)
 		}
 		rc |= topo_set(o, "routes", topo_done(routes, rc));
 	}
+	if (r->n_neighbors > 0) {
+		json_t *nbs = json_array();
+
+		for (i = 0; i < r->n_neighbors; i++) {
+			e = json_object();
+			rc |= topo_set(e, "address",
+				       topo_ipv4_json(r->neighbors[i].address));
+			rc |= topo_set(e, "mac", topo_mac_json(r->neighbors[i].mac));
+			rc |= json_array_append_new(nbs, topo_done(e, rc));
+		}
+		rc |= topo_set(o, "neighbors", topo_done(nbs, rc));
+	}
 	return topo_done(o, rc);
 }
 

@@ -36,13 +36,17 @@ enum {
 	YC_OPT_FORMAT = 1 << 2,
 	YC_OPT_ALL = 1 << 3,
 	YC_OPT_ROUTER = 1 << 4,
+	YC_OPT_TOP = 1 << 5,
+	/* The command parses its own options: they come in pos[]. */
+	YC_OPT_RAW = 1 << 6,
 };
 
 struct yc_args {
 	const char *file;
 	const char *format;
 	const char *router;
-	bool dry_run, all;
+	const char *interval, *iterations;
+	bool dry_run, all, batch, nodes;
 	int npos;
 	char **pos;
 };
@@ -238,7 +242,7 @@ yc_connect(struct yc *y)
  * Call `method` (params stolen); on failure say why on stderr. Returns 0
  * with *res set (a new reference), or -1.
  */
-static int
+int
 yc_call(struct yc *y, const char *method, json_t *params, json_t **res)
 {
 	struct rpc_error err = { 0 };
@@ -674,6 +678,41 @@ yc_cmd_stats(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 }
 
 static int
+yc_top_fetch(void *ctx, const char *method, json_t **res)
+{
+	return yc_call(ctx, method, NULL, res);
+}
+
+static int
+yc_cmd_top(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	struct yc_top_opts o = {
+		.interval = 1, .batch = a->batch, .nodes = a->nodes,
+		.json = y->json, .fetch = yc_top_fetch, .ctx = y,
+	};
+	char *end;
+
+	if (a->npos > 0)
+		return yc_usage(cmd, "unexpected argument '%s'", a->pos[0]);
+	if (a->interval != NULL) {
+		o.interval = strtod(a->interval, &end);
+		if (*end != '\0' || end == a->interval || !(o.interval >= 0.1) ||
+		    o.interval > 3600)
+			return yc_usage(cmd, "-i: '%s' is not a number of seconds "
+					"in 0.1..3600", a->interval);
+	}
+	if (a->iterations != NULL) {
+		errno = 0;
+		o.iterations = strtol(a->iterations, &end, 10);
+		if (*end != '\0' || end == a->iterations || errno != 0 ||
+		    o.iterations < 1)
+			return yc_usage(cmd, "-n: '%s' is not a count of 1 or "
+					"more", a->iterations);
+	}
+	return yc_top(&o);
+}
+
+static int
 yc_cmd_fdb(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	json_t *params = NULL, *res;
@@ -739,6 +778,20 @@ yc_cmd_view(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 		return yc_done(res, 0);
 	}
 	return yc_done(res, v->print(res));
+}
+
+static int
+yc_cmd_capture(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	(void)cmd;
+	return yc_capture(y, a->npos, a->pos);
+}
+
+static int
+yc_cmd_trace(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	(void)cmd;
+	return yc_trace(y, a->npos, a->pos);
 }
 
 static int
@@ -1055,6 +1108,41 @@ YC_PAIRS_TEXT
 "    yardctl stats ports vm1-eth0\n"
 "    yardctl stats drops --all\n",
 	  YC_OPT_ALL, yc_cmd_stats },
+	{ "top", "top [-i SECONDS] [-n COUNT] [--batch] [--nodes]",
+	  "watch the ports' rates and drops, refreshed",
+"DESCRIPTION\n"
+"    Reads yard-dp's port counters (through yardd) every interval and shows\n"
+"    what changed, per second, like vppctl show runtime or ovs-appctl\n"
+"    dpif-netdev/pmd-perf-show:\n"
+"\n"
+"    PORT NETWORK RX_PPS RX_BIT/S TX_PPS TX_BIT/S DROPS/S TX_DROPS/S DROPS LINK\n"
+"\n"
+"    RX is what the port received, TX what it sent; DROPS/S are packets it\n"
+"    received that the graph dropped (yardctl stats drops tells why),\n"
+"    TX_DROPS/S packets for it that its queue refused; DROPS is the total\n"
+"    since yard-dp started. Rates print with k, M, G (powers of 1000).\n"
+"\n"
+"    On a terminal the screen is redrawn in place until q or Ctrl-C, and the\n"
+"    terminal is put back as it was. When the output is not a terminal, or\n"
+"    with --batch, each screen is printed after the other (for logs and\n"
+"    scripts). With --json, one JSON object per line: {\"time\", \"interval\",\n"
+"    \"ports\": [{\"name\", \"rx_pps\", \"rx_bps\", \"tx_pps\", \"tx_bps\",\n"
+"    \"drops_ps\", \"tx_drops_ps\", ...}], \"nodes\"}.\n"
+"\n"
+"OPTIONS\n"
+"    -i, --interval SECONDS   Time between readings (0.1..3600, default 1).\n"
+"    -n, --iterations COUNT   Stop after COUNT screens (default: until q).\n"
+"    -b, --batch              Print screens one after another; no keys.\n"
+"    --nodes                  Also the graph nodes: NODE PKTS/S PKTS/CALL\n"
+"                             CYCLES/PKT, over the interval (what a node\n"
+"                             costs now, not since the start).\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl top\n"
+"    yardctl top --nodes -i 2\n"
+"    yardctl top -b -n 5 > rates.log\n"
+"    yardctl --json top -n 10 | jq '.ports[] | select(.name == \"vm1-eth0\")'\n",
+	  YC_OPT_TOP, yc_cmd_top },
 	{ "fdb", "fdb show [NETWORK]",
 	  "print the MAC addresses the dataplane knows",
 "DESCRIPTION\n"
@@ -1177,6 +1265,70 @@ YC_PAIRS_TEXT
 "    yardctl vm list\n"
 "    yardctl vm console vm1\n",
 	  YC_OPT_FILE, yc_cmd_vm },
+	{ "capture", "capture [PORT] [--rx|--tx|--both|--drops] [--filter BPF] "
+	  "[-c N] [--duration S] -w FILE|-",
+	  "write what a port receives and sends, or what the dataplane drops, as pcapng",
+"DESCRIPTION\n"
+"    Copies the frames port PORT receives (--rx), sends (--tx) or both (the\n"
+"    default), or with --drops the frames the dataplane drops (of PORT only\n"
+"    when given), into a pcapng file that tshark and Wireshark read: one\n"
+"    interface per port and direction (\"p1:rx\", \"p1:tx\", \"p1:drop\"),\n"
+"    nanosecond timestamps, and for each dropped frame a packet comment\n"
+"    naming the node that dropped it and the reason (\"dropped by\n"
+"    eth-input: unknown-vlan\"; tshark -T fields -e frame.comment).\n"
+"\n"
+"    The workers copy matching frames into a bounded ring: when it is full\n"
+"    the copy is lost (counted, and said at the end), never the frame. The\n"
+"    capture runs until COUNT packets, S seconds, or Ctrl-C. It works on\n"
+"    every kind of port, with or without hugepages; dpdk-dumpcap is the\n"
+"    other way in when yard-dp runs on hugepages (see the README).\n"
+"\n"
+"OPTIONS\n"
+"    -w FILE|-          Write to FILE, or to standard output with '-'.\n"
+"    --rx, --tx, --both Which way of PORT (default: both).\n"
+"    --drops            Dropped frames instead, each with its reason.\n"
+"    --reason NAME      With --drops: of this reason only (yardctl stats\n"
+"                       drops --all lists them).\n"
+"    --network N        With --drops: of frames of network N only.\n"
+"    --filter BPF       A libpcap (tcpdump) filter expression, run in the\n"
+"                       dataplane's workers; one that does not compile is\n"
+"                       refused with libpcap's message.\n"
+"    -c, --count COUNT  Stop after COUNT packets.\n"
+"    --duration S       Stop after S seconds.\n"
+"    --ring N           Records each worker may queue (power of 2, 16 to\n"
+"                       65536; default 1024).\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl capture vm1-eth0 -w - | tshark -r -\n"
+"    yardctl capture uplink --rx --filter 'udp port 4789' -c 100 -w vx.pcapng\n"
+"    yardctl capture --drops --reason unknown-vlan --duration 10 -w drops.pcapng\n",
+	  YC_OPT_RAW, yc_cmd_capture },
+	{ "trace", "trace [PORT] [-c N] [--filter BPF] [--duration S]",
+	  "follow the next packets through the live dataplane, node by node",
+"DESCRIPTION\n"
+"    Marks the next N packets (10 by default) that enter port PORT (any\n"
+"    port when none is given) and match the filter, and prints one line for\n"
+"    each as it leaves the dataplane: its length, MACs and VLAN as\n"
+"    received, every node it went through with what the node decided\n"
+"    (network, FDB hit and port, flood), and where it went: out of a port,\n"
+"    or dropped by a node for a reason. A flooded frame prints one line per\n"
+"    port it left by. The same lines as yard-replay --trace:\n"
+"\n"
+"    #1 in=h1 len=98 02:00:00:00:c1:01 > 46:2e:e5:8b:32:b0 vlan=-: port-rx\n"
+"       > eth-input (network blue) > l2-input (fdb-hit h2) > port-tx => out h2\n"
+"\n"
+"    Tracing costs nothing while no trace runs; while one does, every node\n"
+"    records the path of every packet. Stops after N packets, S seconds or\n"
+"    Ctrl-C.\n"
+"\n"
+"OPTIONS\n"
+"    -c, --count N   Packets to follow (1 to 10000; default 10).\n"
+"    --filter BPF    Only packets that match a libpcap (tcpdump) filter.\n"
+"    --duration S    Give up after S seconds.\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl trace vm1-eth0 -c 3 --filter icmp\n",
+	  YC_OPT_RAW, yc_cmd_trace },
 	{ "status", "status",
 	  "print the state of yardd, its store and the dataplane link",
 "DESCRIPTION\n"
@@ -1258,7 +1410,10 @@ yc_args_parse(struct yc *y, const struct yc_cmd *cmd, int argc, char **argv,
 	for (i = *from; i < argc; i++) {
 		const char *arg = argv[i];
 
-		if (dashdash || arg[0] != '-' || strcmp(arg, "-") == 0) {
+		if (dashdash || arg[0] != '-' || strcmp(arg, "-") == 0 ||
+		    ((opts & YC_OPT_RAW) && strcmp(arg, "--json") != 0 &&
+		     strcmp(arg, "--help") != 0 && strcmp(arg, "-h") != 0 &&
+		     strncmp(arg, "--socket", 8) != 0)) {
 			if (cmd == NULL)
 				break;
 			a->pos[a->npos++] = argv[i];
@@ -1300,6 +1455,21 @@ yc_args_parse(struct yc *y, const struct yc_cmd *cmd, int argc, char **argv,
 					      &a->router)) != 0) {
 			if (rc < 0)
 				msg = "--router needs a router's NAME";
+		} else if ((opts & YC_OPT_TOP) &&
+			   (rc = yc_opt_value(argc, argv, &i, "--interval", "-i",
+					      &a->interval)) != 0) {
+			if (rc < 0)
+				msg = "-i needs SECONDS";
+		} else if ((opts & YC_OPT_TOP) &&
+			   (rc = yc_opt_value(argc, argv, &i, "--iterations",
+					      "-n", &a->iterations)) != 0) {
+			if (rc < 0)
+				msg = "-n needs a count";
+		} else if ((opts & YC_OPT_TOP) && (strcmp(arg, "--batch") == 0 ||
+						   strcmp(arg, "-b") == 0)) {
+			a->batch = true;
+		} else if ((opts & YC_OPT_TOP) && strcmp(arg, "--nodes") == 0) {
+			a->nodes = true;
 		} else if ((opts & YC_OPT_DRY_RUN) &&
 			   strcmp(arg, "--dry-run") == 0) {
 			a->dry_run = true;

@@ -666,6 +666,51 @@ yc_print_stats_ports(json_t *res)
 	return 0;
 }
 
+/* A rate for people: 950, 12.3k, 4.56M, 1.20G. */
+static char *
+yc_rate_cell(json_t *v)
+{
+	static const char units[] = " kMGT";
+	double x = json_number_value(v);
+	unsigned int u = 0;
+
+	if (!json_is_number(v))
+		return yc_fmt("-");
+	while (x >= 1000 && u + 1 < sizeof(units) - 1) {
+		x /= 1000;
+		u++;
+	}
+	if (u == 0)
+		return yc_fmt("%.0f", x);
+	return yc_fmt("%.*f%c", x < 10 ? 2 : x < 100 ? 1 : 0, x, units[u]);
+}
+
+void
+yc_print_top_ports(json_t *rates)
+{
+	static const char *const heads[] = {
+		"PORT", "NETWORK", "RX_PPS", "RX_BIT/S", "TX_PPS", "TX_BIT/S",
+		"DROPS/S", "TX_DROPS/S", "DROPS", "LINK", NULL,
+	};
+	struct yc_table t;
+	json_t *p;
+	size_t i;
+
+	yc_table_init(&t, heads, "llrrrrrrrl");
+	json_array_foreach(rates, i, p)
+		yc_table_add(&t, yc_cell(json_object_get(p, "name")),
+			     yc_cell(json_object_get(p, "network")),
+			     yc_rate_cell(json_object_get(p, "rx_pps")),
+			     yc_rate_cell(json_object_get(p, "rx_bps")),
+			     yc_rate_cell(json_object_get(p, "tx_pps")),
+			     yc_rate_cell(json_object_get(p, "tx_bps")),
+			     yc_rate_cell(json_object_get(p, "drops_ps")),
+			     yc_rate_cell(json_object_get(p, "tx_drops_ps")),
+			     yc_cell(json_object_get(p, "drops")),
+			     yc_cell(json_object_get(p, "link")));
+	yc_table_print(&t);
+}
+
 /* A ratio with one decimal; "-" when it is not a number. */
 static char *
 yc_ratio_cell(json_t *v)
@@ -698,6 +743,25 @@ yc_print_stats_nodes(json_t *res)
 			     yc_ratio_cell(json_object_get(n, "cycles_per_packet")));
 	yc_table_print(&t);
 	return 0;
+}
+
+void
+yc_print_top_nodes(json_t *rates)
+{
+	static const char *const heads[] = {
+		"NODE", "PKTS/S", "PKTS/CALL", "CYCLES/PKT", NULL,
+	};
+	struct yc_table t;
+	json_t *n;
+	size_t i;
+
+	yc_table_init(&t, heads, "lrrr");
+	json_array_foreach(rates, i, n)
+		yc_table_add(&t, yc_cell(json_object_get(n, "node")),
+			     yc_rate_cell(json_object_get(n, "pps")),
+			     yc_ratio_cell(json_object_get(n, "packets_per_call")),
+			     yc_ratio_cell(json_object_get(n, "cycles_per_packet")));
+	yc_table_print(&t);
 }
 
 int

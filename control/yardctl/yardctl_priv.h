@@ -35,6 +35,23 @@
  */
 const struct topo_kind_info *yc_kind_parse(const char *s);
 
+struct yc;
+
+/**
+ * Call `method` of yardd (params stolen); on failure say why on stderr.
+ * Returns 0 with *res set (a new reference), or -1.
+ */
+int yc_call(struct yc *y, const char *method, json_t *params, json_t **res);
+
+/**
+ * yardctl capture with its arguments (yardctl_capture.c): PORT and the
+ * options, in order. Returns an exit status.
+ */
+int yc_capture(struct yc *y, int npos, char **pos);
+
+/** yardctl trace with its arguments, as yc_capture(). */
+int yc_trace(struct yc *y, int npos, char **pos);
+
 /** Print "yardctl: out of memory" and exit YC_EXIT_FAIL. */
 __attribute__((noreturn)) void yc_die_nomem(void);
 
@@ -95,5 +112,33 @@ int yc_print_flow_stats(json_t *res);
 int yc_print_router_stats(json_t *res);
 /** status: a few lines; `socket` is the path yardctl used. */
 int yc_print_status(json_t *res, const char *socket);
+/** top: the ports' rates (yardctl_top.c's "ports" list) as a table. */
+void yc_print_top_ports(json_t *rates);
+/** top --nodes: the nodes' rates and cycles per packet as a table. */
+void yc_print_top_nodes(json_t *rates);
+
+/* ---- top (yardctl_top.c) ---- */
+
+struct yc_top_opts {
+	double interval;	/**< Seconds between readings, > 0. */
+	long iterations;	/**< Screens to print; 0: until q or Ctrl-C. */
+	bool batch;		/**< Print screens one after another. */
+	bool nodes;		/**< Also the graph nodes. */
+	bool json;		/**< One JSON object per line instead. */
+	/** Call a yardd method with no params: 0 and *res, or -1 (said why). */
+	int (*fetch)(void *ctx, const char *method, json_t **res);
+	void *ctx;
+};
+
+/**
+ * Show rates until `o->iterations` screens are printed or the user quits
+ * (q, Ctrl-C, SIGTERM). On a terminal (not batch, not json) it redraws the
+ * screen in place and reads keys unechoed, and puts the terminal's mode
+ * back as it was before returning.
+ *
+ * @return
+ *   YC_EXIT_OK, or YC_EXIT_FAIL when a reading failed.
+ */
+int yc_top(const struct yc_top_opts *o);
 
 #endif /* YARD_CONTROL_YARDCTL_PRIV_H */

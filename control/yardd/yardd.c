@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -85,6 +86,15 @@ usage(FILE *f)
 "                        a probe boots a guest with it, checked once and\n"
 "                        cached in the VM dir; else TCG), kvm or tcg.\n"
 "                        Default: auto.\n"
+"      --metrics ADDRESS:PORT\n"
+"                        Serve Prometheus metrics (port and node counters,\n"
+"                        drops by reason, FDB sizes, objects by status, VMs\n"
+"                        by state) on http://ADDRESS:PORT/metrics. PORT\n"
+"                        alone means 127.0.0.1:PORT; [::1]:PORT for IPv6.\n"
+"                        Off by default.\n"
+"      --metrics-public  Let --metrics listen on an address other than\n"
+"                        loopback (refused otherwise: anyone who reaches it\n"
+"                        reads the port names and the traffic counters).\n"
 "  -h, --help            This text.\n"
 "  -V, --version         Print the version.\n"
 "\n"
@@ -115,6 +125,8 @@ main(int argc, char **argv)
 		{ "vm-dir", required_argument, NULL, 'm' },
 		{ "accel", required_argument, NULL, 'a' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "metrics", required_argument, NULL, 'M' },
+		{ "metrics-public", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -126,6 +138,9 @@ main(int argc, char **argv)
 		.vm_accel = HV_ACCEL_AUTO,
 	};
 	const char *socket_path = DEFAULT_SOCKET, *config = NULL;
+	const char *metrics = NULL;
+	bool metrics_public = false;
+	int metrics_fd = -1, metrics_ms = 100;
 	static struct policy policy;
 	char why[1024];
 	int opt, rc, status = 1;
@@ -146,6 +161,12 @@ main(int argc, char **argv)
 			break;
 		case 'c':
 			config = optarg;
+			break;
+		case 'M':
+			metrics = optarg;
+			break;
+		case 'P':
+			metrics_public = true;
 			break;
 		case 'a':
 			if (strcmp(optarg, "auto") == 0)
@@ -170,6 +191,11 @@ main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (metrics_public && metrics == NULL) {
+		fprintf(stderr, "yardd: --metrics-public goes with --metrics "
+			"ADDRESS:PORT\n");
+		return 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "yardd: unexpected argument '%s'\n", argv[optind]);
@@ -215,6 +241,16 @@ main(int argc, char **argv)
 	if (yardd_api_register(&d) < 0 || yardd_vm_api_register(&d) < 0)
 		goto out;
 
+	if (metrics != NULL) {
+		metrics_fd = yardd_metrics_start(&d, metrics, metrics_public, why,
+						 sizeof(why));
+		if (metrics_fd < 0) {
+			yardd_log("--metrics: %s", why);
+			goto out;
+		}
+		yardd_log("metrics on http://%s/metrics", metrics);
+	}
+
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -223,7 +259,20 @@ main(int argc, char **argv)
 		  (unsigned long long)store_generation(d.store), d.dp_path);
 
 	while (!quit) {
-		rc = rpc_server_poll(d.srv, 100);
+		if (metrics_fd >= 0) {
+			/* Scrapes are answered from this loop, between requests. */
+			struct pollfd pfd[2] = {
+				{ .fd = rpc_server_fd(d.srv), .events = POLLIN },
+				{ .fd = metrics_fd, .events = POLLIN },
+			};
+
+			poll(pfd, 2, metrics_ms >= 0 && metrics_ms < 100 ?
+				metrics_ms : 100);
+			metrics_ms = yardd_metrics_run();
+			rc = rpc_server_poll(d.srv, 0);
+		} else {
+			rc = rpc_server_poll(d.srv, 100);
+		}
 		if (rc < 0 && rc != -EINTR) {
 			yardd_log("API server failed: %s", strerror(-rc));
 			goto out;
@@ -234,6 +283,7 @@ main(int argc, char **argv)
 	yardd_log("stopping");
 	status = 0;
 out:
+	yardd_metrics_stop();
 	yardd_vms_forget();
 	rpc_server_free(d.srv);
 	rpc_client_free(d.dp);

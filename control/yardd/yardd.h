@@ -123,4 +123,31 @@ const char *yardd_vm_status(const struct yardd *d, const char *name,
 
 int yardd_vm_api_register(struct yardd *d);
 
+/* yardd_metrics.c */
+
+/**
+ * Serve Prometheus/OpenMetrics text on GET /metrics at `spec`
+ * ("ADDRESS:PORT", "[IPV6]:PORT", or "PORT" for 127.0.0.1), refusing an
+ * address other than loopback unless `public`.
+ *
+ * @return
+ *   A descriptor that is readable when yardd_metrics_run() has work, or
+ *   -errno with `why` filled (-EINVAL a bad spec, -EPERM not loopback,
+ *   -EADDRINUSE cannot listen).
+ */
+int yardd_metrics_start(struct yardd *d, const char *spec, bool public,
+			char *why, size_t len);
+
+/**
+ * Answer what scrapers sent; never waits for them.
+ *
+ * @return
+ *   Milliseconds before it must run again even if nothing is readable
+ *   (0: at once), or -1 for no such deadline.
+ */
+int yardd_metrics_run(void);
+
+/** Close the listener and every scrape. Safe when not started. */
+void yardd_metrics_stop(void);
+
 #endif /* YARD_YARDD_H */

@@ -496,6 +496,10 @@ static struct proxy_ctx {
 	{ YARDD_M_ROUTER_STATS, "router.stats", NULL },
 	{ YARDD_M_VTEP_LIST, "vtep.list", NULL },
 	{ YARDD_M_FLOW_STATS, "flow.list", NULL },
+	{ YARDD_M_CAPTURE_START, "capture.start", NULL },
+	{ YARDD_M_CAPTURE_READ, "capture.read", NULL },
+	{ YARDD_M_CAPTURE_STOP, "capture.stop", NULL },
+	{ YARDD_M_TRACE_START, "trace.start", NULL },
 };
 
 static int

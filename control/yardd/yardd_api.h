@@ -53,6 +53,11 @@
 #define YARDD_M_ROUTER_STATS "router.stats"	/**< No params. */
 #define YARDD_M_VTEP_LIST "vtep.list"		/**< No params. */
 #define YARDD_M_FLOW_STATS "flow.stats"		/**< No params: flow.list. */
+/* Capture sessions, passed to yard-dp as they are (docs/api.md). */
+#define YARDD_M_CAPTURE_START "capture.start"
+#define YARDD_M_CAPTURE_READ "capture.read"
+#define YARDD_M_CAPTURE_STOP "capture.stop"
+#define YARDD_M_TRACE_START "trace.start"	/**< Read and stopped as a capture. */
 
 /* A VM's own verbs, besides the per-kind methods of kind vm. */
 #define YARDD_M_VM_START "vm.start"

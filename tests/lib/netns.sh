@@ -287,14 +287,15 @@ loss() { sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' <<<"$1" | cut -d. -f1; }
 # yard_dp_start_bare YARD_DP
 #   Needs: root, yard_run_init done. Does: like yard_dp_start, but with no
 #   topology (yardd programs it) and its output appended to LOG (so a
-#   restart keeps the first run's log); sets DP_PID and waits up to ~20 s
+#   restart keeps the first run's log), and the EAL options in array
+#   DP_EAL_EXTRA when set (--no-huge ...); sets DP_PID and waits up to ~20 s
 #   for its API socket to answer. Returns 0 when ready, 1 if yard-dp exited
 #   during start-up, 2 if it still does not answer after 20 s.
 yard_dp_start_bare() {
 	local t
 	rm -f "$SOCK"
-	"$1" --socket "$SOCK" --workers 1 \
-		--file-prefix "$PREFIX" -- --no-pci >>"$LOG" 2>&1 &
+	"$1" --socket "$SOCK" --workers 1 --file-prefix "$PREFIX" -- --no-pci \
+		${DP_EAL_EXTRA[@]+"${DP_EAL_EXTRA[@]}"} >>"$LOG" 2>&1 &
 	DP_PID=$!
 	for ((t = 0; t < 200; t++)); do
 		kill -0 "$DP_PID" 2>/dev/null || return 1
@@ -312,7 +313,8 @@ yard_dp_start_bare() {
 #   YD_DB=TMP/yardd.db, its VM directory YD_VMS=TMP/vms (each VM's pid
 #   file, QMP socket, console log) and yard-dp's socket SOCK as its
 #   dataplane (it connects by itself, also later), its output appended to
-#   YD_LOG=TMP/yardd.log; sets YD_PID and waits up to ~10 s for YD_SOCK.
+#   YD_LOG=TMP/yardd.log, and the options in array YD_EXTRA when set
+#   (--metrics ...); sets YD_PID and waits up to ~10 s for YD_SOCK.
 #   Returns 0 when ready, 1 if yardd exited, 2 after 10 s.
 yardd_start() {
 	local t
@@ -321,7 +323,8 @@ yardd_start() {
 	YD_LOG=$TMP/yardd.log
 	YD_VMS=$TMP/vms
 	"$1" --socket "$YD_SOCK" --db "$YD_DB" --dataplane "$SOCK" \
-		--vm-dir "$YD_VMS" ${YD_CONF:+--config "$YD_CONF"} >>"$YD_LOG" 2>&1 &
+		--vm-dir "$YD_VMS" ${YD_CONF:+--config "$YD_CONF"} \
+		${YD_EXTRA[@]+"${YD_EXTRA[@]}"} >>"$YD_LOG" 2>&1 &
 	YD_PID=$!
 	for ((t = 0; t < 100; t++)); do
 		kill -0 "$YD_PID" 2>/dev/null || return 1

@@ -555,6 +555,19 @@ ERROR_TEST(test_err_bad_prefix,
 	   "    routes:\n      - {prefix: 10.1.0.0/33, via: [10.0.0.2]}\n", 8,
 	   "routers[0].routes[0].prefix: '10.1.0.0/33' is not an IPv4 prefix",
 	   NULL)
+ERROR_TEST(test_err_neighbor_off_link,
+	   NETS "routers:\n  - name: r1\n    interfaces: [{network: blue, address: 10.0.0.1/24}]\n"
+	   "    neighbors:\n      - {address: 10.0.1.2, mac: 02:00:00:00:00:02}\n", 8,
+	   "routers[0].neighbors[0].address", "on none of the router's interface subnets")
+ERROR_TEST(test_err_neighbor_twice,
+	   NETS "routers:\n  - name: r1\n    interfaces: [{network: blue, address: 10.0.0.1/24}]\n"
+	   "    neighbors:\n      - {address: 10.0.0.2, mac: 02:00:00:00:00:02}\n"
+	   "      - {address: 10.0.0.2, mac: 02:00:00:00:00:03}\n", 9,
+	   "routers[0].neighbors[1].address", "already defined on line 8")
+ERROR_TEST(test_err_neighbor_no_mac,
+	   NETS "routers:\n  - name: r1\n    interfaces: [{network: blue, address: 10.0.0.1/24}]\n"
+	   "    neighbors:\n      - {address: 10.0.0.2}\n", 8,
+	   "routers[0].neighbors[0]", "missing required key 'mac'")
 ERROR_TEST(test_err_host_bits,
 	   NETS "flows:\n  - name: f\n    priority: 1\n    action: drop\n"
 	   "    match: {ip_src: 10.0.1.1/24}\n", 8,
@@ -833,6 +846,9 @@ main(void)
 		cmocka_unit_test(test_err_multicast_mac),
 		cmocka_unit_test(test_err_bad_ip),
 		cmocka_unit_test(test_err_bad_prefix),
+		cmocka_unit_test(test_err_neighbor_off_link),
+		cmocka_unit_test(test_err_neighbor_twice),
+		cmocka_unit_test(test_err_neighbor_no_mac),
 		cmocka_unit_test(test_err_host_bits),
 		cmocka_unit_test(test_err_route_host_bits),
 		cmocka_unit_test(test_err_duplicate_name),

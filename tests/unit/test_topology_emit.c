@@ -296,6 +296,7 @@ static const char full_yaml[] =
 	"    routes:\n"
 	"      - {prefix: 0.0.0.0/0, via: [10.0.2.254, 10.0.2.253]}\n"
 	"      - {prefix: 192.168.7.7, via: [10.0.1.254]}\n"
+	"    neighbors: [{mac: 02:00:00:00:0b:01, address: 10.0.2.20}]\n"
 	"  - name: r2\n"
 	"    interfaces: [{network: underlay, address: 192.0.2.9/24}]\n"
 	"overlay:\n"
@@ -371,7 +372,7 @@ test_full(void **state)
 
 	/* routers: prefixes a.b.c.d/n, a bare route prefix is a /32. */
 	o = at(j, "routers", 0);
-	assert_keys(o, "name,interfaces,routes");
+	assert_keys(o, "name,interfaces,routes,neighbors");
 	m = json_object_get(o, "interfaces");
 	assert_keys(json_array_get(m, 0), "network,address,mac");
 	assert_keys(json_array_get(m, 1), "network,address");
@@ -380,6 +381,10 @@ test_full(void **state)
 	assert_keys(json_array_get(m, 0), "prefix,via");
 	assert_str_at(json_array_get(m, 0), "prefix", "0.0.0.0/0");
 	assert_str_at(json_array_get(m, 1), "prefix", "192.168.7.7/32");
+	m = json_object_get(o, "neighbors");
+	assert_keys(json_array_get(m, 0), "address,mac");
+	assert_str_at(json_array_get(m, 0), "address", "10.0.2.20");
+	assert_str_at(json_array_get(m, 0), "mac", "02:00:00:00:0b:01");
 	assert_keys(at(j, "routers", 1), "name,interfaces");
 
 	/* overlay */
