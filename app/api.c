@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dataplane.h"
+#include "vnic.h"
 #include "yard.h"
 
 static int
@@ -236,10 +237,13 @@ version(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 	RTE_SET_USED(params);
 	RTE_SET_USED(err);
 
-	/* ports_max: ports of every kind are ethdevs, at most RTE_MAX_ETHPORTS. */
-	*result = json_pack("{s:s, s:s, s:i, s:i}", "name", "yard-dp",
+	/*
+	 * ports_max: the ports that are ethdevs (all but vhost), at most
+	 * RTE_MAX_ETHPORTS; vnics_max: vhost ports, beside those.
+	 */
+	*result = json_pack("{s:s, s:s, s:i, s:i, s:i}", "name", "yard-dp",
 			    "version", YARD_VERSION, "workers", dp_n_workers,
-			    "ports_max", RTE_MAX_ETHPORTS);
+			    "ports_max", RTE_MAX_ETHPORTS, "vnics_max", VNIC_MAX);
 	return 0;
 }
 

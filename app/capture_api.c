@@ -173,7 +173,7 @@ rec_json(const struct dp_capture_rec *r)
 
 	if (r->dir == DP_CAPTURE_TRACE)
 		return trace_json(r);
-	const char *port = r->port < RTE_MAX_ETHPORTS && dp_ports[r->port].used ?
+	const char *port = r->port < DP_PORTS_MAX && dp_ports[r->port].used ?
 			   dp_ports[r->port].name : "?";
 	json_t *o;
 

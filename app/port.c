@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The port module: the topology's ports as dataplane ports (ethdevs made
- * from devargs; vnic/ knows the devargs of vhost ports), and the port.*
+ * from devargs; vhost ports are vNICs, which vnic/ makes), and the port.*
  * methods. What a port does with its frames is the business of the module
  * that claims it (the switch for L2 ports); dp_port_del() tells them all.
  */
@@ -23,7 +23,7 @@ static struct {
 	char socket[TOPO_PATH_MAX];
 	bool has_mac;		/**< A port in no network: its own MAC given. */
 	uint8_t mac[6];
-} made[RTE_MAX_ETHPORTS];
+} made[DP_PORTS_MAX];
 
 /*
  * A port in no network (the overlay's underlay) is a host on its own:
@@ -38,8 +38,9 @@ port_mac_set(uint16_t port, const struct topo_port *tp)
 	if (tp->network[0] != '\0' || tp->n_trunk != 0 || !tp->has_mac)
 		return;
 	memcpy(mac.addr_bytes, tp->mac, sizeof(mac.addr_bytes));
-	/* Drivers without the call (net_ring) keep it in software. */
-	rte_eth_dev_default_mac_addr_set(dp_ports[port].port_id, &mac);
+	/* Drivers without the call (net_ring, vNICs) keep it in software. */
+	if (port < RTE_MAX_ETHPORTS)
+		rte_eth_dev_default_mac_addr_set(dp_ports[port].port_id, &mac);
 	dp_ports[port].mac = mac;
 	made[port].has_mac = true;
 	memcpy(made[port].mac, tp->mac, sizeof(made[port].mac));
@@ -57,6 +58,7 @@ static const struct {
 	{ TOPO_PORT_AFXDP, "net_af_xdp", "eth_af_xdp" },
 	{ TOPO_PORT_PCAP, "net_pcap", "eth_pcap" },
 	{ TOPO_PORT_TAP, "net_tap", "eth_tap" },
+	/* vhost ports are vNICs: no other kind takes the vhost PMD. */
 	{ TOPO_PORT_VHOST, "net_vhost", "eth_vhost" },
 };
 
@@ -137,8 +139,7 @@ port_devargs(const struct topo_port *tp, char *buf, size_t len, char *why,
 			snprintf(buf, len, "%s", tp->devargs);
 		return ret;
 	}
-	ret = vnic_devargs(tp->name, tp->socket, tp->vhost_server, dp_n_workers,
-			   buf, len);
+	ret = vnic_describe(tp->socket, tp->vhost_server, buf, len);
 	if (ret == -EINVAL)
 		snprintf(why, why_len, "port %s: socket '%s' is not an absolute "
 			 "path free of devargs separators (',', '=', ';', "
@@ -157,7 +158,7 @@ port_devargs(const struct topo_port *tp, char *buf, size_t len, char *why,
 static int
 socket_owner(const struct topo_port *tp)
 {
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (uint16_t p = 0; p < DP_PORTS_MAX; p++)
 		if (dp_ports[p].used && made[p].kind == TOPO_PORT_VHOST &&
 		    strcmp(made[p].socket, tp->socket) == 0 &&
 		    strcmp(dp_ports[p].name, tp->name) != 0)
@@ -166,7 +167,7 @@ socket_owner(const struct topo_port *tp)
 }
 
 /*
- * In server mode net_vhost binds the path, and when the port goes (a
+ * In server mode rte_vhost binds the path, and when the port goes (a
  * failed bind included) unlinks it: whatever file was there is gone. So
  * yard-dp listens only where nothing is: a path it did not create is not
  * its to remove.
@@ -218,6 +219,14 @@ port_make(const struct topo_port *tp, char *why, size_t len)
 	/* Another device under the same name: make it anew. */
 	if (port >= 0)
 		dp_port_del((uint16_t)port);
+	/* yard-replay's factory makes every port, vNICs too, a ring port. */
+	if (tp->kind == TOPO_PORT_VHOST && dp_port_factory_get() == NULL) {
+		port = vnic_port_add(tp->name, tp->socket, tp->vhost_server, why,
+				     len);
+		if (port < 0)
+			return port;
+		goto made;
+	}
 	port = dp_port_add(tp->name, devargs);
 	if (port < 0) {
 		/* The port layer's reason names the port already. */
@@ -251,7 +260,7 @@ port_apply(const struct topo *t, char *why, size_t len)
 static void
 port_prune(const struct topo *t)
 {
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (uint16_t p = 0; p < DP_PORTS_MAX; p++)
 		if (dp_ports[p].used && topo_port_find(t, dp_ports[p].name) == NULL)
 			dp_port_del(p);
 }
@@ -262,12 +271,12 @@ port_export(struct topo *t)
 {
 	unsigned int n = 0;
 
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (uint16_t p = 0; p < DP_PORTS_MAX; p++)
 		n += dp_ports[p].used;
 	t->ports = calloc(n ? n : 1, sizeof(*t->ports));
 	if (t->ports == NULL)
 		return -ENOMEM;
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
+	for (uint16_t p = 0; p < DP_PORTS_MAX; p++) {
 		struct topo_port *tp = &t->ports[t->n_ports];
 
 		if (!dp_ports[p].used)
@@ -419,12 +428,13 @@ port_describe(const struct topo *have, const char *name, char *buf, size_t len)
  * "unknown".
  */
 static const char *
-port_link_state(uint16_t port_id, const struct rte_eth_link *link)
+port_link_state(uint16_t port, const struct rte_eth_link *link)
 {
 	struct rte_eth_dev_info info;
 	char name[IF_NAMESIZE];
 
-	if (rte_eth_dev_info_get(port_id, &info) == 0 &&
+	if (port < RTE_MAX_ETHPORTS &&
+	    rte_eth_dev_info_get(dp_ports[port].port_id, &info) == 0 &&
 	    info.driver_name != NULL &&
 	    strcmp(info.driver_name, "net_tap") == 0 && info.if_index != 0 &&
 	    if_indextoname(info.if_index, name) == NULL)
@@ -436,20 +446,22 @@ static json_t *
 port_json(const struct topo *have, uint16_t p, bool with_stats)
 {
 	const struct dp_port *dp = &dp_ports[p];
-	struct rte_eth_link link = { 0 };
+	struct rte_eth_link link;
 	char mac[RTE_ETHER_ADDR_FMT_SIZE], attach[256];
 	char device[RTE_ETH_NAME_MAX_LEN] = "";
 	json_t *o;
 
-	rte_eth_link_get_nowait(dp->port_id, &link);
-	rte_eth_dev_get_name_by_port(dp->port_id, device);
+	dp_port_link_get(p, &link);
+	/* A vNIC is no DPDK device: dpdk-dumpcap cannot see it (yardctl can). */
+	if (p < RTE_MAX_ETHPORTS)
+		rte_eth_dev_get_name_by_port(dp->port_id, device);
 	dp_mac_format(mac, sizeof(mac), &dp->mac);
 	port_describe(have, dp->name, attach, sizeof(attach));
 	o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:i}",
 		      "name", dp->name, "index", p, "devargs", dp->devargs,
 		      "device", device,
 		      "mac", mac, "network", attach,
-		      "link", port_link_state(dp->port_id, &link),
+		      "link", port_link_state(p, &link),
 		      "speed_mbps", (json_int_t)link.link_speed,
 		      "rx_queues", dp->n_rxq, "tx_queues", dp->n_txq);
 	if (with_stats) {
@@ -458,7 +470,7 @@ port_json(const struct topo *have, uint16_t p, bool with_stats)
 		json_t *queues = json_array();
 
 		/* Per-queue packets, as the driver counts them. */
-		if (rte_eth_stats_get(dp->port_id, &es) == 0)
+		if (dp_port_stats_get(p, &es) == 0)
 			for (unsigned int q = 0; q < RTE_MAX(dp->n_rxq, dp->n_txq) &&
 			     q < RTE_ETHDEV_QUEUE_STAT_CNTRS; q++)
 				json_array_append_new(queues, json_pack("{s:I, s:I}",
@@ -499,7 +511,7 @@ ports_json(json_t *params, json_t **result, struct rpc_error *err,
 		return rpc_error_set(err, RPC_ERR_INTERNAL, "out of memory");
 	}
 	list = json_array();
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (uint16_t p = 0; p < DP_PORTS_MAX; p++)
 		if (dp_ports[p].used &&
 		    (name == NULL || strcmp(name, dp_ports[p].name) == 0))
 			json_array_append_new(list, port_json(have, p, with_stats));

@@ -297,7 +297,7 @@ class Ctx:
 class Scenario:
     def __init__(self, name, desc, pcap_args, sinks=1, fanout=1, yard=None,
                  yard_na=None, ovs=None, ceiling='io', frame=64,
-                 yard_topo=None, sink_rx=None):
+                 yard_topo=None, sink_rx=None, idle_vnics=0):
         self.name = name
         self.desc = desc
         self.pcap_args = pcap_args      # make-pcap arguments, None for vhost
@@ -316,6 +316,9 @@ class Scenario:
         # file, which drops what it sends, as net_null does.
         self.yard_topo = yard_topo
         self.sink_rx = sink_rx
+        # vhost: more vNICs beside the two with traffic, whose VMs are not
+        # running (client ports on sockets nobody serves)
+        self.idle_vnics = idle_vnics
 
     def devargs_src(self, drv):
         return f'net_pcap_{drv},rx_pcap={self.pcap},infinite_rx=1'
@@ -621,7 +624,7 @@ def yard_vhost(ctx, sock):
 
 def ovs_vhost(ovs, sc):
     ovs.bridge('br0', [], first_port=1)
-    for k in range(2):
+    for k in range(2 + sc.idle_vnics):
         ovs.vsctl('add-port', 'br0', f'vhu{k}', '--', 'set', 'interface',
                   f'vhu{k}', 'type=dpdkvhostuserclient', f'ofport_request={k + 1}',
                   f'options:vhost-server-path={sc.vhost_sock(k)}')
@@ -672,6 +675,11 @@ def scenarios():
         Scenario('vhost-pvp', 'virtio_user loop (both directions) -> '
                  'vhost-user -> forwarder -> vhost-user -> virtio_user',
                  None, yard=yard_vhost, ovs=ovs_vhost, ceiling='vhost'),
+        Scenario('vhost-pvp-32', 'vhost-pvp among 32 vNIC pairs: 62 more '
+                 'vNICs whose VMs are not running (compare with vhost-pvp: '
+                 'what idle vNICs cost)',
+                 None, yard=yard_vhost, ovs=ovs_vhost, ceiling='vhost',
+                 idle_vnics=62),
     ]
 
 
@@ -871,6 +879,9 @@ def run_yard(ctx, sc, gen_factory=None):
             for k in range(2):
                 f.write(f'  - {{name: vhu{k}, kind: vhost, network: bench, '
                         f'socket: "{sc.vhost_sock(k)}", mac: "{VIRTIO_MACS[k]}"}}\n')
+            for k in range(2, 2 + sc.idle_vnics):
+                f.write(f'  - {{name: vhu{k}, kind: vhost, network: bench, '
+                        f'socket: "{sc.vhost_sock(k)}"}}\n')
         else:
             f.write('networks: [{name: bench, ageing: 0}]\nports:\n')
             f.write(f'  - {{name: src, kind: pcap, network: bench, '

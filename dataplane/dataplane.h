@@ -11,9 +11,12 @@
  * per graph walk. Functions marked "worker" are safe on the packet path:
  * they do not allocate, lock, log or make system calls.
  *
- * Ports. A port's index is its ethdev port id, so a port index fits in 16
- * bits and is below RTE_MAX_ETHPORTS. Each worker owns tx queue number
- * `worker index` on every port, and polls the rx queues assigned to it.
+ * Ports. A port's index fits in 16 bits and is below DP_PORTS_MAX. The
+ * indexes below RTE_MAX_ETHPORTS are ethdevs (index = ethdev port id); the
+ * ones above are devices a module drives itself (vNICs on rte_vhost, see
+ * dp_port_dev_add()), so that they take no ethdev slot. Each worker owns tx
+ * queue number `worker index` on every port, and polls the rx queues
+ * assigned to it.
  */
 #ifndef YARD_DATAPLANE_H
 #define YARD_DATAPLANE_H
@@ -47,6 +50,9 @@ extern int dp_logtype;
 #define DP_WORKERS_MAX 16
 #define DP_PORT_NAME_MAX 32
 #define DP_PORT_NONE UINT16_MAX
+/** Ports without an ethdev (dp_port_dev_add()), after the ethdev ones. */
+#define DP_DEV_PORTS_MAX 1024
+#define DP_PORTS_MAX (RTE_MAX_ETHPORTS + DP_DEV_PORTS_MAX)
 #define DP_TRACE_MAX 14		/**< Nodes recorded per traced packet. */
 #define DP_RX_BURST 64		/**< Packets read from one rx queue per poll. */
 
@@ -296,7 +302,7 @@ struct dp_worker {
 	uint64_t idle_loops;
 	uint64_t last_rx;	/**< Packets read by the last port-rx call. */
 	uint64_t last_inject;	/**< Packets the last inject call took. */
-	struct dp_port_counters ports[RTE_MAX_ETHPORTS];
+	struct dp_port_counters ports[DP_PORTS_MAX];
 	uint64_t drops[DP_DROP_MAX];
 } __rte_cache_aligned;
 
@@ -307,6 +313,10 @@ struct dp_poll_list {
 		uint16_t port;
 		uint16_t queue;
 		uint16_t next;	/**< The port's rx_next when published. */
+		/** The port's device (dp_port_dev_add()), NULL for an ethdev. */
+		void *dev;
+		uint16_t (*rx_burst)(void *dev, uint16_t queue,
+				     struct rte_mbuf **pkts, uint16_t n);
 	} q[];
 };
 
@@ -408,24 +418,53 @@ void dp_rcu_synchronize(void);
 /* ------------------------------------------------------------------ */
 /* Ports                                                               */
 
-enum dp_port_kind { DP_PORT_ETHDEV, DP_PORT_RING };
+/**
+ * A port that is not an ethdev: its module drives the device and gives the
+ * port layer these calls (dp_port_dev_add()).
+ */
+struct dp_port_ops {
+	/**
+	 * Worker: read at most `n` frames from rx queue `queue` into `pkts`.
+	 * Returns how many.
+	 */
+	uint16_t (*rx_burst)(void *dev, uint16_t queue, struct rte_mbuf **pkts,
+			     uint16_t n);
+	/**
+	 * Worker: send pkts[0..n) on tx queue `queue` (the worker's index);
+	 * returns how many were taken. Those are the device's (it frees them),
+	 * the others stay the caller's, as with rte_eth_tx_burst().
+	 */
+	uint16_t (*tx_burst)(void *dev, uint16_t queue, struct rte_mbuf **pkts,
+			     uint16_t n);
+	/** Control thread: the link as an ethdev would say it. */
+	void (*link_get)(void *dev, struct rte_eth_link *link);
+	/** Control thread: per-queue packets (q_ipackets, q_opackets, ...). */
+	void (*stats_get)(void *dev, struct rte_eth_stats *stats);
+	/** Control thread: free the device; no worker uses it any more. */
+	void (*close)(void *dev);
+};
 
 struct dp_port {
 	bool used;
 	char name[DP_PORT_NAME_MAX];
-	char devargs[256];
-	uint16_t port_id;
+	char devargs[256];	/**< Or, for a device port, what it is. */
+	uint16_t port_id;	/**< The ethdev (ethdev ports only). */
 	uint16_t n_rxq, n_txq;
 	struct rte_ether_addr mac;
 	bool probed;		/**< We probed the device: we remove it. */
 	bool lsc;		/**< Link changes come as events. */
+	/** Its rx queues are in the poll lists (dp_port_rx_poll_set()). */
+	bool rx_polled;
 	uint16_t rx_next;	/**< port-rx edge its frames take (0: drop). */
 	uint64_t link_events;	/**< Link up/down events seen (any thread). */
 	/* DP_PORT_RING (yard-replay): the harness feeds rx and drains tx. */
 	struct rte_ring *rx_ring, *tx_ring;
+	/* A device port (index >= RTE_MAX_ETHPORTS): its calls and device. */
+	const struct dp_port_ops *ops;
+	void *dev;
 };
 
-extern struct dp_port dp_ports[RTE_MAX_ETHPORTS];
+extern struct dp_port dp_ports[DP_PORTS_MAX];
 
 /**
  * Hook that makes the ethdev for a new port; yard-replay installs one that
@@ -434,6 +473,9 @@ extern struct dp_port dp_ports[RTE_MAX_ETHPORTS];
 typedef int (*dp_port_factory_fn)(const char *name, const char *devargs,
 				  struct dp_port *p);
 void dp_port_factory_set(dp_port_factory_fn fn);
+
+/** The hook dp_port_factory_set() installed, or NULL. */
+dp_port_factory_fn dp_port_factory_get(void);
 
 /**
  * A factory (for dp_port_factory_set()) that makes every port a pair of
@@ -470,6 +512,45 @@ dp_mac_format(char *buf, size_t len, const struct rte_ether_addr *mac)
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2],
 		 b[3], b[4], b[5]);
 }
+
+/**
+ * Add a port whose device module `ops` drives (a vNIC): it takes an index
+ * from RTE_MAX_ETHPORTS up, no ethdev. Its rx queues are not polled until
+ * dp_port_rx_poll_set() says so.
+ *
+ * @param what
+ *   What the device is, for people (port.list shows it as the devargs).
+ * @param n_rxq, n_txq
+ *   Rx queues to poll (queue q by worker q % workers); tx queues (at
+ *   least one per worker: worker w sends on queue w).
+ * @return
+ *   The port index (the port owns `dev` then: its close frees it), or
+ *   -EEXIST (name in use), -ENAMETOOLONG, -ENOSPC (no index left), -EINVAL
+ *   (fewer tx queues than workers), -ENOMEM; the caller keeps `dev`.
+ */
+int dp_port_dev_add(const char *name, const char *what,
+		    const struct dp_port_ops *ops, void *dev, uint16_t n_rxq,
+		    uint16_t n_txq, const struct rte_ether_addr *mac);
+
+/** The port's link, from its ethdev or its device (zero when unknown). */
+void dp_port_link_get(uint16_t port, struct rte_eth_link *link);
+
+/**
+ * The port's driver statistics, per queue included, from its ethdev or
+ * its device. 0 or -errno.
+ */
+int dp_port_stats_get(uint16_t port, struct rte_eth_stats *stats);
+
+/**
+ * Whether the workers poll the rx queues of port `port`: a device port
+ * whose rings are not ready costs the poll loop nothing. Takes effect
+ * after an RCU grace period (this call waits for it when it changes
+ * something).
+ *
+ * @return
+ *   0, -ENOENT, -ENOMEM.
+ */
+int dp_port_rx_poll_set(uint16_t port, bool on);
 
 /**
  * Why the last dp_port_add() failed, as one line that names the port and
@@ -906,7 +987,7 @@ dp_worker_count_drop(struct dp_worker *wk, uint16_t in_port,
 		     unsigned int reason)
 {
 	wk->drops[reason]++;
-	if (likely(in_port < RTE_MAX_ETHPORTS))
+	if (likely(in_port < DP_PORTS_MAX))
 		wk->ports[in_port].drops++;
 }
 

@@ -78,7 +78,7 @@ dp_inject_on(unsigned int worker, struct rte_mbuf *m, uint16_t next)
 	if (dp_n_workers == 0)
 		return -ENODEV;
 	dp_meta(m)->inject_next = next;
-	if (m->port >= RTE_MAX_ETHPORTS)
+	if (m->port >= DP_PORTS_MAX)
 		m->port = DP_PORT_NONE;
 	return rte_ring_sp_enqueue(rings[worker % dp_n_workers], m) == 0 ?
 	       0 : -ENOBUFS;
@@ -94,7 +94,7 @@ dp_inject(struct rte_mbuf *m, uint16_t next)
 int
 dp_port_tx_ctrl(uint16_t port, struct rte_mbuf *m)
 {
-	if (port >= RTE_MAX_ETHPORTS || !dp_ports[port].used)
+	if (port >= DP_PORTS_MAX || !dp_ports[port].used)
 		return -ENOENT;
 	dp_meta(m)->out_port = port;
 	m->port = DP_PORT_NONE;

@@ -2,6 +2,8 @@
 /*
  * port-rx: the source node; polls the rx queues of this worker's poll list.
  * port-tx: sends each packet on its out_port, on this worker's tx queue.
+ * Both serve ethdevs and device ports (vNICs) alike, so what sees frames
+ * here (counters, trace, capture) sees every kind of port.
  */
 #include <rte_ethdev.h>
 
@@ -39,7 +41,11 @@ port_rx_inline(struct rte_graph *graph, struct rte_node *node, const bool trace)
 		 */
 		pkts = (struct rte_mbuf **)rte_node_next_stream_get(graph, node,
 								    next, room);
-		n = rte_eth_rx_burst(port, l->q[i].queue, pkts, room);
+		if (likely(l->q[i].dev == NULL))
+			n = rte_eth_rx_burst(port, l->q[i].queue, pkts, room);
+		else
+			n = l->q[i].rx_burst(l->q[i].dev, l->q[i].queue, pkts,
+					     room);
 		if (n == 0)
 			continue;
 		/*
@@ -129,7 +135,11 @@ port_tx_run(struct rte_graph *graph, struct rte_node *node,
 	 */
 	for (uint16_t i = 0; i < n; i++)
 		bytes += pkts[i]->pkt_len;
-	sent = rte_eth_tx_burst(port, (uint16_t)wk->index, pkts, n);
+	if (likely(port < RTE_MAX_ETHPORTS))
+		sent = rte_eth_tx_burst(port, (uint16_t)wk->index, pkts, n);
+	else
+		sent = dp_ports[port].ops->tx_burst(dp_ports[port].dev,
+						    (uint16_t)wk->index, pkts, n);
 	if (unlikely(sent < n)) {
 		for (uint16_t i = sent; i < n; i++) {
 			bytes -= pkts[i]->pkt_len;

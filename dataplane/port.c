@@ -3,6 +3,8 @@
  * The port layer over ethdev: a port is named, made from devargs (or by a
  * factory hook), given one rx queue per worker where the driver allows and
  * one tx queue per worker, started, and handed to the workers' poll lists.
+ * Device ports (vNICs) come ready made from their module, with the calls
+ * port-rx and port-tx make instead of the ethdev ones.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +25,7 @@
 #define RX_DESC 1024
 #define TX_DESC 1024
 
-struct dp_port dp_ports[RTE_MAX_ETHPORTS];
+struct dp_port dp_ports[DP_PORTS_MAX];
 
 static dp_port_factory_fn factory;
 
@@ -47,6 +49,43 @@ dp_port_factory_set(dp_port_factory_fn fn)
 	factory = fn;
 }
 
+dp_port_factory_fn
+dp_port_factory_get(void)
+{
+	return factory;
+}
+
+void
+dp_port_link_get(uint16_t port, struct rte_eth_link *link)
+{
+	const struct dp_port *p;
+
+	memset(link, 0, sizeof(*link));
+	if (port >= DP_PORTS_MAX || !dp_ports[port].used)
+		return;
+	p = &dp_ports[port];
+	if (p->ops != NULL)
+		p->ops->link_get(p->dev, link);
+	else
+		rte_eth_link_get_nowait(p->port_id, link);
+}
+
+int
+dp_port_stats_get(uint16_t port, struct rte_eth_stats *stats)
+{
+	const struct dp_port *p;
+
+	memset(stats, 0, sizeof(*stats));
+	if (port >= DP_PORTS_MAX || !dp_ports[port].used)
+		return -ENOENT;
+	p = &dp_ports[port];
+	if (p->ops != NULL) {
+		p->ops->stats_get(p->dev, stats);
+		return 0;
+	}
+	return rte_eth_stats_get(p->port_id, stats);
+}
+
 int
 dp_port_rx_next_add(const char *node_name)
 {
@@ -56,7 +95,7 @@ dp_port_rx_next_add(const char *node_name)
 int
 dp_port_rx_next_set(uint16_t port, uint16_t next)
 {
-	if (port >= RTE_MAX_ETHPORTS || !dp_ports[port].used)
+	if (port >= DP_PORTS_MAX || !dp_ports[port].used)
 		return -ENOENT;
 	if (next >= rte_node_edge_count(rte_node_from_name("port-rx")))
 		return -EINVAL;
@@ -94,7 +133,7 @@ dp_port_ring_make(const char *name, const char *devargs, struct dp_port *p)
 int
 dp_port_find(const char *name)
 {
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (uint16_t p = 0; p < DP_PORTS_MAX; p++)
 		if (dp_ports[p].used && strcmp(dp_ports[p].name, name) == 0)
 			return p;
 	return -ENOENT;
@@ -254,6 +293,10 @@ port_remove(struct dp_port *p)
 {
 	struct rte_eth_dev_info info;
 
+	if (p->ops != NULL) {
+		p->ops->close(p->dev);
+		return;
+	}
 	if (p->lsc)
 		rte_eth_dev_callback_unregister(p->port_id, RTE_ETH_EVENT_INTR_LSC,
 						port_lsc_event, NULL);
@@ -338,17 +381,92 @@ port_configure(struct dp_port *p)
 	return 0;
 }
 
+/* Fill slot `index` with `p`, counters zero, and poll its rx queues. */
+static int
+port_publish(uint16_t index, const struct dp_port *p)
+{
+	int ret;
+
+	for (unsigned int w = 0; w < dp_n_workers; w++)
+		memset(&dp_workers[w].ports[index], 0,
+		       sizeof(dp_workers[w].ports[0]));
+	dp_ports[index] = *p;
+	dp_ports[index].used = true;
+	ret = dp_poll_lists_update();
+	if (ret < 0)
+		dp_ports[index].used = false;
+	return ret;
+}
+
+/* The name is free and fits. */
+static int
+port_name_check(const char *name)
+{
+	port_why[0] = '\0';
+	if (strlen(name) >= DP_PORT_NAME_MAX)
+		return -ENAMETOOLONG;
+	if (dp_port_find(name) >= 0)
+		return -EEXIST;
+	return 0;
+}
+
+int
+dp_port_dev_add(const char *name, const char *what,
+		const struct dp_port_ops *ops, void *dev, uint16_t n_rxq,
+		uint16_t n_txq, const struct rte_ether_addr *mac)
+{
+	struct dp_port tmp = { 0 };
+	uint16_t index;
+	int ret;
+
+	ret = port_name_check(name);
+	if (ret < 0)
+		return ret;
+	if (n_txq < dp_n_workers) {
+		PORT_FAIL("port %s: %u tx queues, %u workers need one each",
+			  name, n_txq, dp_n_workers);
+		return -EINVAL;
+	}
+	for (index = RTE_MAX_ETHPORTS; index < DP_PORTS_MAX; index++)
+		if (!dp_ports[index].used)
+			break;
+	if (index == DP_PORTS_MAX) {
+		PORT_FAIL("port %s: all %u device ports are in use", name,
+			  DP_DEV_PORTS_MAX);
+		return -ENOSPC;
+	}
+	snprintf(tmp.name, sizeof(tmp.name), "%s", name);
+	snprintf(tmp.devargs, sizeof(tmp.devargs), "%s", what);
+	tmp.port_id = DP_PORT_NONE;
+	tmp.n_rxq = n_rxq;
+	tmp.n_txq = n_txq;
+	tmp.mac = *mac;
+	tmp.ops = ops;
+	tmp.dev = dev;
+	ret = port_publish(index, &tmp);
+	return ret < 0 ? ret : index;
+}
+
+int
+dp_port_rx_poll_set(uint16_t port, bool on)
+{
+	if (port >= DP_PORTS_MAX || !dp_ports[port].used)
+		return -ENOENT;
+	if (dp_ports[port].rx_polled == on)
+		return 0;
+	dp_ports[port].rx_polled = on;
+	return dp_poll_lists_update();
+}
+
 int
 dp_port_add(const char *name, const char *devargs)
 {
 	struct dp_port tmp = { 0 };
 	int ret;
 
-	port_why[0] = '\0';
-	if (strlen(name) >= DP_PORT_NAME_MAX)
-		return -ENAMETOOLONG;
-	if (dp_port_find(name) >= 0)
-		return -EEXIST;
+	ret = port_name_check(name);
+	if (ret < 0)
+		return ret;
 	snprintf(tmp.name, sizeof(tmp.name), "%s", name);
 	snprintf(tmp.devargs, sizeof(tmp.devargs), "%s", devargs);
 
@@ -364,16 +482,10 @@ dp_port_add(const char *name, const char *devargs)
 	if (ret < 0)
 		goto fail;
 
-	tmp.used = true;
-	for (unsigned int w = 0; w < dp_n_workers; w++)
-		memset(&dp_workers[w].ports[tmp.port_id], 0,
-		       sizeof(dp_workers[w].ports[0]));
-	dp_ports[tmp.port_id] = tmp;
-	ret = dp_poll_lists_update();
-	if (ret < 0) {
-		dp_ports[tmp.port_id].used = false;
+	tmp.rx_polled = true;
+	ret = port_publish(tmp.port_id, &tmp);
+	if (ret < 0)
 		goto fail;
-	}
 	DP_LOG(INFO, "port %s: %s, ethdev %u, %u rx / %u tx queues", name,
 	       devargs, tmp.port_id, tmp.n_rxq, tmp.n_txq);
 	return tmp.port_id;
@@ -386,7 +498,7 @@ fail:
 int
 dp_port_del(uint16_t port)
 {
-	if (port >= RTE_MAX_ETHPORTS || !dp_ports[port].used)
+	if (port >= DP_PORTS_MAX || !dp_ports[port].used)
 		return -ENOENT;
 	dp_modules_port_del(port);
 	dp_ports[port].used = false;
@@ -401,7 +513,7 @@ dp_port_del(uint16_t port)
 void
 dp_ports_close_all(void)
 {
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (uint16_t p = 0; p < DP_PORTS_MAX; p++)
 		if (dp_ports[p].used)
 			dp_port_del(p);
 }
@@ -410,7 +522,7 @@ void
 dp_port_counters_get(uint16_t port, struct dp_port_counters *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (port >= RTE_MAX_ETHPORTS)
+	if (port >= DP_PORTS_MAX)
 		return;
 	for (unsigned int w = 0; w < dp_n_workers; w++) {
 		const struct dp_port_counters *c = &dp_workers[w].ports[port];

@@ -45,7 +45,7 @@ dp_trace_what_register(const char *name, dp_trace_fmt_fn fmt)
 int
 dp_trace_fmt_port(char *buf, size_t len, uint32_t arg)
 {
-	if (arg < RTE_MAX_ETHPORTS && dp_ports[arg].used)
+	if (arg < DP_PORTS_MAX && dp_ports[arg].used)
 		return snprintf(buf, len, "%s", dp_ports[arg].name);
 	return snprintf(buf, len, "port %u", arg);
 }
@@ -79,7 +79,7 @@ put(char *buf, size_t len, size_t *off, const char *fmt, ...)
 static const char *
 port_name(uint16_t port)
 {
-	if (port < RTE_MAX_ETHPORTS && dp_ports[port].used)
+	if (port < DP_PORTS_MAX && dp_ports[port].used)
 		return dp_ports[port].name;
 	return port == DP_PORT_NONE ? "inject" : "?";
 }

@@ -187,8 +187,8 @@ dp_poll_lists_update(void)
 	struct dp_poll_list *fresh[DP_WORKERS_MAX], *old[DP_WORKERS_MAX];
 	unsigned int total = 0;
 
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
-		if (dp_ports[p].used)
+	for (uint16_t p = 0; p < DP_PORTS_MAX; p++)
+		if (dp_ports[p].used && dp_ports[p].rx_polled)
 			total += dp_ports[p].n_rxq;
 
 	for (unsigned int w = 0; w < dp_n_workers; w++) {
@@ -201,8 +201,8 @@ dp_poll_lists_update(void)
 		}
 	}
 	/* Queue q of a port goes to worker q % n_workers. */
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
-		if (!dp_ports[p].used)
+	for (uint16_t p = 0; p < DP_PORTS_MAX; p++) {
+		if (!dp_ports[p].used || !dp_ports[p].rx_polled)
 			continue;
 		for (uint16_t q = 0; q < dp_ports[p].n_rxq; q++) {
 			struct dp_poll_list *l = fresh[q % dp_n_workers];
@@ -210,6 +210,9 @@ dp_poll_lists_update(void)
 			l->q[l->n].port = p;
 			l->q[l->n].queue = q;
 			l->q[l->n].next = dp_ports[p].rx_next;
+			l->q[l->n].dev = dp_ports[p].dev;
+			l->q[l->n].rx_burst = dp_ports[p].ops != NULL ?
+					      dp_ports[p].ops->rx_burst : NULL;
 			l->n++;
 		}
 	}

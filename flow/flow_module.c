@@ -28,7 +28,7 @@ static uint32_t scanned_at = UINT32_MAX;
 void
 flow_ingress_sync(void)
 {
-	static bool want_net[SW_NETWORKS_MAX], want_port[RTE_MAX_ETHPORTS];
+	static bool want_net[SW_NETWORKS_MAX], want_port[DP_PORTS_MAX];
 	struct flow_rule_info info;
 	bool global = false;
 	unsigned int i;
@@ -54,7 +54,7 @@ flow_ingress_sync(void)
 	for (i = 0; i < SW_NETWORKS_MAX; i++)
 		sw_network_ingress_set((uint16_t)i, want_net[i] || global ?
 				       ingress_edge : 0);
-	for (i = 0; i < RTE_MAX_ETHPORTS; i++)
+	for (i = 0; i < DP_PORTS_MAX; i++)
 		if (sw_port_attached((uint16_t)i))
 			sw_port_ingress_set((uint16_t)i, want_port[i] ?
 					    ingress_edge : 0);

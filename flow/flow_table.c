@@ -308,7 +308,7 @@ vlan_sig(struct flow_rule *const *list, unsigned int n)
 	for (unsigned int i = 0; i < n; i++) {
 		if (!(list[i]->conf.match.fields & TOPO_M_VLAN))
 			continue;
-		for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
+		for (uint16_t p = 0; p < DP_PORTS_MAX; p++) {
 			int b = sw_port_vlan_network(p, list[i]->conf.match.vlan);
 			uint64_t v = (uint64_t)i << 32 | (uint64_t)p << 16 |
 				(uint16_t)b;
@@ -395,7 +395,7 @@ table_build(struct flow_rule *const *list, unsigned int n, int gone,
 			continue;
 		}
 		/* One ACL rule per (trunk port, network) carrying the VID. */
-		for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
+		for (uint16_t p = 0; p < DP_PORTS_MAX; p++) {
 			int b = sw_port_vlan_network(p, r->conf.match.vlan);
 
 			if (b < 0 || p == gone || (in_port >= 0 && p != in_port) ||

@@ -129,7 +129,7 @@ fail:
 void
 sw_fini(void)
 {
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (uint16_t p = 0; p < DP_PORTS_MAX; p++)
 		sw_port_clear(p);
 	sw_networks_free();
 	rte_ring_free(sw_learn_ring);
@@ -339,7 +339,7 @@ sw_fdb_static_add(uint16_t network, const struct rte_ether_addr *mac,
 
 	if (network >= SW_NETWORKS_MAX || sw_networks[network] == NULL)
 		return -ENOENT;
-	if (port >= RTE_MAX_ETHPORTS || sw_ports[port] == NULL ||
+	if (port >= DP_PORTS_MAX || sw_ports[port] == NULL ||
 	    !sw_port_in_network(sw_ports[port], network))
 		return -EINVAL;
 	if (rte_is_multicast_ether_addr(mac))

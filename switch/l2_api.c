@@ -196,7 +196,7 @@ fdb_row_json(const struct sw_fdb_row *row, void *arg)
 		"network", net != NULL ? net->conf.name : "?",
 		"mac", mac,
 		"port", row->remote[0] != '\0' ? row->remote :
-			row->port < RTE_MAX_ETHPORTS ? dp_ports[row->port].name : "?",
+			row->port < DP_PORTS_MAX ? dp_ports[row->port].name : "?",
 		"static", row->is_static,
 		"age", (json_int_t)row->age));
 	return 0;

@@ -483,7 +483,7 @@ sw_unicast_access_port(uint16_t network, const uint8_t *mac)
 	if (rte_hash_lookup_data(sw_fdb, &k, (void **)&e) < 0)
 		return DP_PORT_NONE;
 	port = __atomic_load_n(&e->port, __ATOMIC_ACQUIRE);
-	if (port >= RTE_MAX_ETHPORTS)
+	if (port >= DP_PORTS_MAX)
 		return DP_PORT_NONE;
 	sp = __atomic_load_n(&sw_ports[port], __ATOMIC_ACQUIRE);
 	return sp != NULL && !sp->trunk && sp->access_bd == network ?
@@ -682,7 +682,7 @@ l2_output_one(struct rte_mbuf *m)
 	uint16_t vlan;
 	uint8_t *d;
 
-	sp = meta->out_port < RTE_MAX_ETHPORTS ?
+	sp = meta->out_port < DP_PORTS_MAX ?
 		__atomic_load_n(&sw_ports[meta->out_port], __ATOMIC_ACQUIRE) : NULL;
 	if (unlikely(sp == NULL)) {
 		dp_drop_set(m, DP_DROP_NO_PORT);

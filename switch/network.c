@@ -20,7 +20,7 @@ static struct {
 	uint16_t n;
 	uint16_t edge[SW_FLOOD_LISTENERS_MAX];
 } listeners[SW_NETWORKS_MAX];
-struct sw_port *sw_ports[RTE_MAX_ETHPORTS];
+struct sw_port *sw_ports[DP_PORTS_MAX];
 uint64_t sw_gen;
 
 int
@@ -45,7 +45,7 @@ network_build(const struct sw_network_conf *conf, uint16_t bd)
 	net->index = bd;
 	net->n_listeners = listeners[bd].n;
 	memcpy(net->listeners, listeners[bd].edge, sizeof(net->listeners));
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (uint16_t p = 0; p < DP_PORTS_MAX; p++)
 		if (sw_ports[p] != NULL && sw_port_in_network(sw_ports[p], bd))
 			net->members[net->n_members++] = p;
 	return net;
@@ -241,7 +241,7 @@ sw_port_set(uint16_t port, const struct sw_port_conf *conf, char *why,
 	struct sw_port *sp, *cur;
 	int ret;
 
-	if (port >= RTE_MAX_ETHPORTS)
+	if (port >= DP_PORTS_MAX)
 		return -EINVAL;
 	sp = port_build(port, conf, why, why_len, &ret);
 	if (sp == NULL)
@@ -267,7 +267,7 @@ sw_port_clear(uint16_t port)
 {
 	struct sw_port *cur;
 
-	if (port >= RTE_MAX_ETHPORTS || sw_ports[port] == NULL)
+	if (port >= DP_PORTS_MAX || sw_ports[port] == NULL)
 		return;
 	cur = sw_ports[port];
 	dp_port_rx_next_set(port, 0);
@@ -283,7 +283,7 @@ sw_port_clear(uint16_t port)
 bool
 sw_port_attached(uint16_t port)
 {
-	return port < RTE_MAX_ETHPORTS && sw_ports[port] != NULL;
+	return port < DP_PORTS_MAX && sw_ports[port] != NULL;
 }
 
 void
@@ -309,7 +309,7 @@ sw_network_ingress_set(uint16_t network, uint16_t edge)
 int
 sw_port_ingress_set(uint16_t port, uint16_t edge)
 {
-	if (port >= RTE_MAX_ETHPORTS || sw_ports[port] == NULL)
+	if (port >= DP_PORTS_MAX || sw_ports[port] == NULL)
 		return -ENOENT;
 	__atomic_store_n(&sw_ports[port]->ingress, edge, __ATOMIC_RELAXED);
 	return 0;
@@ -318,7 +318,7 @@ sw_port_ingress_set(uint16_t port, uint16_t edge)
 int
 sw_port_vlan_network(uint16_t port, uint16_t vlan)
 {
-	const struct sw_port *sp = port < RTE_MAX_ETHPORTS ? sw_ports[port] : NULL;
+	const struct sw_port *sp = port < DP_PORTS_MAX ? sw_ports[port] : NULL;
 
 	if (sp == NULL || !sp->trunk || vlan == 0 || vlan > 4094 ||
 	    sp->bd_of_vlan[vlan] == 0)

@@ -152,7 +152,7 @@ sw_apply(const struct topo *t, char *why, size_t len)
 static void
 sw_prune(const struct topo *t)
 {
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (uint16_t p = 0; p < DP_PORTS_MAX; p++)
 		if (sw_ports[p] != NULL && dp_ports[p].used &&
 		    topo_port_find(t, dp_ports[p].name) == NULL)
 			sw_port_clear(p);

@@ -82,7 +82,7 @@ struct sw_network {
 	uint16_t n_listeners;
 	uint16_t listeners[SW_FLOOD_LISTENERS_MAX];	/**< l2-flood edges. */
 	uint16_t n_members;
-	uint16_t members[RTE_MAX_ETHPORTS];	/**< Flood list, ascending. */
+	uint16_t members[DP_PORTS_MAX];	/**< Flood list, ascending. */
 };
 
 /** A port's L2 configuration as the workers see it. */
@@ -114,7 +114,7 @@ struct sw_port {
 extern struct sw_network *sw_networks[SW_NETWORKS_MAX];
 /* eth-input edge of each network's ingress step (0: none); atomic stores. */
 extern uint16_t sw_network_ingress[SW_NETWORKS_MAX];
-extern struct sw_port *sw_ports[RTE_MAX_ETHPORTS];
+extern struct sw_port *sw_ports[DP_PORTS_MAX];
 
 /*
  * The switch's generation: bumped after every change an l2-input verdict
@@ -168,7 +168,7 @@ extern struct rte_hash *sw_fdb;
  * check needs no extra branch, and a look-up tells it apart with one
  * compare.
  */
-#define SW_FDB_OWNED RTE_MAX_ETHPORTS
+#define SW_FDB_OWNED DP_PORTS_MAX
 /* l2-input's own edges (l2_node.c); modules' edges come after them. */
 #define SW_L2_INPUT_OWN_EDGES 4
 #define SW_FDB_IS_OWNED 2

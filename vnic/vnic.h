@@ -1,47 +1,70 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * VM vNICs: vhost-user ports.
- *
- * Built on DPDK's net_vhost PMD rather than on rte_vhost directly. The PMD
- * makes a vhost-user socket an ordinary ethdev, so a VM's port goes through
- * the same port layer, rx/tx nodes, per-queue counters and link-state
- * events as a NIC or a tap, and the graph has no vhost-specific code. What
- * rte_vhost alone would add (zero-copy dequeue, async copies with DMA
- * engines, per-virtqueue interrupt modes) buys nothing on these machines
- * and can come later behind the same port kind.
+ * VM vNICs: vhost-user ports driven through DPDK's rte_vhost library
+ * directly, as device ports of the port layer (dp_port_dev_add()): a vNIC
+ * takes no ethdev, so a yard-dp serves up to DP_DEV_PORTS_MAX of them
+ * beside its RTE_MAX_ETHPORTS ethdevs. port-rx and port-tx call the vNIC's
+ * burst functions, so counters, trace and capture see vNICs like any port.
  *
  * Roles: by default the switch is the vhost-user client and QEMU the
- * server, so a restarted yard-dp reconnects to running VMs (net_vhost
- * reconnects in client mode). `mode: server` makes the switch listen
- * instead (a DPDK net_virtio_user peer, or QEMU with reconnect=N).
+ * server, so a restarted yard-dp reconnects to running VMs (rte_vhost
+ * retries a client socket every second until it connects, and again after
+ * the VM goes). `mode: server` makes the switch listen instead (a DPDK
+ * net_virtio_user peer, or QEMU with reconnect=N).
  *
- * Multiqueue: the port offers one queue pair per worker; the guest enables
- * as many as it wants and the PMD only uses those.
+ * Multiqueue: a vNIC offers one queue pair per worker (none beyond the
+ * first with one worker). Rx queue q is polled by worker q % workers;
+ * worker w sends on queue pair w, or on the first enabled one when the
+ * guest left pair w disabled.
  *
- * Threading: control thread only.
+ * Threads. rte_vhost calls new_device, destroy_device and
+ * vring_state_changed on its own threads (and destroy_device on the
+ * control thread, inside a port's removal). Workers see a device through
+ * one atomic word per vNIC (its vhost id, -1 when there is none) and the
+ * enabled vrings; destroy_device clears the id, then waits for an RCU
+ * grace period of the workers before it returns, so rte_vhost frees
+ * nothing a worker still reads. Whether port-rx polls a vNIC at all is the
+ * control thread's to publish (dp_port_rx_poll_set(), from the module's
+ * tick): an idle vNIC without a guest costs the poll loop nothing.
+ * Everything below is control thread only.
  */
 #ifndef YARD_VNIC_H
 #define YARD_VNIC_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/** vNICs one yard-dp holds at most (the port layer's device ports). */
+#define VNIC_MAX 1024
 
 /**
- * Device arguments of the net_vhost device behind vhost port `name`.
+ * What vhost port `name` is, as the port layer shows it (its "devargs"),
+ * with the socket path checked.
  *
  * @param socket
- *   The vhost-user socket path: absolute, without devargs separators
- *   (',', '=', ';', brackets) or white space.
+ *   The vhost-user socket path: absolute, without ',', '=', ';', brackets
+ *   or white space (a path other tools may paste into devargs).
  * @param server
  *   true: the switch listens on `socket`; false: it connects (and
  *   reconnects) to it.
- * @param queues
- *   Queue pairs to offer (one per worker).
  * @return
  *   0, -EINVAL when `socket` is not such a path, or -ENAMETOOLONG when
- *   `buf` is too small.
+ *   `buf` (or a socket address) is too small.
  */
-int vnic_devargs(const char *name, const char *socket, bool server,
-		 unsigned int queues, char *buf, size_t len);
+int vnic_describe(const char *socket, bool server, char *buf, size_t len);
+
+/**
+ * Make vhost port `name` on `socket` (client or server, see
+ * vnic_describe()) and start connecting or listening.
+ *
+ * @return
+ *   The port index, or -errno with `why` filled (naming the port).
+ */
+int vnic_port_add(const char *name, const char *socket, bool server,
+		  char *why, size_t len);
+
+/** Number of vNICs (ports made by vnic_port_add() and not yet removed). */
+unsigned int vnic_count(void);
 
 #endif /* YARD_VNIC_H */

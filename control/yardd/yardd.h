@@ -30,6 +30,10 @@ struct yardd {
 	uint64_t dp_connects;		/* Successful connections so far. */
 	unsigned int dp_ports_max;	/* Ports yard-dp can hold (0: not known). */
 	unsigned int dp_flows_max;	/* Its flow-max-rules (0: not known). */
+	/* vhost ports (vNICs) it holds beside those (0: they count as ports). */
+	unsigned int dp_vnics_max;
+	/* Its workers: a VM NIC gets a queue pair per worker (0: not known). */
+	unsigned int dp_workers;
 	unsigned int last_sync_ops;	/* Operations the last sync sent. */
 	/*
 	 * "kind/name" -> a failed push: {"message", "op" (what was sent),

@@ -104,6 +104,41 @@ taken_free(struct topo_router *taken, unsigned int n)
 	free(taken);
 }
 
+/*
+ * Does yard-dp hold that many ports and flows? vhost ports (vNICs) have a limit of
+ * their own when it says so (vnics_max), and take none of ports_max's
+ * (ethdevs, RTE_MAX_ETHPORTS of its DPDK).
+ */
+static int
+capacity_check(const struct yardd *d, const struct topo *t,
+	       struct rpc_error *err)
+{
+	unsigned int vnics = 0;
+
+	if (d->dp_vnics_max != 0)
+		for (unsigned int i = 0; i < t->n_ports; i++)
+			vnics += t->ports[i].kind == TOPO_PORT_VHOST;
+	if (d->dp_ports_max != 0 && t->n_ports - vnics > d->dp_ports_max)
+		return rpc_error_set(err, RPC_ERR_PARAMS, "ports: %u %sin all, but "
+				     "the dataplane holds at most %u (its DPDK's "
+				     "RTE_MAX_ETHPORTS); remove some ports, or "
+				     "spread them over another yard-dp",
+				     t->n_ports - vnics,
+				     vnics != 0 ? "other than vhost " : "",
+				     d->dp_ports_max);
+	if (vnics > d->dp_vnics_max)
+		return rpc_error_set(err, RPC_ERR_PARAMS, "ports: %u vhost ports "
+				     "in all, but the dataplane holds at most %u "
+				     "vNICs; remove some, or spread them over "
+				     "another yard-dp", vnics, d->dp_vnics_max);
+	if (d->dp_flows_max != 0 && t->n_flows > d->dp_flows_max)
+		return rpc_error_set(err, RPC_ERR_PARAMS, "flows: %u in all, but "
+				     "the dataplane's flow table holds at most %u "
+				     "(yard-dp --flow-max-rules); delete rules or "
+				     "raise the limit", t->n_flows, d->dp_flows_max);
+	return 0;
+}
+
 /* Store a validated topology (consumed) in canonical form and program it. */
 static int
 state_commit_topo(struct yardd *d, struct topo *t, enum routes_take take,
@@ -123,20 +158,8 @@ state_commit_topo(struct yardd *d, struct topo *t, enum routes_take take,
 		return rpc_error_set(err, RPC_ERR_PARAMS, "%s", why);
 	}
 	/* Refused up front, not stored to fail port after port in yard-dp. */
-	if (d->dp_ports_max != 0 && t->n_ports > d->dp_ports_max) {
-		rc = rpc_error_set(err, RPC_ERR_PARAMS, "ports: %u in all, but the "
-				   "dataplane holds at most %u (its DPDK's "
-				   "RTE_MAX_ETHPORTS); remove some ports, or spread "
-				   "them over another yard-dp", t->n_ports,
-				   d->dp_ports_max);
-		topo_free(t);
-		return rc;
-	}
-	if (d->dp_flows_max != 0 && t->n_flows > d->dp_flows_max) {
-		rc = rpc_error_set(err, RPC_ERR_PARAMS, "flows: %u in all, but the "
-				   "dataplane's flow table holds at most %u "
-				   "(yard-dp --flow-max-rules); delete rules or "
-				   "raise the limit", t->n_flows, d->dp_flows_max);
+	rc = capacity_check(d, t, err);
+	if (rc < 0) {
 		topo_free(t);
 		return rc;
 	}

@@ -80,9 +80,14 @@ dp_capacity_read(struct yardd *d)
 	struct rpc_error err = { 0 };
 	json_t *res = NULL;
 
-	if (yardd_dp_call(d, "version", NULL, &res, &err) == 0)
+	if (yardd_dp_call(d, "version", NULL, &res, &err) == 0) {
 		d->dp_ports_max = (unsigned int)json_integer_value(
 			json_object_get(res, "ports_max"));
+		d->dp_vnics_max = (unsigned int)json_integer_value(
+			json_object_get(res, "vnics_max"));
+		d->dp_workers = (unsigned int)json_integer_value(
+			json_object_get(res, "workers"));
+	}
 	json_decref(res);
 	rpc_error_clear(&err);
 	/* A yard-dp without the flow module answers -32601: no limit known. */

@@ -169,6 +169,20 @@ accel_of(const struct yardd *d, enum topo_accel a)
 }
 
 /*
+ * Queue pairs of a VM's NIC: one per yard-dp worker, so that each worker
+ * polls one of them, but no more than the VM has CPUs to use them.
+ */
+static unsigned int
+vm_nic_queues(const struct yardd *d, const struct topo_vm *tv)
+{
+	unsigned int q = d->dp_workers ? d->dp_workers : 1;
+
+	if (tv->cpus != 0 && tv->cpus < q)
+		q = tv->cpus;
+	return q < HV_QUEUES_MAX ? q : HV_QUEUES_MAX;
+}
+
+/*
  * Start one VM: its NICs are the vhost ports named in `nics`, whose
  * sockets and MACs come from the ports' objects. Blocks until QEMU answers
  * (it waits for yard-dp to connect to each socket first).
@@ -191,7 +205,7 @@ vm_start(struct yardd *d, struct vm_rt *rt, const struct topo_vm *tv,
 		nics[i].socket = p->socket;
 		if (p->has_mac)
 			memcpy(nics[i].mac, p->mac, 6);
-		nics[i].queues = 1;
+		nics[i].queues = vm_nic_queues(d, tv);
 		nics[i].qemu_client = p->vhost_server;
 	}
 	state_dir(d, tv->name, dir, sizeof(dir));

@@ -12,7 +12,9 @@
  * until IDLE_MS pass without one, and prints "received N in S s (R Mpps)".
  * The EAL arguments must give the peer its own --file-prefix and a
  * --vdev=net_virtio_user0,path=SOCKET,... (the socket is passed again so
- * that the output names it).
+ * that the output names it). With queues=N in the device, tx sends its
+ * bursts on the N queues in turn, rx polls all N, and both print how many
+ * frames each queue carried ("queues: 0=X 1=Y").
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -27,25 +29,46 @@
 
 #define BURST 32
 #define FRAME_LEN 60
+#define QUEUES_MAX 8
+
+/* Queue pairs of the port (its device's queues=), and frames per queue. */
+static uint16_t n_queues;
+static uint64_t per_queue[QUEUES_MAX];
 
 static int
 port_start(struct rte_mempool *pool)
 {
 	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_dev_info info;
 	uint16_t port = 0;
 
-	if (rte_eth_dev_count_avail() != 1) {
+	if (rte_eth_dev_count_avail() != 1 || rte_eth_dev_info_get(port, &info) < 0) {
 		fprintf(stderr, "vhost-peer: want exactly one port (a --vdev)\n");
 		return -1;
 	}
-	if (rte_eth_dev_configure(port, 1, 1, &conf) < 0 ||
-	    rte_eth_rx_queue_setup(port, 0, 1024, rte_socket_id(), NULL, pool) < 0 ||
-	    rte_eth_tx_queue_setup(port, 0, 1024, rte_socket_id(), NULL) < 0 ||
-	    rte_eth_dev_start(port) < 0) {
-		fprintf(stderr, "vhost-peer: cannot start the port\n");
-		return -1;
-	}
-	return 0;
+	n_queues = RTE_MIN(RTE_MIN(info.max_rx_queues, info.max_tx_queues),
+			   QUEUES_MAX);
+	if (rte_eth_dev_configure(port, n_queues, n_queues, &conf) < 0)
+		goto fail;
+	for (uint16_t q = 0; q < n_queues; q++)
+		if (rte_eth_rx_queue_setup(port, q, 1024, rte_socket_id(), NULL,
+					   pool) < 0 ||
+		    rte_eth_tx_queue_setup(port, q, 1024, rte_socket_id(), NULL) < 0)
+			goto fail;
+	if (rte_eth_dev_start(port) == 0)
+		return 0;
+fail:
+	fprintf(stderr, "vhost-peer: cannot start the port\n");
+	return -1;
+}
+
+static void
+queues_print(void)
+{
+	printf("queues:");
+	for (uint16_t q = 0; q < n_queues; q++)
+		printf(" %u=%" PRIu64, q, per_queue[q]);
+	printf("\n");
 }
 
 static int
@@ -53,7 +76,7 @@ do_tx(struct rte_mempool *pool, uint64_t count, const char *src,
       const char *dst)
 {
 	struct rte_ether_addr s, d;
-	uint64_t sent = 0, t0, hz = rte_get_tsc_hz();
+	uint64_t sent = 0, t0, t1, hz = rte_get_tsc_hz();
 	struct rte_mbuf *pkts[BURST];
 
 	if (rte_ether_unformat_addr(src, &s) < 0 ||
@@ -71,9 +94,9 @@ do_tx(struct rte_mempool *pool, uint64_t count, const char *src,
 		rte_delay_ms(50);
 	}
 	t0 = rte_rdtsc();
-	while (sent < count) {
+	for (uint64_t burst = 0; sent < count; burst++) {
 		unsigned int n = (unsigned int)RTE_MIN((uint64_t)BURST, count - sent);
-		uint16_t done;
+		uint16_t done, q = (uint16_t)(burst % n_queues);
 
 		if (rte_pktmbuf_alloc_bulk(pool, pkts, n) < 0)
 			continue;
@@ -87,15 +110,22 @@ do_tx(struct rte_mempool *pool, uint64_t count, const char *src,
 			p[13] = 0xb5;
 			memcpy(p + 14, &sent, sizeof(sent));
 		}
-		done = rte_eth_tx_burst(0, 0, pkts, (uint16_t)n);
+		done = rte_eth_tx_burst(0, q, pkts, (uint16_t)n);
 		/* What the ring refused is sent again, so the count is exact. */
 		if (done < n)
 			rte_pktmbuf_free_bulk(&pkts[done], n - done);
 		sent += done;
+		per_queue[q] += done;
 	}
+	/*
+	 * What is sent may still sit in the rings: the switch loses it if
+	 * the device goes first. Give it time to read them.
+	 */
+	t1 = rte_rdtsc();
+	rte_delay_ms(500);
 	printf("sent %" PRIu64 " in %.3f s (%.2f Mpps)\n", sent,
-	       (double)(rte_rdtsc() - t0) / hz,
-	       sent / ((double)(rte_rdtsc() - t0) / hz) / 1e6);
+	       (double)(t1 - t0) / hz, sent / ((double)(t1 - t0) / hz) / 1e6);
+	queues_print();
 	return 0;
 }
 
@@ -106,14 +136,16 @@ do_rx(unsigned int idle_ms)
 	uint64_t idle = hz / 1000 * idle_ms, start = rte_rdtsc();
 	struct rte_mbuf *pkts[BURST];
 
-	for (;;) {
-		uint16_t n = rte_eth_rx_burst(0, 0, pkts, BURST);
+	for (uint64_t poll = 0;; poll++) {
+		uint16_t q = (uint16_t)(poll % n_queues);
+		uint16_t n = rte_eth_rx_burst(0, q, pkts, BURST);
 		uint64_t now = rte_rdtsc();
 
 		if (n != 0) {
 			if (got == 0)
 				t0 = now;
 			got += n;
+			per_queue[q] += n;
 			last = now;
 			rte_pktmbuf_free_bulk(pkts, n);
 		} else if ((got != 0 && now - last > idle) ||
@@ -124,6 +156,7 @@ do_rx(unsigned int idle_ms)
 	printf("received %" PRIu64 " in %.3f s (%.2f Mpps)\n", got,
 	       got ? (double)(last - t0) / hz : 0.0,
 	       got && last > t0 ? got / ((double)(last - t0) / hz) / 1e6 : 0.0);
+	queues_print();
 	return 0;
 }
 
