@@ -63,6 +63,20 @@ void yardd_dp_poll(struct yardd *d);
  */
 void yardd_sync(struct yardd *d);
 
+/**
+ * Push failed objects of kind `k` again now, their back-off and attempt
+ * count reset: object `name`, or every one of the kind in error when
+ * `name` is NULL. An object not in error is left alone.
+ *
+ * @param names
+ *   When not NULL, the names of the objects pushed again are appended.
+ * @return
+ *   How many objects were in error and were pushed again; -ENOTCONN when
+ *   yard-dp is away (nothing can be pushed).
+ */
+int yardd_retry(struct yardd *d, const struct topo_kind_info *k,
+		const char *name, json_t *names);
+
 /** Call yard-dp; -ENOTCONN (and `err` filled) when it is away. */
 int yardd_dp_call(struct yardd *d, const char *method, json_t *params,
 		  json_t **result, struct rpc_error *err);

@@ -54,6 +54,13 @@
 #define YARDD_M_VTEP_LIST "vtep.list"		/**< No params. */
 #define YARDD_M_FLOW_STATS "flow.stats"		/**< No params: flow.list. */
 
+/*
+ * Push failed ports again now, resetting their back-off: {"name": N} or
+ * {"all": true}. Answers {"ports": [{"name", "retried" (it was in error),
+ * "status", "message"?}, ...]}.
+ */
+#define YARDD_M_PORT_RETRY "port.retry"
+
 /* A VM's own verbs, besides the per-kind methods of kind vm. */
 #define YARDD_M_VM_START "vm.start"
 #define YARDD_M_VM_STOP "vm.stop"

@@ -380,6 +380,33 @@ out:
 	yardd_vms_sync(d);
 }
 
+int
+yardd_retry(struct yardd *d, const struct topo_kind_info *k,
+	    const char *name, json_t *names)
+{
+	size_t plen = strlen(k->plural);
+	const char *key;
+	json_t *e;
+	void *tmp;
+	int n = 0;
+
+	if (d->dp == NULL)
+		return -ENOTCONN;
+	json_object_foreach_safe(d->errors, tmp, key, e) {
+		if (strncmp(key, k->plural, plen) != 0 || key[plen] != '/' ||
+		    (name != NULL && strcmp(key + plen + 1, name) != 0))
+			continue;
+		if (names != NULL)
+			json_array_append_new(names, json_string(key + plen + 1));
+		/* Without its record, yardd_sync() sends it as a new failure. */
+		json_object_del(d->errors, key);
+		n++;
+	}
+	if (n > 0)
+		yardd_sync(d);
+	return n;
+}
+
 void
 yardd_object_key(char *buf, size_t len, const struct topo_kind_info *k,
 		 const char *name)
