@@ -239,6 +239,8 @@ out:
 	rpc_client_free(d.dp);
 	json_decref(d.desired);
 	json_decref(d.errors);
+	for (unsigned int i = 0; i < TOPO_KIND_MAX; i++)
+		json_decref(d.held[i]);
 	store_close(d.store);
 	return status;
 }

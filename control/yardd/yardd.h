@@ -31,6 +31,15 @@ struct yardd {
 	unsigned int dp_ports_max;	/* Ports yard-dp can hold (0: not known). */
 	unsigned int last_sync_ops;	/* Operations the last sync sent. */
 	/*
+	 * What yard-dp holds, per programmed kind: name -> object, as its
+	 * topology.export gave it when yardd connected, then kept up to date
+	 * with every operation it accepted. NULL: not read yet (a sync reads
+	 * it). So a change costs the objects it touches, not a read of
+	 * everything yard-dp holds.
+	 */
+	json_t *held[TOPO_KIND_MAX];
+	uint64_t held_reads;		/* topology.export reads so far. */
+	/*
 	 * "kind/name" -> a failed push: {"message", "op" (what was sent),
 	 * "attempts", "next_ms"}. The same operation is sent again only when
 	 * next_ms has come (back-off: 1 s, doubling up to 60 s), or at once

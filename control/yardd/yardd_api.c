@@ -496,7 +496,7 @@ m_status(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 
 		objects += json_is_array(v) ? json_array_size(v) : v != NULL;
 	}
-	*result = json_pack("{s:s, s:{s:s, s:I, s:I}, s:{s:s, s:b, s:I, s:i}}",
+	*result = json_pack("{s:s, s:{s:s, s:I, s:I}, s:{s:s, s:b, s:I, s:i, s:I}}",
 			    "version", YARD_VERSION,
 			    "store", "path", d->db_path,
 			    "generation", (json_int_t)store_generation(d->store),
@@ -504,7 +504,8 @@ m_status(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 			    "dataplane", "socket", d->dp_path,
 			    "connected", d->dp != NULL,
 			    "resyncs", (json_int_t)d->dp_connects,
-			    "last_sync_ops", (int)d->last_sync_ops);
+			    "last_sync_ops", (int)d->last_sync_ops,
+			    "reads", (json_int_t)d->held_reads);
 	return 0;
 }
 
