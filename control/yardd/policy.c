@@ -7,6 +7,7 @@
  * of an allowed directory is outside it.
  */
 #include <ctype.h>
+#include <pwd.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -594,4 +595,18 @@ policy_check(const struct policy *p, const struct topo *t, char *why,
 			}
 	}
 	return 0;
+}
+
+int
+policy_qemu_user_check(const struct policy *p, char *why, size_t len)
+{
+	if (p->qemu_user[0] == '\0' || getpwnam(p->qemu_user) != NULL)
+		return 0;
+	snprintf(why, len, "qemu_user '%s' does not exist on this host, so no VM "
+		 "can start (QEMU drops to it with -runas): create it with "
+		 "'systemd-sysusers' (meson install ships lib/sysusers.d/yard.conf) "
+		 "or 'useradd --system --no-create-home --shell /usr/sbin/nologin "
+		 "%s', or name another user with qemu_user in yardd's config",
+		 p->qemu_user, p->qemu_user);
+	return -ENOENT;
 }

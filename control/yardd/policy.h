@@ -94,6 +94,17 @@ int policy_vm_check(const struct policy *p, const struct topo_vm *vm,
 		    char *why, size_t len);
 
 /**
+ * Whether the user QEMU is to run as (qemu_user) exists on this host. A
+ * fresh machine lacks the default, yard-qemu, until systemd-sysusers runs
+ * with the file `meson install` ships (lib/sysusers.d/yard.conf).
+ *
+ * @return
+ *   0 (or qemu_user is "": QEMU keeps yardd's user), or -ENOENT with `why`
+ *   naming the user and the fixes.
+ */
+int policy_qemu_user_check(const struct policy *p, char *why, size_t len);
+
+/**
  * Check a whole topology: every port and VM, no vhost socket shared by two
  * ports, no disk shared by two VMs.
  *

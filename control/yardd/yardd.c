@@ -182,6 +182,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	d.policy = &policy;
+	/* Said once at start, and again by every VM that cannot start. */
+	if (policy_qemu_user_check(&policy, why, sizeof(why)) < 0)
+		yardd_log("warning: %s", why);
 
 	/*
 	 * QEMUs adopted after a restart are not our children; as a subreaper
