@@ -950,7 +950,7 @@ yc_cmd_help(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 "                 numbers, except for keys that hold names or paths (name,\n" \
 "                 network, kind, mac, socket, ...); anything else, MACs and\n" \
 "                 addresses included, is a string.\n" \
-"    ips=A,B      ips and nics are lists: comma-separated.\n" \
+"    ips=A,B      ips, nics and addresses are lists: comma-separated.\n" \
 "    trunk=NETWORK/VLAN,...\n" \
 "                 A trunk port's VLANs: trunk=blue/100,red/200.\n" \
 "    action=output:PORT\n" \

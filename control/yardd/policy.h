@@ -6,13 +6,14 @@
  * what it names. yardd checks every change against it before storing it.
  *
  * Defaults are safe: no host interface, no pcap file, no PCI-less phy
- * driver; vhost sockets in /run/yard/vhost; VM images in
+ * driver, no network namespace; vhost sockets in /run/yard/vhost; VM images in
  * /var/lib/yard/images. The config file (/etc/yard/yardd.conf) widens it:
  *
  *   # comment
  *   vhost_dir  = /run/yard/vhost     one directory (replaces the default)
  *   pcap_dir   = /var/lib/yard/pcap  rx_pcap/tx_pcap files (repeatable)
  *   iface      = eth1                a host interface for iface= (repeatable)
+ *   netns      = tenant1             a namespace tap ports may go to (repeatable)
  *   phy_driver = net_null            a vdev driver for phy ports (repeatable)
  *   image_dir  = /srv/images         kernel/initrd/disk (repeatable; the
  *                                    first one replaces the default)
@@ -42,6 +43,7 @@ struct policy {
 	char vhost_dir[PATH_MAX];	/**< No trailing '/'. */
 	struct policy_list pcap_dirs;
 	struct policy_list ifaces;
+	struct policy_list netns;	/**< Namespaces tap ports may enter. */
 	struct policy_list phy_drivers;
 	struct policy_list image_dirs;
 	char qemu_user[64];		/**< "" : QEMU keeps yardd's user. */
