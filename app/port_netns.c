@@ -48,14 +48,19 @@ nl_attr(struct nl_req *r, unsigned short type, const void *data, size_t len)
 	r->h.nlmsg_len = NLMSG_ALIGN(r->h.nlmsg_len) + RTA_ALIGN(a->rta_len);
 }
 
-/* Send one request and wait for its acknowledgement: 0 or -errno. */
+/*
+ * Send one request and wait for its answer: with `ifindex` NULL, its
+ * acknowledgement; otherwise (RTM_GETLINK) the link it asks for, whose
+ * index goes to *ifindex. 0 or -errno.
+ */
 static int
-nl_talk(int fd, struct nl_req *r)
+nl_talk(int fd, struct nl_req *r, unsigned int *ifindex)
 {
-	char buf[4096];
+	char buf[8192];
 	ssize_t n;
 
-	r->h.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	/* A GETLINK answers with the link; an ACK after it would linger. */
+	r->h.nlmsg_flags |= NLM_F_REQUEST | (ifindex == NULL ? NLM_F_ACK : 0);
 	if (send(fd, r, r->h.nlmsg_len, 0) < 0)
 		return -errno;
 	for (;;) {
@@ -65,39 +70,13 @@ nl_talk(int fd, struct nl_req *r)
 		if (n < 0)
 			return -errno;
 		for (struct nlmsghdr *h = (struct nlmsghdr *)buf;
-		     NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n))
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-	}
-}
-
-/* The index of interface `name` in the socket's namespace. */
-static int
-nl_link_index(int fd, const char *name, unsigned int *ifindex)
-{
-	struct nl_req r;
-	char buf[8192];
-	ssize_t n;
-
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifi));
-	r.h.nlmsg_type = RTM_GETLINK;
-	r.h.nlmsg_flags = NLM_F_REQUEST;
-	r.ifi.ifi_family = AF_UNSPEC;
-	nl_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
-	if (send(fd, &r, r.h.nlmsg_len, 0) < 0)
-		return -errno;
-	for (;;) {
-		n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf;
 		     NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return ((struct nlmsgerr *)NLMSG_DATA(h))->error ?: -ENODEV;
-			if (h->nlmsg_type == RTM_NEWLINK) {
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				int err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+
+				return err != 0 || ifindex == NULL ? err : -ENODEV;
+			}
+			if (h->nlmsg_type == RTM_NEWLINK && ifindex != NULL) {
 				*ifindex = (unsigned int)((struct ifinfomsg *)
 					NLMSG_DATA(h))->ifi_index;
 				return 0;
@@ -185,7 +164,7 @@ port_netns_apply(const struct topo_port *tp, unsigned int ifindex, char *why,
 	}
 	link_req(&r, ifindex);
 	nl_attr(&r, IFLA_NET_NS_FD, &(int){ nsfd }, sizeof(int));
-	rc = nl_talk(fd, &r);
+	rc = nl_talk(fd, &r, NULL);
 	close(fd);
 	fd = -1;
 	if (rc < 0)
@@ -201,11 +180,14 @@ port_netns_apply(const struct topo_port *tp, unsigned int ifindex, char *why,
 	r.ifi.ifi_flags = IFF_UP;
 	r.ifi.ifi_change = IFF_UP;
 	nl_attr(&r, IFLA_IFNAME, ifname, strlen(ifname) + 1);
-	rc = nl_talk(fd, &r);
+	rc = nl_talk(fd, &r, NULL);
 	if (rc < 0)
 		goto fail;
 	/* The same name there; the index may differ. */
-	rc = nl_link_index(fd, ifname, &ifindex);
+	link_req(&r, 0);
+	r.h.nlmsg_type = RTM_GETLINK;
+	nl_attr(&r, IFLA_IFNAME, ifname, strlen(ifname) + 1);
+	rc = nl_talk(fd, &r, &ifindex);
 	if (rc < 0)
 		goto fail;
 	for (i = 0; i < tp->n_addresses; i++) {
@@ -220,7 +202,7 @@ port_netns_apply(const struct topo_port *tp, unsigned int ifindex, char *why,
 		r.ifa.ifa_index = ifindex;
 		nl_attr(&r, IFA_LOCAL, &a->addr, sizeof(a->addr));
 		nl_attr(&r, IFA_ADDRESS, &a->addr, sizeof(a->addr));
-		rc = nl_talk(fd, &r);
+		rc = nl_talk(fd, &r, NULL);
 		if (rc < 0)
 			goto fail;
 	}
