@@ -23,7 +23,41 @@ static struct {
 	char socket[TOPO_PATH_MAX];
 	bool has_mac;		/**< A port in no network: its own MAC given. */
 	uint8_t mac[6];
+	char netns[TOPO_NAME_MAX];	/**< A tap moved there (port_netns.c). */
+	struct topo_prefix addresses[TOPO_PORT_ADDRS_MAX];
+	unsigned int n_addresses;
 } made[DP_PORTS_MAX];
+
+/* Whether port `port` was made in the namespace set-up `tp` asks for. */
+static bool
+netns_same(int port, const struct topo_port *tp)
+{
+	return strcmp(made[port].netns, tp->netns) == 0 &&
+	       made[port].n_addresses == tp->n_addresses &&
+	       memcmp(made[port].addresses, tp->addresses,
+		      tp->n_addresses * sizeof(tp->addresses[0])) == 0;
+}
+
+/*
+ * A tap with a netns goes there as soon as it is made: when yard-dp
+ * restarts, the new tap lands where the old one was, addresses included.
+ */
+static int
+port_netns_set(uint16_t port, const struct topo_port *tp, char *why,
+	       size_t len)
+{
+	struct rte_eth_dev_info info;
+	int ret;
+
+	if (tp->netns[0] == '\0')
+		return 0;
+	ret = rte_eth_dev_info_get(dp_ports[port].port_id, &info);
+	if (ret < 0) {
+		snprintf(why, len, "port %s: %s", tp->name, strerror(-ret));
+		return ret;
+	}
+	return port_netns_apply(tp, info.if_index, why, len);
+}
 
 /*
  * A port in no network (the overlay's underlay) is a host on its own:
@@ -209,7 +243,8 @@ port_make(const struct topo_port *tp, char *why, size_t len)
 		return -EADDRINUSE;
 	}
 	port = dp_port_find(tp->name);
-	if (port >= 0 && strcmp(dp_ports[port].devargs, devargs) == 0)
+	if (port >= 0 && strcmp(dp_ports[port].devargs, devargs) == 0 &&
+	    netns_same(port, tp))
 		goto made;
 	if (tp->kind == TOPO_PORT_VHOST) {
 		ret = socket_free_check(tp, port, why, len);
@@ -237,10 +272,18 @@ port_make(const struct topo_port *tp, char *why, size_t len)
 				 tp->name, devargs, strerror(-port));
 		return port;
 	}
+	ret = port_netns_set((uint16_t)port, tp, why, len);
+	if (ret < 0) {
+		dp_port_del((uint16_t)port);
+		return ret;
+	}
 made:
 	made[port].kind = tp->kind;
 	made[port].vhost_server = tp->vhost_server;
 	snprintf(made[port].socket, sizeof(made[port].socket), "%s", tp->socket);
+	snprintf(made[port].netns, sizeof(made[port].netns), "%s", tp->netns);
+	memcpy(made[port].addresses, tp->addresses, sizeof(tp->addresses));
+	made[port].n_addresses = tp->n_addresses;
 	port_mac_set((uint16_t)port, tp);
 	return 0;
 }
@@ -292,6 +335,9 @@ port_export(struct topo *t)
 		else
 			snprintf(tp->devargs, sizeof(tp->devargs), "%s",
 				 dp_ports[p].devargs);
+		snprintf(tp->netns, sizeof(tp->netns), "%s", made[p].netns);
+		memcpy(tp->addresses, made[p].addresses, sizeof(tp->addresses));
+		tp->n_addresses = made[p].n_addresses;
 		t->n_ports++;
 	}
 	return 0;

@@ -57,4 +57,16 @@ int yard_socket_holder(const char *path);
 int yard_eal_pci_args(const struct topo *topo, int n_extra, char **extra,
 		      char **out, int max, char (*addrs)[64]);
 
+/**
+ * Put a tap port's kernel interface (ifindex `ifindex` in yard-dp's
+ * namespace) into its `netns`, up, with its `addresses` (port_netns.c).
+ * Nothing to do when the port has no netns. Control thread only.
+ *
+ * @return
+ *   0, or -errno with `why` naming the port, the namespace and the fix
+ *   (a namespace that does not exist: 'ip netns add NAME').
+ */
+int port_netns_apply(const struct topo_port *tp, unsigned int ifindex,
+		     char *why, size_t len);
+
 #endif /* YARD_APP_H */

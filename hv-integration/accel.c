@@ -233,16 +233,19 @@ stderr_summary(char *text, char *out, size_t len)
  * QEMU exits or the time is up. Fills the verdict.
  */
 static int
-probe_boot(const char *exe, const char *kernel, unsigned int timeout_ms,
-	   struct hv_probe_result *res, struct hv_error *err)
+probe_boot(const char *exe, const char *kernel, const char *runas,
+	   unsigned int timeout_ms, struct hv_probe_result *res,
+	   struct hv_error *err)
 {
+	/* Confined as the VMs are: the probe boots a kernel a client named. */
 	char *const argv[] = {
 		(char *)exe, "-nodefaults", "-no-user-config", "-nographic",
 		"-machine", "q35", "-accel", "kvm", "-cpu", "host",
 		"-m", "128M", "-smp", "1", "-no-reboot",
 		"-kernel", (char *)kernel,
 		"-append", "console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1",
-		"-serial", "stdio", NULL,
+		"-serial", "stdio", "-sandbox", HV_QEMU_SANDBOX,
+		runas != NULL ? "-runas" : NULL, (char *)runas, NULL,
 	};
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	char *serial = NULL, stderr_buf[STDERR_KEEP + 1] = "", chunk[4096];
@@ -386,7 +389,7 @@ hv_accel_probe(const struct hv_probe_opts *opts, struct hv_probe_result *res,
 			    kernel, strerror(errno));
 		goto done;
 	}
-	rc = probe_boot(exe, kernel, opts->timeout_ms ? opts->timeout_ms :
+	rc = probe_boot(exe, kernel, opts->runas, opts->timeout_ms ? opts->timeout_ms :
 			HV_PROBE_TIMEOUT_DEFAULT_MS, res, err);
 	if (rc < 0)
 		goto out;

@@ -222,6 +222,8 @@ struct hv_probe_opts {
 	const char *cache_path;	/**< Verdict cache; NULL: no cache. */
 	const char *kvm_dev;	/**< NULL: /dev/kvm. */
 	unsigned int timeout_ms; /**< Bound on the probe boot; 0: HV_PROBE_TIMEOUT_DEFAULT_MS. */
+	const char *runas;	/**< As hv_vm_config.runas: the probe QEMU is
+				  * confined as the VMs' (-sandbox on, -runas). */
 };
 
 struct hv_probe_result {
@@ -238,8 +240,8 @@ struct hv_probe_result {
  *    once (not cached: loading kvm later must be noticed).
  * 2. A cached verdict from the same boot of the host (cache_path, keyed by
  *    /proc/sys/kernel/random/boot_id): that verdict.
- * 3. Otherwise boot the kernel under KVM (q35, -cpu host, as the VMs run)
- *    with its console on a pipe; KVM when the kernel reaches the end of its
+ * 3. Otherwise boot the kernel under KVM (q35, -cpu host, as the VMs run,
+ *    under the same -sandbox and -runas) with its console on a pipe; KVM when the kernel reaches the end of its
  *    init (its "Run /init", "Kernel panic" or "Unable to mount root fs"
  *    lines) within timeout_ms, else TCG. The probe QEMU is always killed
  *    and reaped. The verdict is written to cache_path (atomically).

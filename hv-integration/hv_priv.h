@@ -120,4 +120,12 @@ bool hv_name_valid(const char *name);
  *  state directory. 0 or a negative errno with `err` filled. */
 int hv_config_check_id(const struct hv_vm_config *cfg, struct hv_error *err);
 
+/*
+ * QEMU's seccomp filter, for the VMs and the accelerator probe alike: no
+ * obsolete calls, no fork/exec, no resource control. elevateprivileges
+ * stays allowed: the filter is installed before -runas drops privileges,
+ * which needs setuid().
+ */
+#define HV_QEMU_SANDBOX "on,obsolete=deny,spawn=deny,resourcecontrol=deny"
+
 #endif /* YARD_HV_PRIV_H */

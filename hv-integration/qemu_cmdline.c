@@ -415,12 +415,10 @@ hv_qemu_argv(const struct hv_vm_config *cfg, enum hv_accel accel,
 	free(dir);
 	/*
 	 * A guest that escapes into QEMU finds a process without root and
-	 * without most system calls. elevateprivileges stays allowed: the
-	 * filter is installed before -runas drops privileges, which needs
-	 * setuid().
+	 * without most system calls.
 	 */
 	argv_push(&a, "-sandbox");
-	argv_push(&a, "on,obsolete=deny,spawn=deny,resourcecontrol=deny");
+	argv_push(&a, HV_QEMU_SANDBOX);
 	if (cfg->runas != NULL) {
 		argv_push(&a, "-runas");
 		argv_push(&a, cfg->runas);

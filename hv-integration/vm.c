@@ -359,6 +359,7 @@ hv_vm_start(const struct hv_vm_config *cfg, struct hv_vm **vmp,
 			.qemu = exe,
 			.kernel = c.kernel != NULL && c.kernel[0] != '\0' ? c.kernel : NULL,
 			.cache_path = c.accel_cache,
+			.runas = c.runas,
 		};
 		struct hv_probe_result pr;
 

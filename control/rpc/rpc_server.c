@@ -400,16 +400,37 @@ rpc_line_is_blank(const char *s, size_t len)
 	return true;
 }
 
-/* Handle one line; returns 1 when it was a request, 0 for a blank line. */
+/*
+ * An empty (or blank) line is no request, but a client that sent one waits
+ * for something: answer it as JSON-RPC answers any invalid request.
+ */
+static char *
+rpc_blank_line_reply(void)
+{
+	struct rpc_error err = { 0 };
+
+	rpc_error_set(&err, RPC_ERR_INVALID_REQUEST,
+		      "empty request line: send one JSON-RPC request object "
+		      "per line, e.g. {\"jsonrpc\": \"2.0\", \"id\": 1, "
+		      "\"method\": \"version\"}");
+	return rpc_response_encode(NULL, NULL, &err);
+}
+
+/* Handle one line (a blank one too); returns 1. */
 static int
 rpc_conn_line_handle(struct rpc_server *srv, struct rpc_conn *conn,
 		     const char *line, size_t len)
 {
 	char *out;
+	int rc;
 
-	if (rpc_line_is_blank(line, len))
-		return 0;
-	if (rpc_server_dispatch(srv, line, len, &out) < 0)
+	if (rpc_line_is_blank(line, len)) {
+		out = rpc_blank_line_reply();
+		rc = out != NULL ? 0 : -ENOMEM;
+	} else {
+		rc = rpc_server_dispatch(srv, line, len, &out);
+	}
+	if (rc < 0)
 		conn->dead = true;
 	else if (out != NULL)
 		rpc_conn_queue(conn, out);

@@ -218,11 +218,12 @@ topo_network_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 
 enum {
 	PORT_NAME, PORT_KIND, PORT_NETWORK, PORT_TRUNK, PORT_MAC, PORT_IPS,
-	PORT_SECURITY, PORT_SOCKET, PORT_MODE, PORT_DEVARGS,
+	PORT_SECURITY, PORT_SOCKET, PORT_MODE, PORT_DEVARGS, PORT_NETNS,
+	PORT_ADDRESSES,
 };
 static const char *const topo_port_keys[] = {
 	"name", "kind", "network", "trunk", "mac", "ips", "security",
-	"socket", "mode", "devargs", NULL,
+	"socket", "mode", "devargs", "netns", "addresses", NULL,
 };
 static const char *const topo_vhost_modes[] = { "client", "server", NULL };
 
@@ -269,6 +270,55 @@ topo_trunk_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 	}
 	c->net_stamp[net] = c->stamp;
 	c->net_aux[net] = tr->vlan;
+	return 0;
+}
+
+/* A tap's namespace and the addresses it gets there. */
+static int
+topo_port_netns(const struct topo_map *m, struct topo_port *port)
+{
+	char kpath[TOPO_KEYPATH_MAX], ipath[TOPO_KEYPATH_MAX], buf[16];
+	yaml_node_item_t *items;
+	size_t count, i, j;
+	int rc;
+
+	if (m->val[PORT_NETNS] != NULL && port->kind != TOPO_PORT_TAP) {
+		topo_map_path(m, PORT_NETNS, kpath);
+		return topo_fail(m->c, m->key[PORT_NETNS], kpath,
+				 "only tap ports have a netns (yard-dp moves the "
+				 "tap's kernel interface into it)");
+	}
+	if (m->val[PORT_ADDRESSES] != NULL && m->val[PORT_NETNS] == NULL) {
+		topo_map_path(m, PORT_ADDRESSES, kpath);
+		return topo_fail(m->c, m->key[PORT_ADDRESSES], kpath,
+				 "addresses are given to the tap inside its netns: "
+				 "give netns too");
+	}
+	rc = topo_map_name(m, PORT_NETNS, false, port->netns);
+	if (rc < 0)
+		return rc;
+	rc = topo_map_seq(m, PORT_ADDRESSES, false, &items, &count);
+	if (rc < 0 || count == 0)
+		return rc;
+	topo_map_path(m, PORT_ADDRESSES, kpath);
+	if (count > TOPO_PORT_ADDRS_MAX)
+		return topo_fail(m->c, m->val[PORT_ADDRESSES], kpath,
+				 "%zu addresses listed; the maximum is %u", count,
+				 TOPO_PORT_ADDRS_MAX);
+	for (i = 0; i < count; i++) {
+		yaml_node_t *n = yaml_document_get_node(&m->c->doc, items[i]);
+		struct topo_prefix *a = &port->addresses[i];
+
+		topo_path_idx(ipath, kpath, i);
+		rc = topo_node_prefix(m->c, n, ipath, false, a);
+		if (rc < 0)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (port->addresses[j].addr == a->addr)
+				return topo_fail(m->c, n, ipath, "%s is listed twice",
+						 topo_ipv4_str(a->addr, buf));
+	}
+	port->n_addresses = (unsigned int)count;
 	return 0;
 }
 
@@ -335,6 +385,9 @@ topo_port_item(struct topo_ctx *c, yaml_node_t *node, const char *path,
 		return rc;
 	port->security = port->kind == TOPO_PORT_VHOST;
 	rc = topo_map_bool(&m, PORT_SECURITY, &port->security);
+	if (rc < 0)
+		return rc;
+	rc = topo_port_netns(&m, port);
 	if (rc < 0)
 		return rc;
 

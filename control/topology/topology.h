@@ -151,6 +151,7 @@ struct topo_trunk {
 };
 
 #define TOPO_PORT_IPS_MAX 16
+#define TOPO_PORT_ADDRS_MAX 8	/**< A tap's addresses in its netns. */
 
 struct topo_port {
 	char name[TOPO_NAME_MAX];
@@ -169,6 +170,15 @@ struct topo_port {
 	char devargs[TOPO_DEVARGS_MAX];	/**< phy/tap/afxdp/pcap; required for phy/tap/afxdp. */
 	struct topo_trunk *trunk;	/**< Owned array; NULL for access ports. */
 	unsigned int n_trunk;
+	/*
+	 * tap only: the network namespace (/run/netns/NAME, as `ip netns add`
+	 * makes) that yard-dp moves the tap's kernel interface into, every
+	 * time it makes the tap (so across its restarts too), and the
+	 * addresses it gives the interface there (it sets it up too).
+	 */
+	char netns[TOPO_NAME_MAX];	/**< "": the tap stays where it is made. */
+	struct topo_prefix addresses[TOPO_PORT_ADDRS_MAX];	/**< Needs netns. */
+	unsigned int n_addresses;
 	int line;
 };
 

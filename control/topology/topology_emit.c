@@ -225,6 +225,15 @@ topo_port_to_json(const struct topo_port *p)
 	}
 	else if (p->devargs[0] != '\0' || p->kind != TOPO_PORT_PCAP)
 		rc |= topo_set(o, "devargs", TOPO_STR(p->devargs));
+	if (p->netns[0] != '\0')
+		rc |= topo_set(o, "netns", TOPO_STR(p->netns));
+	if (p->n_addresses > 0) {
+		json_t *a = json_array();
+
+		for (unsigned int i = 0; i < p->n_addresses; i++)
+			rc |= json_array_append_new(a, topo_prefix_json(&p->addresses[i]));
+		rc |= topo_set(o, "addresses", a);
+	}
 	return topo_done(o, rc);
 }
 

@@ -1455,6 +1455,56 @@ yc_cmd_vm(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 			"delete, list, console or log", sub);
 }
 
+/*
+ * port retry NAME | --all: yardd pushes failed ports again now. The exit
+ * status follows their statuses, as after create: 1 when one is still in
+ * error, 3 when every one is pending.
+ */
+static int
+yc_cmd_port(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
+{
+	unsigned int n_error = 0, n_pending = 0;
+	json_t *params, *res, *e;
+	size_t i, n;
+
+	if (a->npos == 0 || strcmp(a->pos[0], "retry") != 0)
+		return yc_usage(cmd, a->npos == 0 ? "which? retry" :
+				"unknown port command '%s': use retry", a->pos[0]);
+	if (a->npos > 2)
+		return yc_usage(cmd, "unexpected argument '%s'", a->pos[2]);
+	if ((a->npos == 2) == a->all)
+		return yc_usage(cmd, a->all ? "give a NAME or --all, not both" :
+				"port retry needs the port's NAME, or --all");
+	params = a->all ? json_pack("{s:b}", "all", true) :
+			  json_pack("{s:s}", "name", a->pos[1]);
+	if (yc_call(y, YARDD_M_PORT_RETRY, params, &res) < 0)
+		return YC_EXIT_FAIL;
+	n = json_array_size(json_object_get(res, "ports"));
+	json_array_foreach(json_object_get(res, "ports"), i, e) {
+		const char *status = json_string_value(json_object_get(e, "status"));
+		const char *msg = json_string_value(json_object_get(e, "message"));
+		int rc = yc_status_exit(status);
+
+		n_error += rc == YC_EXIT_FAIL;
+		n_pending += rc == YC_EXIT_PENDING;
+		if (y->json)
+			continue;
+		printf("port %s: %s%s%s%s\n",
+		       json_string_value(json_object_get(e, "name")) ?: "?",
+		       status ?: "?", msg != NULL ? ": " : "", msg ?: "",
+		       json_is_true(json_object_get(e, "retried")) ? "" :
+		       " (it was not in error: nothing to retry)");
+	}
+	if (y->json)
+		yc_json_print(res);
+	else if (n == 0)
+		puts("no port is in error: nothing to retry");
+	json_decref(res);
+	if (n_error > 0)
+		return YC_EXIT_FAIL;
+	return n > 0 && n_pending == n ? YC_EXIT_PENDING : YC_EXIT_OK;
+}
+
 static int
 yc_cmd_help(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
@@ -1479,7 +1529,7 @@ yc_cmd_help(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 "                 numbers, except for keys that hold names or paths (name,\n" \
 "                 network, kind, mac, socket, ...); anything else, MACs and\n" \
 "                 addresses included, is a string.\n" \
-"    ips=A,B      ips and nics are lists: comma-separated.\n" \
+"    ips=A,B      ips, nics and addresses are lists: comma-separated.\n" \
 "    trunk=NETWORK/VLAN,...\n" \
 "                 A trunk port's VLANs: trunk=blue/100,red/200.\n" \
 "    action=output:PORT\n" \
@@ -1863,6 +1913,28 @@ YC_PAIRS_TEXT
 "    yardctl flow del no-ssh web-mirror\n"
 "    yardctl --json flow list | jq '.[] | select(.packets > 0) | .object.name'\n",
 	  YC_OPT_FILE, yc_cmd_flow },
+	{ "port", "port retry NAME | --all",
+	  "push a failed port to the dataplane again, now",
+"DESCRIPTION\n"
+"    A port that yard-dp refused (status \"error\") is pushed again after a\n"
+"    back-off (1 s, doubling up to 60 s) or when it changes. When what made\n"
+"    it fail is fixed outside Switchyard (a device freed, a NIC added with\n"
+"    '-- -a ADDR'), retry pushes it at once and starts its back-off again.\n"
+"    Prints \"port NAME: STATUS\" and the reason when it is still in error;\n"
+"    a port not in error is left alone (\"nothing to retry\").\n"
+"\n"
+"OPTIONS\n"
+"    --all    Every port in error.\n"
+"\n"
+"EXIT STATUS\n"
+"    0 each port is programmed now (or was not in error), 1 one is still in\n"
+"    error, the port does not exist or yard-dp is not connected, 3 every\n"
+"    port retried is pending.\n"
+"\n"
+"EXAMPLES\n"
+"    yardctl port retry up\n"
+"    yardctl port retry --all\n",
+	  YC_OPT_ALL, yc_cmd_port },
 	{ "vm", "vm create|start|stop|delete|list|console|log [NAME] [KEY=VALUE...]",
 	  "run the VMs: create, start, stop, delete, list, follow their console",
 "DESCRIPTION\n"

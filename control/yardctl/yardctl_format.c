@@ -20,7 +20,7 @@ static const char *const *const yc_kind_keys[TOPO_KIND_MAX] = {
 		"name", "vni", "mac_limit", "ageing", "arp_suppress", NULL },
 	[TOPO_KIND_PORT] = (const char *const[]){
 		"name", "kind", "network", "trunk", "mac", "ips", "security",
-		"socket", "devargs", NULL },
+		"socket", "devargs", "netns", "addresses", NULL },
 	[TOPO_KIND_ROUTER] = (const char *const[]){
 		"name", "interfaces", "routes", NULL },
 	[TOPO_KIND_FLOW] = (const char *const[]){

@@ -303,7 +303,7 @@ yc_key_is_string(const char *key)
 {
 	static const char *const keys[] = {
 		"name", "kind", "network", "mac", "socket", "devargs", "memory",
-		"accel", "kernel", "initrd", "cmdline", "disk", NULL,
+		"accel", "kernel", "initrd", "cmdline", "disk", "netns", NULL,
 	};
 
 	for (unsigned int i = 0; keys[i] != NULL; i++)
@@ -320,7 +320,7 @@ yc_pair_value(const char *key, const char *val)
 	char *copy, *item, *save = NULL;
 
 	if (strcmp(key, "ips") == 0 || strcmp(key, "nics") == 0 ||
-	    strcmp(key, "trunk") == 0) {
+	    strcmp(key, "addresses") == 0 || strcmp(key, "trunk") == 0) {
 		out = json_array();
 		copy = strdup(val);
 		if (out == NULL || copy == NULL)

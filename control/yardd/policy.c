@@ -7,6 +7,7 @@
  * of an allowed directory is outside it.
  */
 #include <ctype.h>
+#include <pwd.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -168,6 +169,15 @@ policy_set(struct policy *p, const char *key, const char *value, char *why,
 		return list_add(&p->pcap_dirs, key, value, true, why, len);
 	if (strcmp(key, "iface") == 0)
 		return list_add(&p->ifaces, key, value, false, why, len);
+	if (strcmp(key, "netns") == 0) {
+		if (topo_name_check(value) < 0) {
+			snprintf(why, len, "netns: '%s' is not a namespace name "
+				 "([a-z0-9-], at most %d characters)", value,
+				 TOPO_NAME_MAX - 1);
+			return -EINVAL;
+		}
+		return list_add(&p->netns, key, value, false, why, len);
+	}
 	if (strcmp(key, "phy_driver") == 0)
 		return list_add(&p->phy_drivers, key, value, false, why, len);
 	if (strcmp(key, "image_dir") == 0) {
@@ -191,7 +201,7 @@ policy_set(struct policy *p, const char *key, const char *value, char *why,
 	if (strcmp(key, "max_per_uid") == 0)
 		return uint_value(key, value, &p->max_per_uid, why, len);
 	snprintf(why, len, "unknown key '%s': known keys are vhost_dir, pcap_dir, "
-		 "iface, phy_driver, image_dir, qemu_user, idle_timeout, "
+		 "iface, netns, phy_driver, image_dir, qemu_user, idle_timeout, "
 		 "max_per_uid", key);
 	return -EINVAL;
 }
@@ -521,9 +531,19 @@ policy_port_check(const struct policy *p, const struct topo_port *port,
 {
 	char who[TOPO_NAME_MAX + 16];
 
+	char allowed[1024];
+
 	snprintf(who, sizeof(who), "port '%s'", port->name);
 	if (port->kind == TOPO_PORT_VHOST)
 		return socket_check(p, port, who, why, len);
+	/* Into a namespace, yard-dp (root) puts a tenant's tap and addresses. */
+	if (port->netns[0] != '\0' && !in_list(&p->netns, port->netns)) {
+		list_str(&p->netns, allowed, sizeof(allowed));
+		snprintf(why, len, "%s: netns '%s' is not allowed (netns: %s); add "
+			 "'netns = %s' to %s to let tap ports enter it", who,
+			 port->netns, allowed, port->netns, POLICY_CONF_DEFAULT);
+		return -EPERM;
+	}
 	return devargs_check(p, port, who, why, len);
 }
 
@@ -594,4 +614,18 @@ policy_check(const struct policy *p, const struct topo *t, char *why,
 			}
 	}
 	return 0;
+}
+
+int
+policy_qemu_user_check(const struct policy *p, char *why, size_t len)
+{
+	if (p->qemu_user[0] == '\0' || getpwnam(p->qemu_user) != NULL)
+		return 0;
+	snprintf(why, len, "qemu_user '%s' does not exist on this host, so no VM "
+		 "can start (QEMU drops to it with -runas): create it with "
+		 "'systemd-sysusers' (meson install ships lib/sysusers.d/yard.conf) "
+		 "or 'useradd --system --no-create-home --shell /usr/sbin/nologin "
+		 "%s', or name another user with qemu_user in yardd's config",
+		 p->qemu_user, p->qemu_user);
+	return -ENOENT;
 }

@@ -6,13 +6,14 @@
  * what it names. yardd checks every change against it before storing it.
  *
  * Defaults are safe: no host interface, no pcap file, no PCI-less phy
- * driver; vhost sockets in /run/yard/vhost; VM images in
+ * driver, no network namespace; vhost sockets in /run/yard/vhost; VM images in
  * /var/lib/yard/images. The config file (/etc/yard/yardd.conf) widens it:
  *
  *   # comment
  *   vhost_dir  = /run/yard/vhost     one directory (replaces the default)
  *   pcap_dir   = /var/lib/yard/pcap  rx_pcap/tx_pcap files (repeatable)
  *   iface      = eth1                a host interface for iface= (repeatable)
+ *   netns      = tenant1             a namespace tap ports may go to (repeatable)
  *   phy_driver = net_null            a vdev driver for phy ports (repeatable)
  *   image_dir  = /srv/images         kernel/initrd/disk (repeatable; the
  *                                    first one replaces the default)
@@ -42,6 +43,7 @@ struct policy {
 	char vhost_dir[PATH_MAX];	/**< No trailing '/'. */
 	struct policy_list pcap_dirs;
 	struct policy_list ifaces;
+	struct policy_list netns;	/**< Namespaces tap ports may enter. */
 	struct policy_list phy_drivers;
 	struct policy_list image_dirs;
 	char qemu_user[64];		/**< "" : QEMU keeps yardd's user. */
@@ -92,6 +94,17 @@ int policy_port_check(const struct policy *p, const struct topo_port *port,
  */
 int policy_vm_check(const struct policy *p, const struct topo_vm *vm,
 		    char *why, size_t len);
+
+/**
+ * Whether the user QEMU is to run as (qemu_user) exists on this host. A
+ * fresh machine lacks the default, yard-qemu, until systemd-sysusers runs
+ * with the file `meson install` ships (lib/sysusers.d/yard.conf).
+ *
+ * @return
+ *   0 (or qemu_user is "": QEMU keeps yardd's user), or -ENOENT with `why`
+ *   naming the user and the fixes.
+ */
+int policy_qemu_user_check(const struct policy *p, char *why, size_t len);
 
 /**
  * Check a whole topology: every port and VM, no vhost socket shared by two

@@ -208,6 +208,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	d.policy = &policy;
+	/* Said once at start, and again by every VM that cannot start. */
+	if (policy_qemu_user_check(&policy, why, sizeof(why)) < 0)
+		yardd_log("warning: %s", why);
 
 	/*
 	 * QEMUs adopted after a restart are not our children; as a subreaper
@@ -297,6 +300,8 @@ out:
 	json_decref(d.desired);
 	json_decref(d.errors);
 	yardd_routes_close(&d);
+	for (unsigned int i = 0; i < TOPO_KIND_MAX; i++)
+		json_decref(d.held[i]);
 	store_close(d.store);
 	return status;
 }

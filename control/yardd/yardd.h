@@ -36,6 +36,15 @@ struct yardd {
 	unsigned int dp_workers;
 	unsigned int last_sync_ops;	/* Operations the last sync sent. */
 	/*
+	 * What yard-dp holds, per programmed kind: name -> object, as its
+	 * topology.export gave it when yardd connected, then kept up to date
+	 * with every operation it accepted. NULL: not read yet (a sync reads
+	 * it). So a change costs the objects it touches, not a read of
+	 * everything yard-dp holds.
+	 */
+	json_t *held[TOPO_KIND_MAX];
+	uint64_t held_reads;		/* topology.export reads so far. */
+	/*
 	 * "kind/name" -> a failed push: {"message", "op" (what was sent),
 	 * "attempts", "next_ms"}. The same operation is sent again only when
 	 * next_ms has come (back-off: 1 s, doubling up to 60 s), or at once
@@ -69,6 +78,20 @@ void yardd_dp_poll(struct yardd *d);
  * object changed); a transport failure drops the connection.
  */
 void yardd_sync(struct yardd *d);
+
+/**
+ * Push failed objects of kind `k` again now, their back-off and attempt
+ * count reset: object `name`, or every one of the kind in error when
+ * `name` is NULL. An object not in error is left alone.
+ *
+ * @param names
+ *   When not NULL, the names of the objects pushed again are appended.
+ * @return
+ *   How many objects were in error and were pushed again; -ENOTCONN when
+ *   yard-dp is away (nothing can be pushed).
+ */
+int yardd_retry(struct yardd *d, const struct topo_kind_info *k,
+		const char *name, json_t *names);
 
 /** Call yard-dp; -ENOTCONN (and `err` filled) when it is away. */
 int yardd_dp_call(struct yardd *d, const char *method, json_t *params,

@@ -787,7 +787,7 @@ m_status(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 
 		objects += json_is_array(v) ? json_array_size(v) : v != NULL;
 	}
-	*result = json_pack("{s:s, s:{s:s, s:I, s:I}, s:{s:s, s:b, s:I, s:i}}",
+	*result = json_pack("{s:s, s:{s:s, s:I, s:I}, s:{s:s, s:b, s:I, s:i, s:I}}",
 			    "version", YARD_VERSION,
 			    "store", "path", d->db_path,
 			    "generation", (json_int_t)store_generation(d->store),
@@ -795,9 +795,64 @@ m_status(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
 			    "dataplane", "socket", d->dp_path,
 			    "connected", d->dp != NULL,
 			    "resyncs", (json_int_t)d->dp_connects,
-			    "last_sync_ops", (int)d->last_sync_ops);
+			    "last_sync_ops", (int)d->last_sync_ops,
+			    "reads", (json_int_t)d->held_reads);
 	if (*result != NULL)
 		yardd_routes_status(d, *result);
+	return 0;
+}
+
+/* One port's line in port.retry's answer. */
+static json_t *
+retry_entry(const struct yardd *d, const char *name, bool retried)
+{
+	const struct topo_kind_info *k = topo_kind_get(TOPO_KIND_PORT);
+	const char *msg, *status = yardd_object_status(d, k, name, &msg);
+	json_t *e = json_pack("{s:s, s:b, s:s}", "name", name, "retried",
+			      retried, "status", status);
+
+	if (e != NULL && msg != NULL)
+		json_object_set_new(e, "message", json_string(msg));
+	return e;
+}
+
+static int
+m_port_retry(void *ctx, json_t *params, json_t **result, struct rpc_error *err)
+{
+	const struct topo_kind_info *k = topo_kind_get(TOPO_KIND_PORT);
+	struct yardd *d = ctx;
+	const char *name = NULL;
+	json_t *ports, *retried;
+	bool all = false;
+	int n;
+
+	if (rpc_param_str_opt(params, "name", &name, err) < 0 ||
+	    rpc_param_bool_opt(params, "all", &all, err) < 0)
+		return -EINVAL;
+	if ((name == NULL) == !all)
+		return rpc_error_set(err, RPC_ERR_PARAMS, "name a port, or give "
+				     "\"all\": true for every port in error");
+	if (name != NULL &&
+	    find(json_object_get(d->desired, k->plural), name) < 0)
+		return rpc_error_set(err, RPC_ERR_NOT_FOUND, "no port called '%s' "
+				     "('yardctl list ports' shows those there "
+				     "are)", name);
+	retried = json_array();
+	n = yardd_retry(d, k, name, retried);
+	if (n < 0) {
+		json_decref(retried);
+		return rpc_error_set(err, RPC_ERR_FAILED, "dataplane not connected "
+				     "(%s): nothing can be pushed; yardd pushes "
+				     "every port when yard-dp is back", d->dp_path);
+	}
+	ports = json_array();
+	if (name != NULL)
+		json_array_append_new(ports, retry_entry(d, name, n > 0));
+	for (size_t i = 0; name == NULL && i < json_array_size(retried); i++)
+		json_array_append_new(ports, retry_entry(d, json_string_value(
+			json_array_get(retried, i)), true));
+	json_decref(retried);
+	*result = json_pack("{s:o}", "ports", ports);
 	return 0;
 }
 
@@ -839,6 +894,7 @@ yardd_api_register(struct yardd *d)
 	rc |= rpc_server_method_add(d->srv, YARDD_M_APPLY, m_apply, d);
 	rc |= rpc_server_method_add(d->srv, YARDD_M_EXPORT, m_export, d);
 	rc |= rpc_server_method_add(d->srv, YARDD_M_STATUS, m_status, d);
+	rc |= rpc_server_method_add(d->srv, YARDD_M_PORT_RETRY, m_port_retry, d);
 	for (unsigned int i = 0; i < TOPO_KIND_MAX; i++)
 		rc |= kind_register(d, topo_kind_get(i));
 	for (size_t i = 0; i < sizeof(proxies) / sizeof(proxies[0]); i++) {

@@ -69,6 +69,13 @@
 #define YARDD_M_ROUTE_GET "route.get"	/**< yard-dp's route.get. */
 #define YARDD_M_ROUTER_FIB "router.fib"	/**< yard-dp's router.list. */
 
+/*
+ * Push failed ports again now, resetting their back-off: {"name": N} or
+ * {"all": true}. Answers {"ports": [{"name", "retried" (it was in error),
+ * "status", "message"?}, ...]}.
+ */
+#define YARDD_M_PORT_RETRY "port.retry"
+
 /* A VM's own verbs, besides the per-kind methods of kind vm. */
 #define YARDD_M_VM_START "vm.start"
 #define YARDD_M_VM_STOP "vm.stop"

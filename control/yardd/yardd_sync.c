@@ -32,9 +32,20 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* Forget what yard-dp holds: the next sync reads it again. */
+static void
+held_forget(struct yardd *d)
+{
+	for (unsigned int i = 0; i < TOPO_KIND_MAX; i++) {
+		json_decref(d->held[i]);
+		d->held[i] = NULL;
+	}
+}
+
 static void
 dp_drop(struct yardd *d, const char *why)
 {
+	held_forget(d);
 	if (d->dp == NULL)
 		return;
 	yardd_log("dataplane %s: disconnected (%s)", d->dp_path, why);
@@ -159,15 +170,15 @@ by_name(json_t *doc, const struct topo_kind_info *k)
 	return index;
 }
 
+/*
+ * Both sides are in canonical form, where equal texts mean equal objects;
+ * json_equal() compares the same values (key order aside) without
+ * writing either out.
+ */
 static bool
 same_object(json_t *a, json_t *b)
 {
-	char *x = topo_json_canonical(a), *y = topo_json_canonical(b);
-	bool same = x != NULL && y != NULL && strcmp(x, y) == 0;
-
-	free(x);
-	free(y);
-	return same;
+	return a != NULL && b != NULL && json_equal(a, b);
 }
 
 static void
@@ -182,10 +193,10 @@ op_add(json_t *ops, json_t *owners, const char *method, json_t *params,
 	json_array_append_new(owners, json_string(owner));
 }
 
-/* What yard-dp holds and what it should hold, per programmed kind. */
+/* What yard-dp holds (borrowed) and what it should hold, per programmed kind. */
 struct plan_side {
 	json_t *want[TOPO_KIND_MAX];
-	json_t *have[TOPO_KIND_MAX];
+	json_t *const *have;
 };
 
 /* Delete the objects of kind `k` that yard-dp holds and should not. */
@@ -235,9 +246,10 @@ kind_referred(const struct topo_kind_info *k)
  * deletes.
  */
 static void
-plan(json_t *desired, json_t *actual, json_t *ops, json_t *owners)
+plan(json_t *desired, json_t *const held[TOPO_KIND_MAX], json_t *ops,
+     json_t *owners)
 {
-	struct plan_side p = { 0 };
+	struct plan_side p = { .have = held };
 	const struct topo_kind_info *k;
 	const char *name;
 	unsigned int i;
@@ -245,10 +257,8 @@ plan(json_t *desired, json_t *actual, json_t *ops, json_t *owners)
 
 	for (i = 0; i < TOPO_KIND_MAX; i++) {
 		k = topo_kind_get(i);
-		if (!topo_kind_programmed(k))
-			continue;
-		p.want[i] = by_name(desired, k);
-		p.have[i] = by_name(actual, k);
+		if (topo_kind_programmed(k))
+			p.want[i] = by_name(desired, k);
 	}
 	for (i = TOPO_KIND_MAX; i-- > 0;) {
 		k = topo_kind_get(i);
@@ -270,10 +280,61 @@ plan(json_t *desired, json_t *actual, json_t *ops, json_t *owners)
 		if (p.want[i] != NULL && kind_referred(k))
 			plan_deletes(&p, k, ops, owners);
 	}
-	for (i = 0; i < TOPO_KIND_MAX; i++) {
+	for (i = 0; i < TOPO_KIND_MAX; i++)
 		json_decref(p.want[i]);
-		json_decref(p.have[i]);
+}
+
+/* Read what yard-dp holds, when it is not known yet. */
+static int
+held_read(struct yardd *d, struct rpc_error *err)
+{
+	json_t *actual = NULL;
+
+	if (d->held[0] != NULL)
+		return 0;
+	/* Routes are compared apart (yardd_routes_sync()), not listed here. */
+	if (yardd_dp_call(d, "topology.export", json_pack("{s:b}", "routes", 0),
+			  &actual, err) < 0)
+		return -1;
+	d->held_reads++;
+	for (unsigned int i = 0; i < TOPO_KIND_MAX; i++)
+		d->held[i] = by_name(actual, topo_kind_get(i));
+	json_decref(actual);
+	return 0;
+}
+
+/* yard-dp accepted operation `op` of `owner` ("ports/p1"): note it. */
+static void
+held_apply(struct yardd *d, const char *owner, json_t *op)
+{
+	const char *method = json_string_value(json_object_get(op, "method"));
+	const char *slash = strchr(owner, '/');
+
+	if (slash == NULL || method == NULL)
+		return;
+	for (unsigned int i = 0; i < TOPO_KIND_MAX; i++) {
+		const struct topo_kind_info *k = topo_kind_get(i);
+
+		if (strncmp(owner, k->plural, (size_t)(slash - owner)) != 0 ||
+		    k->plural[slash - owner] != '\0' || d->held[i] == NULL)
+			continue;
+		if (k->dp_set != NULL && strcmp(method, k->dp_set) == 0)
+			json_object_set(d->held[i], slash + 1,
+					json_object_get(op, "params"));
+		else
+			json_object_del(d->held[i], slash + 1);
+		return;
 	}
+}
+
+/* Operations [from, to) of `ops` went through. */
+static void
+held_apply_range(struct yardd *d, json_t *ops, json_t *owners, size_t from,
+		 size_t to)
+{
+	for (size_t i = from; i < to && d->held[0] != NULL; i++)
+		held_apply(d, json_string_value(json_array_get(owners, i)),
+			   json_array_get(ops, i));
 }
 
 /*
@@ -327,7 +388,7 @@ error_record(struct yardd *d, json_t *old, const char *owner, json_t *op,
 void
 yardd_sync(struct yardd *d)
 {
-	json_t *actual = NULL, *ops = json_array(), *owners = json_array();
+	json_t *ops = json_array(), *owners = json_array();
 	json_t *old = d->errors, *e;
 	struct rpc_error err = { 0 };
 	size_t start = 0, n;
@@ -335,15 +396,13 @@ yardd_sync(struct yardd *d)
 	const char *key;
 
 	d->errors = json_object();
-	/* Routes are compared apart (yardd_routes_sync()), not listed here. */
-	if (yardd_dp_call(d, "topology.export", json_pack("{s:b}", "routes", 0),
-			  &actual, &err) < 0) {
+	if (held_read(d, &err) < 0) {
 		if (d->dp != NULL)
 			yardd_log("dataplane: topology.export failed: %s",
 				  err.message);
 		goto out;
 	}
-	plan(d->desired, actual, ops, owners);
+	plan(d->desired, d->held, ops, owners);
 	ops_backoff(d, old, ops, owners, now);
 	n = json_array_size(ops);
 	d->last_sync_ops = (unsigned int)n;
@@ -361,15 +420,25 @@ yardd_sync(struct yardd *d)
 		rc = yardd_dp_call(d, "batch", json_pack("{s:o}", "ops", part),
 				   &res, &err);
 		json_decref(res);
-		if (rc == 0)
+		if (rc == 0) {
+			held_apply_range(d, ops, owners, start, n);
 			break;
+		}
 		/* yard-dp names the operation that failed in the error's data. */
 		op = json_object_get(err.data, "op");
 		if (d->dp == NULL || !json_is_integer(op) ||
 		    json_integer_value(op) < 0 ||
-		    (size_t)json_integer_value(op) >= n - start)
+		    (size_t)json_integer_value(op) >= n - start) {
+			held_forget(d);
 			break;
+		}
 		failed = start + (size_t)json_integer_value(op);
+		/*
+		 * What a failed operation left behind (a port.set may have
+		 * removed the old port) is yard-dp's to say: the next sync
+		 * reads it again. Failures back off, so this is rare.
+		 */
+		held_forget(d);
 		error_record(d, old,
 			     json_string_value(json_array_get(owners, failed)),
 			     json_array_get(ops, failed), err.message, now);
@@ -388,12 +457,38 @@ out:
 	}
 	json_decref(old);
 	rpc_error_clear(&err);
-	json_decref(actual);
 	json_decref(ops);
 	json_decref(owners);
 	yardd_routes_sync(d);
 	/* Ports may have come: VMs waiting for them can start. */
 	yardd_vms_sync(d);
+}
+
+int
+yardd_retry(struct yardd *d, const struct topo_kind_info *k,
+	    const char *name, json_t *names)
+{
+	size_t plen = strlen(k->plural);
+	const char *key;
+	json_t *e;
+	void *tmp;
+	int n = 0;
+
+	if (d->dp == NULL)
+		return -ENOTCONN;
+	json_object_foreach_safe(d->errors, tmp, key, e) {
+		if (strncmp(key, k->plural, plen) != 0 || key[plen] != '/' ||
+		    (name != NULL && strcmp(key + plen + 1, name) != 0))
+			continue;
+		if (names != NULL)
+			json_array_append_new(names, json_string(key + plen + 1));
+		/* Without its record, yardd_sync() sends it as a new failure. */
+		json_object_del(d->errors, key);
+		n++;
+	}
+	if (n > 0)
+		yardd_sync(d);
+	return n;
 }
 
 void

@@ -197,6 +197,14 @@ vm_start(struct yardd *d, struct vm_rt *rt, const struct topo_vm *tv,
 	char dir[512], cache[512];
 	int rc;
 
+	/* QEMU would fail on -runas with a message of its own: say it here. */
+	rc = policy_qemu_user_check(d->policy, dir, sizeof(dir));
+	if (rc < 0) {
+		if (strcmp(rt->error, dir) != 0)	/* Once, not every retry. */
+			yardd_log("vm %s: cannot start: %s", tv->name, dir);
+		snprintf(rt->error, sizeof(rt->error), "%s", dir);
+		return rc;
+	}
 	for (unsigned int i = 0; i < tv->n_nics; i++) {
 		const struct topo_port *p = topo_port_find(t, tv->nics[i]);
 

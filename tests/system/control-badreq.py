@@ -8,7 +8,7 @@ yard-dp forwards a pcap source (infinite_rx) to a null sink while both API
 sockets get random bytes, invalid JSON, wrong types, huge strings, deep
 nesting, truncated frames, a 10 MiB request and requests for real methods
 with wrong parameters. Every message must be answered with a JSON-RPC error
-or the connection closed; afterwards both daemons still answer, and the
+or the connection closed, an empty line too; afterwards both daemons still answer, and the
 sink's tx counter still grows: forwarding never stopped.
 """
 import json
@@ -191,6 +191,22 @@ def hammer(path, methods, n, rng):
     return answered, closed
 
 
+def empty_lines(path):
+    """An empty line and a blank one each get -32600 with a null id."""
+    s = connect(path)
+    s.sendall(b"\n  \r\n")
+    lines, _ = read_lines(s, 2)
+    s.close()
+    assert len(lines) == 2, f"{path}: {len(lines)} answers to two empty lines"
+    for line in lines:
+        msg = json.loads(line)
+        err = msg.get("error") or {}
+        assert err.get("code") == -32600 and msg.get("id", 0) is None \
+            and "empty request line" in err.get("message", ""), \
+            f"{path}: empty line answered {line!r}"
+    return json.loads(lines[0])["error"]["message"]
+
+
 def call(path, method, params=None):
     s = connect(path)
     s.sendall(json.dumps({"jsonrpc": "2.0", "id": 1, "method": method,
@@ -255,6 +271,9 @@ def main():
         a1, c1 = hammer(dp_sock, YARD_DP_METHODS, TOTAL // 2, rng)
         a2, c2 = hammer(yd_sock, YARDD_METHODS, TOTAL // 2, rng)
         secs = time.time() - t0
+        for path in (dp_sock, yd_sock):
+            msg = empty_lines(path)
+        print(f"an empty line on either socket: -32600 \"{msg}\"")
         for p in procs:
             assert p.poll() is None, f"{p.args[0]} died (exit {p.returncode})"
         call(dp_sock, "version")

@@ -50,8 +50,9 @@ TMP=$(mktemp -d /tmp/yard-objects.XXXXXX)
 # files: no VM boots here) in $TMP/images.
 mkdir "$TMP/images"
 touch "$TMP/images/vmlinuz" "$TMP/images/fvm.qcow2" "$TMP/images/fvm2.qcow2"
-printf 'phy_driver = net_null\nvhost_dir = %s\nimage_dir = %s/images\n' "$TMP" "$TMP" \
-	>"$TMP/yardd.conf"
+# QEMU's user does not exist: yardd says so at start and no VM starts.
+printf 'phy_driver = net_null\nvhost_dir = %s\nimage_dir = %s/images\nqemu_user = yard-nosuch-%s\n' \
+	"$TMP" "$TMP" "$ID" >"$TMP/yardd.conf"
 YD_SOCK=$TMP/yardd.sock
 DP_SOCK=$TMP/dp.sock
 PREFIX="yard-objects-$ID"
@@ -467,8 +468,15 @@ else
 	expect "with yard-dp: ports" "$(statuses ports)" programmed
 	expect "with yard-dp: routers" "$(statuses routers)" programmed
 	expect "with yard-dp: flows" "$(statuses flows)" programmed
-	# Their kernel does not exist: the start fails and says why.
+	# QEMU's user does not exist: the start is refused and says why.
 	expect "with yard-dp: vms" "$(statuses vms)" error
+	expect "with yard-dp: vm1's message names the missing qemu_user and the fix" \
+		"$(get_field vm vm1 "'qemu_user \\'yard-nosuch-$ID\\' does not exist' in d.get('message', '') and 'systemd-sysusers' in d.get('message', '')")" true
+	if grep -q "warning: qemu_user 'yard-nosuch-$ID' does not exist on this host, so no VM can start" "$TMP/yardd.log"; then
+		ok "yardd warned at start that qemu_user is missing"
+	else
+		bad "yardd did not warn at start that qemu_user is missing"
+	fi
 	expect "with yard-dp: overlay" "$(rpc "$YD_SOCK" overlay.get | j "d['result']['status']")" programmed
 	# yard-dp itself holds what yardd says it does.
 	rpc "$DP_SOCK" topology.export >"$TMP/dp-export.json"

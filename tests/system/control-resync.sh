@@ -183,6 +183,18 @@ OPS=$(status_field "['dataplane']['last_sync_ops']")
 [ "$OPS" = 0 ] || fail "restarted yardd pushed $OPS change(s) to a dataplane already in sync"
 echo "ok: restarted yardd found yard-dp in sync and pushed 0 changes"
 
+# ---- One change costs the difference: one operation, no re-read ----
+READS=$(status_field "['dataplane']['reads']")
+ctl create network name=extra >/dev/null || fail "create network extra"
+ctl update network name=extra mac_limit=100 >/dev/null || fail "update network extra"
+OPS=$(status_field "['dataplane']['last_sync_ops']")
+[ "$OPS" = 1 ] || fail "a one-object update sent $OPS operations to yard-dp"
+[ "$(status_field "['dataplane']['reads']")" = "$READS" ] ||
+	fail "a change read yard-dp's whole state again (topology.export)"
+"$(dirname "$0")/../../tools/yard-rpc" --socket "$DP_SOCK" --compact network.list | grep -q "\"mac_limit\": *100" || fail "yard-dp did not get the update"
+ctl delete network extra >/dev/null || fail "delete network extra"
+echo "ok: a one-object change sent 1 operation and read nothing back"
+
 echo
 echo "== summary"
 echo "  resync (yard-dp kill -9 -> first ping answered): ${RESYNC_MS} ms"

@@ -10,7 +10,9 @@
 #    use, and a delete that lists every object in the way;
 #  - export prints the same bytes after a yardd restart (point 8);
 #  - apply exits 1 when an object it changed ends in error, 3 when all
-#    are pending, and names them.
+#    are pending, and names them;
+#  - port retry pushes a failed port at once and resets its back-off
+#    (issue 11).
 # Usage: control-status.sh YARD_DP YARDD YARDCTL. Needs root (taps).
 set -euo pipefail
 
@@ -98,6 +100,20 @@ grep -q "again in [0-9]* s" <<<"$msg" || fail "bad1's status does not say when i
 for _ in $(seq 40); do [ "$(tries)" -gt "$after" ] && break; sleep 0.1; done
 [ "$(tries)" -gt "$after" ] || fail "bad1 was not tried again within 4 s"
 echo "ok: a failed port backs off: $((after - before)) push(es) in 5 quick changes, retried by itself (${msg##*(}"
+# port retry: pushed again at once, the back-off starting over (tried 1
+# time), exit 1 while it still fails; a port not in error is left alone.
+before=$(tries)
+expect 1 "port bad1: error: port bad1: 0000:99:00.0 is a PCI device" port retry bad1
+[ "$(tries)" = $((before + 1)) ] ||
+	fail "port retry bad1: $(( $(tries) - before )) pushes, not 1"
+msg=$(ctl --json get port bad1 | python3 -c "import json, sys; print(json.load(sys.stdin).get('message', ''))")
+grep -q "(tried 1 time; again in 1 s" <<<"$msg" ||
+	fail "port retry did not reset bad1's back-off: $msg"
+expect 1 "port bad1: error" port retry --all
+expect 0 "port p1: programmed (it was not in error: nothing to retry)" port retry p1
+expect 1 "no port called 'nosuch'" port retry nosuch
+expect 2 "port retry needs the port's NAME, or --all" port retry
+echo "ok: port retry pushes a failed port at once and resets its back-off"
 expect 1 "no network called 'nosuch' ('yardctl list networks'" \
 	get network nosuch
 expect 1 "no port called 'nosuch'" delete port nosuch

@@ -1138,8 +1138,9 @@ test_accel_probe_verdicts(void **state)
 	struct hv_probe_opts o = { 0 };
 	struct hv_probe_result r;
 	struct hv_error err = { "" };
-	char wrapper[128];
+	char wrapper[128], argv_log[128], script[512], line[1024];
 	uint64_t t0;
+	FILE *fp;
 
 	SKIP_WITHOUT_QEMU();
 	o.kernel = boot_kernel();
@@ -1152,19 +1153,31 @@ test_accel_probe_verdicts(void **state)
 
 	/* A KVM that works, played by TCG: the kernel reaches the end of its
 	 * init on the probe's serial pipe, and the verdict is KVM. */
-	write_wrapper(wrapper,
-		      "for a do\n"
-		      "  shift\n"
-		      "  case \"$a\" in kvm) a=tcg ;; host) a=max ;; esac\n"
-		      "  set -- \"$@\" \"$a\"\n"
-		      "done\n"
-		      "exec " HV_QEMU_DEFAULT " \"$@\"\n");
+	path_in(f, "probe-argv", argv_log, sizeof(argv_log));
+	snprintf(script, sizeof(script),
+		 "echo \"$*\" > %s\n"
+		 "for a do\n"
+		 "  shift\n"
+		 "  case \"$a\" in kvm) a=tcg ;; host) a=max ;; esac\n"
+		 "  set -- \"$@\" \"$a\"\n"
+		 "done\n"
+		 "exec " HV_QEMU_DEFAULT " \"$@\"\n", argv_log);
+	write_wrapper(wrapper, script);
 	o.timeout_ms = 60000;
+	o.runas = "nobody";
 	assert_int_equal(hv_accel_probe(&o, &r, &err), 0);
 	fprintf(stderr, "# KVM played by TCG: %s in %u ms: %s\n", hv_accel_str(r.accel),
 		r.elapsed_ms, r.reason);
 	assert_int_equal(r.accel, HV_ACCEL_KVM);
 	assert_non_null(strstr(r.reason, o.kernel));
+	/* The probe QEMU is confined as the VMs' is. */
+	fp = fopen(argv_log, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(line, sizeof(line), fp));
+	fclose(fp);
+	assert_non_null(strstr(line, "-sandbox on,obsolete=deny,spawn=deny"));
+	assert_non_null(strstr(line, "-runas nobody"));
+	o.runas = NULL;
 
 	/* A KVM that hangs: TCG when the bound is reached, the hung process
 	 * killed and reaped. */

@@ -637,6 +637,15 @@ error_code(const json_t *v)
 						       "code"));
 }
 
+static const char *
+error_message(const json_t *v)
+{
+	const char *m = json_string_value(json_object_get(
+		json_object_get(v, "error"), "message"));
+
+	return m != NULL ? m : "";
+}
+
 static void
 test_server_round_trip(void **state)
 {
@@ -771,6 +780,7 @@ test_server_garbage(void **state)
 	};
 	size_t n = sizeof(junk) / sizeof(junk[0]), i, rounds = 50, len = 0;
 	char *buf = malloc(65536);
+	int blank;
 	struct raw r;
 	json_t *v;
 
@@ -784,7 +794,7 @@ test_server_garbage(void **state)
 		v = raw_line(&r);
 		assert_non_null(v);
 		assert_non_null(json_object_get(v, "error"));
-		/* One error per non-blank line, in order; blank lines ignored. */
+		/* One error per line, in order: the junk, then two blank ones. */
 		if (i % n == n - 1) {
 			assert_int_equal(error_code(v), RPC_ERR_INVALID_REQUEST);
 			assert_int_equal(json_integer_value(json_object_get(v, "id")), 3);
@@ -795,6 +805,14 @@ test_server_garbage(void **state)
 			assert_int_equal(error_code(v), RPC_ERR_INVALID_REQUEST);
 		}
 		json_decref(v);
+		for (blank = 0; blank < 2; blank++) {
+			v = raw_line(&r);
+			assert_non_null(v);
+			assert_int_equal(error_code(v), RPC_ERR_INVALID_REQUEST);
+			assert_true(json_is_null(json_object_get(v, "id")));
+			assert_non_null(strstr(error_message(v), "empty request line"));
+			json_decref(v);
+		}
 	}
 	v = raw_line(&r);
 	assert_int_equal(json_integer_value(json_object_get(v, "id")), 77);

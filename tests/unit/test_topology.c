@@ -526,6 +526,19 @@ expect_error(const char *doc, int line, const char *n1, const char *n2)
 ERROR_TEST(test_err_unknown_key,
 	   NETS "ports:\n  - name: p1\n    kind: vhost\n    nmae: x\n", 7,
 	   "ports[0]: unknown key 'nmae'", "name, kind")
+ERROR_TEST(test_err_netns_not_tap,
+	   NETS "ports:\n  - {name: p1, kind: phy, network: blue, devargs: \"0000:03:00.0\",\n"
+	   "     netns: h1}\n", 6, "ports[0].netns: only tap ports have a netns", NULL)
+ERROR_TEST(test_err_addresses_without_netns,
+	   NETS "ports:\n  - {name: p1, kind: tap, network: blue, devargs: net_tap0,\n"
+	   "     addresses: [10.0.1.1/24]}\n", 6, "ports[0].addresses", "give netns too")
+ERROR_TEST(test_err_netns_bad_name,
+	   NETS "ports:\n  - {name: p1, kind: tap, network: blue, devargs: net_tap0,\n"
+	   "     netns: ../x}\n", 6, "ports[0].netns: '../x' is not a valid name", NULL)
+ERROR_TEST(test_err_addresses_twice,
+	   NETS "ports:\n  - {name: p1, kind: tap, network: blue, devargs: net_tap0, netns: h1,\n"
+	   "     addresses: [10.0.1.1/24, 10.0.1.1/16]}\n", 6,
+	   "ports[0].addresses[1]: 10.0.1.1 is listed twice", NULL)
 ERROR_TEST(test_err_unknown_top_key,
 	   NETS "switches: []\n", 4, "unknown key 'switches'", NULL)
 ERROR_TEST(test_err_duplicate_key,
@@ -900,6 +913,10 @@ main(void)
 		cmocka_unit_test(test_err_json_type),
 		cmocka_unit_test(test_err_deep_nesting),
 		cmocka_unit_test(test_err_alias_expansion),
+		cmocka_unit_test(test_err_netns_not_tap),
+		cmocka_unit_test(test_err_addresses_without_netns),
+		cmocka_unit_test(test_err_netns_bad_name),
+		cmocka_unit_test(test_err_addresses_twice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

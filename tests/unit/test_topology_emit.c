@@ -287,6 +287,8 @@ static const char full_yaml[] =
 	"  - {name: cap1, kind: pcap, network: green, mac: \"52:54:00:00:01:01\"}\n"
 	"  - {name: xdp0, kind: afxdp, network: green, devargs: \"net_af_xdp0,iface=eth1\"}\n"
 	"  - {name: vm3-eth0, kind: vhost, network: blue, socket: /s3}\n"
+	"  - {name: h1, kind: tap, network: blue, devargs: \"net_tap1,iface=yt1\",\n"
+	"     netns: h1, addresses: [10.0.9.1/24, 10.0.8.1]}\n"
 	"routers:\n"
 	"  - name: r1\n"
 	"    interfaces:\n"
