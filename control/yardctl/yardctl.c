@@ -23,45 +23,6 @@
 #define YC_SOCKET_DEFAULT "/run/yard/yardd.sock"
 #define YC_GLOBAL "yardctl [--socket PATH] [--json] "
 
-struct yc {
-	const char *socket;
-	bool json;
-	struct rpc_client *client;	/* Connected on the first request. */
-};
-
-/* Options a command takes besides the global ones. */
-enum {
-	YC_OPT_FILE = 1 << 0,
-	YC_OPT_DRY_RUN = 1 << 1,
-	YC_OPT_FORMAT = 1 << 2,
-	YC_OPT_ALL = 1 << 3,
-	YC_OPT_ROUTER = 1 << 4,
-	YC_OPT_TOP = 1 << 5,
-	/* The command parses its own options: they come in pos[]. */
-	YC_OPT_RAW = 1 << 6,
-};
-
-struct yc_args {
-	const char *file;
-	const char *format;
-	const char *router;
-	const char *interval, *iterations;
-	bool dry_run, all, batch, nodes;
-	int npos;
-	char **pos;
-};
-
-struct yc_cmd {
-	const char *name;
-	const char *synopsis;	/* One line, after "yardctl [global] ". */
-	const char *brief;	/* One line: what it does. */
-	const char *text;	/* The rest of its manual page. */
-	unsigned int opts;
-	int (*run)(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
-};
-
-static const struct yc_cmd yc_cmds[];
-
 /* ---- Manual ---- */
 
 static const char yc_man_head[] =
@@ -189,7 +150,7 @@ yc_cmd_man(const struct yc_cmd *c)
 
 /* Message, short usage on stderr; returns YC_EXIT_USAGE. */
 __attribute__((format(printf, 2, 3)))
-static int
+int
 yc_usage(const struct yc_cmd *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -277,7 +238,7 @@ yc_call(struct yc *y, const char *method, json_t *params, json_t **res)
 }
 
 /* yc_call() of the method `verb` of kind `k` ("port.get"). */
-static int
+int
 yc_kind_call(struct yc *y, const struct topo_kind_info *k, const char *verb,
 	     json_t *params, json_t **res)
 {
@@ -291,7 +252,7 @@ yc_kind_call(struct yc *y, const struct topo_kind_info *k, const char *verb,
 	return yc_call(y, method, params, res);
 }
 
-static void
+void
 yc_json_print(json_t *v)
 {
 	char *s = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);
@@ -305,7 +266,7 @@ yc_json_print(json_t *v)
 /* ---- Commands ---- */
 
 /* Release a result; the exit status for a printer's return value. */
-static int
+int
 yc_done(json_t *res, int rc)
 {
 	json_decref(res);
@@ -327,7 +288,7 @@ yc_kind_arg(const struct yc_cmd *cmd, const char *s)
  * The exit status for an object's status after a change: a script must be
  * able to tell "done" from "failed" from "stored but not done".
  */
-static int
+int
 yc_status_exit(const char *status)
 {
 	if (status != NULL && strcmp(status, "error") == 0)
@@ -408,7 +369,7 @@ yc_apply_outcome(struct yc *y, json_t *res)
 							 YC_EXIT_OK;
 }
 
-static int
+int
 yc_cmd_apply(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	json_t *params, *text, *res;
@@ -449,7 +410,7 @@ yc_cmd_apply(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	return rc;
 }
 
-static int
+int
 yc_cmd_export(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	const char *format = a->format != NULL ? a->format : "yaml";
@@ -477,7 +438,7 @@ yc_cmd_export(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	return yc_done(res, 0);
 }
 
-static int
+int
 yc_cmd_list(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	const struct topo_kind_info *k;
@@ -500,7 +461,7 @@ yc_cmd_list(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 }
 
 /* get and delete: KIND NAME. */
-static int
+int
 yc_cmd_named(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	bool get = strcmp(cmd->name, "get") == 0;
@@ -544,7 +505,7 @@ yc_pairs(const struct yc_cmd *cmd, json_t *obj, struct yc_args *a)
  * only the keys given change: the stored object is read first, since
  * KIND.update replaces a whole object. Returns an exit status.
  */
-static int
+int
 yc_object_from_pairs(struct yc *y, const struct yc_cmd *cmd,
 		     const struct topo_kind_info *k, struct yc_args *a,
 		     json_t **objp)
@@ -585,7 +546,7 @@ out:
 }
 
 /* create and update: KIND, then -f FILE or KEY=VALUE pairs. */
-static int
+int
 yc_cmd_write(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	bool update = strcmp(cmd->name, "update") == 0;
@@ -635,7 +596,7 @@ yc_cmd_write(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	return rc < 0 ? YC_EXIT_FAIL : exit_rc;
 }
 
-static int
+int
 yc_cmd_stats(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	const char *what = a->npos > 0 ? a->pos[0] : "";
@@ -683,7 +644,7 @@ yc_top_fetch(void *ctx, const char *method, json_t **res)
 	return yc_call(ctx, method, NULL, res);
 }
 
-static int
+int
 yc_cmd_top(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	struct yc_top_opts o = {
@@ -712,7 +673,7 @@ yc_cmd_top(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	return yc_top(&o);
 }
 
-static int
+int
 yc_cmd_fdb(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	json_t *params = NULL, *res;
@@ -751,7 +712,7 @@ static const struct yc_view {
 	{ NULL, NULL, NULL, NULL },
 };
 
-static int
+int
 yc_cmd_view(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	const struct yc_view *v;
@@ -780,547 +741,21 @@ yc_cmd_view(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	return yc_done(res, v->print(res));
 }
 
-/* ---- router list|show|stats and route list|get|add|del ---- */
-
-/*
- * yardd's routers (the stored objects, with status and route count), each
- * with "fib": what yard-dp says of it (memory, rules, neighbors), or
- * without when yard-dp is away.
- */
-static json_t *
-yc_routers_merged(struct yc *y)
-{
-	json_t *mine, *fib = NULL, *out, *e, *f;
-	size_t i, j;
-
-	if (yc_call(y, "router.list", NULL, &mine) < 0)
-		return NULL;
-	if (y->client != NULL) {
-		struct rpc_error err = { 0 };
-
-		/* Not there while yard-dp is away: no error for that. */
-		if (rpc_client_call(y->client, YARDD_M_ROUTER_FIB, NULL, &fib,
-				    &err) < 0)
-			fib = NULL;
-		rpc_error_clear(&err);
-	}
-	out = json_array();
-	json_array_foreach(mine, i, e) {
-		json_t *o = json_deep_copy(json_object_get(e, "object"));
-		const char *name = json_string_value(json_object_get(o, "name"));
-
-		json_object_set(o, "status", json_object_get(e, "status"));
-		if (json_object_get(e, "message") != NULL)
-			json_object_set(o, "message", json_object_get(e, "message"));
-		json_object_set(o, "route_count", json_object_get(e, "route_count"));
-		json_object_set(o, "route_digest",
-				json_object_get(e, "route_digest"));
-		json_array_foreach(fib, j, f)
-			if (name != NULL && json_is_string(json_object_get(f, "name")) &&
-			    strcmp(json_string_value(json_object_get(f, "name")),
-				   name) == 0) {
-				json_object_set(o, "fib", f);
-				json_object_del(f, "interfaces");
-			}
-		json_array_append_new(out, o);
-	}
-	json_decref(mine);
-	json_decref(fib);
-	return out;
-}
-
-static int
-yc_cmd_router(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
-{
-	json_t *all, *e;
-	size_t i;
-	int rc = YC_EXIT_OK;
-
-	if (a->npos == 0)
-		return yc_usage(cmd, "router needs list, show NAME or stats");
-	if (strcmp(a->pos[0], "stats") == 0)
-		return yc_cmd_view(y, cmd, a);
-	if (strcmp(a->pos[0], "list") != 0 && strcmp(a->pos[0], "show") != 0)
-		return yc_usage(cmd, "unknown router command '%s': use list, show "
-				"or stats", a->pos[0]);
-	if (strcmp(a->pos[0], "show") == 0 && a->npos != 2)
-		return yc_usage(cmd, "router show needs one router's NAME");
-	if (strcmp(a->pos[0], "list") == 0 && a->npos != 1)
-		return yc_usage(cmd, "unexpected argument '%s'", a->pos[1]);
-	all = yc_routers_merged(y);
-	if (all == NULL)
-		return YC_EXIT_FAIL;
-	if (strcmp(a->pos[0], "list") == 0) {
-		if (y->json)
-			yc_json_print(all);
-		else
-			rc = yc_print_routers(all) < 0 ? YC_EXIT_FAIL : YC_EXIT_OK;
-		json_decref(all);
-		return rc;
-	}
-	e = NULL;
-	for (i = 0; i < json_array_size(all) && e == NULL; i++)
-		if (strcmp(json_string_value(json_object_get(json_array_get(all, i),
-							     "name")) ?: "",
-			   a->pos[1]) == 0)
-			e = json_array_get(all, i);
-	if (e == NULL) {
-		fprintf(stderr, "yardctl: no router called '%s' ('yardctl router "
-			"list' shows those there are)\n", a->pos[1]);
-		json_decref(all);
-		return YC_EXIT_FAIL;
-	}
-	if (y->json)
-		yc_json_print(e);
-	else if (yc_print_router_show(e) < 0)
-		rc = YC_EXIT_FAIL;
-	json_decref(all);
-	return rc;
-}
-
-/* "a.b.c.d,e.f.g.h" -> ["a.b.c.d", "e.f.g.h"] (checked by yardd). */
-static json_t *
-yc_via_list(const char *s)
-{
-	json_t *l = json_array();
-
-	while (*s != '\0') {
-		size_t n = strcspn(s, ",");
-
-		json_array_append_new(l, json_stringn(s, n));
-		s += n + (s[n] == ',');
-	}
-	return l;
-}
-
-#define YC_ROUTE_BATCH 50000	/* Routes per request: well inside 4 MiB. */
-
-struct yc_route_totals {
-	long long added, changed, unchanged, deleted, total;
-	const char *status;
-	char status_buf[32];
-};
-
-/* Send one batch of route.add (routes) or route.del (prefixes). */
-static int
-yc_route_send(struct yc *y, const char *router, bool add, json_t *list,
-	      struct yc_route_totals *tot)
-{
-	json_t *res;
-
-	if (yc_call(y, add ? YARDD_M_ROUTE_ADD : YARDD_M_ROUTE_DEL,
-		    json_pack("{s:s, s:o}", "router", router,
-			      add ? "routes" : "prefixes", list), &res) < 0)
-		return -1;
-	tot->added += json_integer_value(json_object_get(res, "added"));
-	tot->changed += json_integer_value(json_object_get(res, "changed"));
-	tot->unchanged += json_integer_value(json_object_get(res, "unchanged"));
-	tot->deleted += json_integer_value(json_object_get(res, "deleted"));
-	tot->total = json_integer_value(json_object_get(res, "total"));
-	snprintf(tot->status_buf, sizeof(tot->status_buf), "%s",
-		 json_string_value(json_object_get(res, "status")) ?: "-");
-	tot->status = tot->status_buf;
-	json_decref(res);
-	return 0;
-}
-
-/*
- * route add|del ROUTER -f FILE: one route a line, "PREFIX [via] IP[,IP...]"
- * (add) or "PREFIX" (del); '#' starts a comment. Sent in batches.
- */
-static int
-yc_route_file(struct yc *y, const char *router, bool add, const char *path,
-	      struct yc_route_totals *tot)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	json_t *batch = json_array();
-	size_t cap = 0, lineno = 0, first = 1;
-	char *line = NULL;
-	int ret = 0;
-
-	if (f == NULL) {
-		fprintf(stderr, "yardctl: %s: %s\n", path, strerror(errno));
-		json_decref(batch);
-		return -1;
-	}
-	while (ret == 0 && getline(&line, &cap, f) >= 0) {
-		char *tok[3] = { NULL }, *save = NULL, *p;
-		int n = 0;
-
-		lineno++;
-		if ((p = strchr(line, '#')) != NULL)
-			*p = '\0';
-		for (p = strtok_r(line, " \t\r\n", &save); p != NULL && n < 3;
-		     p = strtok_r(NULL, " \t\r\n", &save))
-			if (!(n == 1 && strcmp(p, "via") == 0))
-				tok[n++] = p;
-		if (n == 0)
-			continue;
-		if ((add && n != 2) || (!add && n != 1)) {
-			fprintf(stderr, "yardctl: %s:%zu: want '%s'\n", path, lineno,
-				add ? "PREFIX via IP[,IP...]" : "PREFIX");
-			ret = -1;
-			break;
-		}
-		json_array_append_new(batch, add ?
-			json_pack("{s:s, s:o}", "prefix", tok[0], "via",
-				  yc_via_list(tok[1])) : json_string(tok[0]));
-		if (json_array_size(batch) == YC_ROUTE_BATCH) {
-			if (yc_route_send(y, router, add, batch, tot) < 0) {
-				fprintf(stderr, "yardctl: %s: lines %zu-%zu were "
-					"refused (those before are done)\n", path,
-					first, lineno);
-				ret = -1;
-			}
-			batch = json_array();
-			first = lineno + 1;
-		}
-	}
-	if (ret == 0 && json_array_size(batch) > 0) {
-		if (yc_route_send(y, router, add, batch, tot) < 0) {
-			fprintf(stderr, "yardctl: %s: lines %zu-%zu were refused "
-				"(those before are done)\n", path, first, lineno);
-			ret = -1;
-		}
-	} else {
-		json_decref(batch);
-	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	return ret;
-}
-
-static int
-yc_route_change(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a,
-		bool add)
-{
-	struct yc_route_totals tot = { .status = "-" };
-	const char *router;
-	int ret;
-
-	if (a->npos < 2)
-		return yc_usage(cmd, "route %s needs a ROUTER", add ? "add" : "del");
-	router = a->pos[1];
-	if (a->file != NULL) {
-		if (a->npos > 2)
-			return yc_usage(cmd, "give routes either in -f FILE or on "
-					"the command line");
-		ret = yc_route_file(y, router, add, a->file, &tot);
-	} else if (add) {
-		if (a->npos != 5 || strcmp(a->pos[3], "via") != 0)
-			return yc_usage(cmd, "want route add ROUTER PREFIX via "
-					"IP[,IP...]");
-		ret = yc_route_send(y, router, true, json_pack("[{s:s, s:o}]",
-				    "prefix", a->pos[2], "via",
-				    yc_via_list(a->pos[4])), &tot);
-	} else {
-		json_t *l = json_array();
-
-		if (a->npos < 3)
-			return yc_usage(cmd, "want route del ROUTER PREFIX...");
-		for (int i = 2; i < a->npos; i++)
-			json_array_append_new(l, json_string(a->pos[i]));
-		ret = yc_route_send(y, router, false, l, &tot);
-	}
-	if (ret < 0)
-		return YC_EXIT_FAIL;
-	if (y->json) {
-		json_t *o = json_pack("{s:s, s:I, s:s}", "router", router, "total",
-				      (json_int_t)tot.total, "status", tot.status);
-
-		if (add) {
-			json_object_set_new(o, "added", json_integer(tot.added));
-			json_object_set_new(o, "changed", json_integer(tot.changed));
-			json_object_set_new(o, "unchanged",
-					    json_integer(tot.unchanged));
-		} else {
-			json_object_set_new(o, "deleted", json_integer(tot.deleted));
-		}
-		yc_json_print(o);
-		json_decref(o);
-	} else if (add) {
-		printf("router %s: %lld added, %lld changed, %lld unchanged; %lld "
-		       "routes; %s\n", router, tot.added, tot.changed,
-		       tot.unchanged, tot.total, tot.status);
-	} else {
-		printf("router %s: %lld deleted; %lld routes; %s\n", router,
-		       tot.deleted, tot.total, tot.status);
-	}
-	return yc_status_exit(tot.status);
-}
-
-static int
-yc_route_list(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
-{
-	long long offset = 0, total;
-
-	if (a->npos != 2)
-		return yc_usage(cmd, "want route list ROUTER");
-	if (y->json)
-		fputs("[", stdout);
-	do {
-		json_t *res, *routes, *e;
-		size_t i;
-
-		if (yc_call(y, YARDD_M_ROUTE_LIST, json_pack("{s:s, s:I, s:I}",
-			    "router", a->pos[1], "offset", (json_int_t)offset,
-			    "limit", (json_int_t)YC_ROUTE_BATCH), &res) < 0) {
-			if (y->json)
-				fputs("]\n", stdout);
-			return YC_EXIT_FAIL;
-		}
-		routes = json_object_get(res, "routes");
-		total = json_integer_value(json_object_get(res, "total"));
-		if (y->json) {
-			json_array_foreach(routes, i, e) {
-				char *t = json_dumps(e, JSON_COMPACT);
-
-				if (t == NULL)
-					yc_die_nomem();
-				printf("%s\n  %s", offset + (long long)i ? "," : "", t);
-				free(t);
-			}
-		} else {
-			yc_print_routes(routes, offset == 0);
-		}
-		offset += (long long)json_array_size(routes);
-		if (json_array_size(routes) == 0)
-			offset = total;
-		json_decref(res);
-	} while (offset < total);
-	if (y->json)
-		fputs("\n]\n", stdout);
-	return YC_EXIT_OK;
-}
-
-/* route get ROUTER IP [from SRC] [proto P] [sport N] [dport N] */
-static int
-yc_route_get(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
-{
-	json_t *params, *res;
-	int rc;
-
-	if (a->npos < 3 || a->npos % 2 != 1)
-		return yc_usage(cmd, "want route get ROUTER IP [from SRC] "
-				"[proto tcp|udp|N] [sport N] [dport N]");
-	params = json_pack("{s:s, s:s}", "router", a->pos[1], "ip", a->pos[2]);
-	for (int i = 3; i + 1 < a->npos; i += 2) {
-		const char *k = a->pos[i], *v = a->pos[i + 1];
-		char *end;
-		long n = strtol(v, &end, 10);
-
-		if (strcmp(k, "from") == 0) {
-			json_object_set_new(params, "src", json_string(v));
-			continue;
-		}
-		if (strcmp(k, "proto") == 0 && strcmp(v, "tcp") == 0)
-			n = 6, end = (char *)"";
-		else if (strcmp(k, "proto") == 0 && strcmp(v, "udp") == 0)
-			n = 17, end = (char *)"";
-		else if (strcmp(k, "proto") == 0 && strcmp(v, "icmp") == 0)
-			n = 1, end = (char *)"";
-		if ((strcmp(k, "proto") != 0 && strcmp(k, "sport") != 0 &&
-		     strcmp(k, "dport") != 0) || *v == '\0' || *end != '\0') {
-			json_decref(params);
-			return yc_usage(cmd, "'%s %s': want from SRC, proto "
-					"tcp|udp|icmp|N, sport N or dport N", k, v);
-		}
-		json_object_set_new(params, k, json_integer(n));
-	}
-	if (json_object_get(params, "src") == NULL &&
-	    json_object_size(params) > 2) {
-		json_decref(params);
-		return yc_usage(cmd, "proto, sport and dport need from SRC");
-	}
-	if (yc_call(y, YARDD_M_ROUTE_GET, params, &res) < 0)
-		return YC_EXIT_FAIL;
-	if (y->json) {
-		yc_json_print(res);
-		return yc_done(res, 0);
-	}
-	rc = yc_print_route_get(res);
-	return yc_done(res, rc);
-}
-
-static int
-yc_cmd_route(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
-{
-	if (a->npos == 0)
-		return yc_usage(cmd, "route needs list, get, add or del");
-	if (a->file != NULL && strcmp(a->pos[0], "add") != 0 &&
-	    strcmp(a->pos[0], "del") != 0)
-		return yc_usage(cmd, "-f goes with route add and route del");
-	if (strcmp(a->pos[0], "list") == 0)
-		return yc_route_list(y, cmd, a);
-	if (strcmp(a->pos[0], "get") == 0)
-		return yc_route_get(y, cmd, a);
-	if (strcmp(a->pos[0], "add") == 0 || strcmp(a->pos[0], "del") == 0)
-		return yc_route_change(y, cmd, a, a->pos[0][0] == 'a');
-	return yc_usage(cmd, "unknown route command '%s': use list, get, add or "
-			"del", a->pos[0]);
-}
-
-static int
+int
 yc_cmd_capture(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	(void)cmd;
 	return yc_capture(y, a->npos, a->pos);
 }
 
-static int
+int
 yc_cmd_trace(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	(void)cmd;
 	return yc_trace(y, a->npos, a->pos);
 }
 
-/*
- * flow list: the stored flows with their status, and the packets and bytes
- * yard-dp counted for each (left out when yard-dp is away or lacks it).
- */
-static int
-yc_flow_list(struct yc *y, json_t **out)
-{
-	const struct topo_kind_info *k = topo_kind_get(TOPO_KIND_FLOW);
-	struct rpc_error err = { 0 };
-	json_t *list, *stats = NULL, *by_name = json_object(), *e;
-	size_t i;
-
-	if (yc_kind_call(y, k, YARDD_VERB_LIST, NULL, &list) < 0)
-		return -1;
-	/* Counters are a bonus: a list without them beats no list. */
-	if (rpc_client_call(y->client, YARDD_M_FLOW_STATS, NULL, &stats,
-			    &err) < 0)
-		fprintf(stderr, "yardctl: no counters: %s\n", err.message);
-	rpc_error_clear(&err);
-	json_array_foreach(stats, i, e)
-		if (json_is_string(json_object_get(e, "name")))
-			json_object_set(by_name, json_string_value(
-				json_object_get(e, "name")), e);
-	json_array_foreach(list, i, e) {
-		const char *name = json_string_value(json_object_get(
-			json_object_get(e, "object"), "name"));
-		json_t *c = json_object_get(by_name, name ?: "");
-
-		if (c == NULL)
-			continue;
-		json_object_set(e, "packets", json_object_get(c, "packets"));
-		json_object_set(e, "bytes", json_object_get(c, "bytes"));
-	}
-	json_decref(by_name);
-	json_decref(stats);
-	*out = list;
-	return 0;
-}
-
-/* flow add|replace: -f FILE (one rule or many) or KEY=VALUE pairs. */
-static int
-yc_flow_write(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a,
-	      bool add)
-{
-	const struct topo_kind_info *k = topo_kind_get(TOPO_KIND_FLOW);
-	unsigned int n_ok = 0, n_pending = 0, n_error = 0;
-	json_t *objs, *obj, *res, *e;
-	size_t i;
-	int rc;
-
-	if (a->file != NULL && a->npos > 1)
-		return yc_usage(cmd, "give -f FILE or KEY=VALUE pairs, not both");
-	if (a->file == NULL && a->npos == 1)
-		return yc_usage(cmd, "flow %s needs -f FILE or KEY=VALUE pairs",
-				a->pos[0]);
-	if (a->file != NULL) {
-		objs = yc_objects_from_file(k, a->file);
-		if (objs == NULL)
-			return YC_EXIT_FAIL;
-	} else {
-		rc = yc_object_from_pairs(y, cmd, k, a, &obj);
-		if (rc != 0)
-			return rc;
-		objs = json_pack("[o]", obj);
-	}
-	if (yc_kind_call(y, k, add ? YARDD_VERB_CREATE : YARDD_VERB_UPDATE,
-			 json_pack("{s:o}", "objects", objs), &res) < 0)
-		return YC_EXIT_FAIL;
-	if (y->json)
-		yc_json_print(res);
-	json_array_foreach(res, i, e) {
-		const char *status = json_string_value(json_object_get(e, "status"));
-		const char *msg = json_string_value(json_object_get(e, "message"));
-
-		if (yc_status_exit(status) == YC_EXIT_OK) {
-			n_ok++;
-			continue;
-		}
-		if (yc_status_exit(status) == YC_EXIT_FAIL)
-			n_error++;
-		else
-			n_pending++;
-		fprintf(stderr, "yardctl: flow/%s: %s%s%s\n",
-			json_string_value(json_object_get(e, "name")) ?: "?",
-			status ?: "?", msg != NULL ? ": " : "", msg ?: "");
-	}
-	if (!y->json)
-		printf("%s %zu flow%s: %u ok, %u pending, %u error\n",
-		       add ? "added" : "replaced", json_array_size(res),
-		       json_array_size(res) == 1 ? "" : "s", n_ok, n_pending,
-		       n_error);
-	rc = n_error > 0 ? YC_EXIT_FAIL : n_pending > 0 && n_ok == 0 ?
-	     YC_EXIT_PENDING : YC_EXIT_OK;
-	json_decref(res);
-	return rc;
-}
-
-/* flow list|stats|add|replace|del. */
-static int
-yc_cmd_flow(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
-{
-	const struct topo_kind_info *k = topo_kind_get(TOPO_KIND_FLOW);
-	const char *sub = a->npos > 0 ? a->pos[0] : "";
-	json_t *res, *names;
-
-	if (strcmp(sub, "add") == 0 || strcmp(sub, "replace") == 0)
-		return yc_flow_write(y, cmd, a, sub[0] == 'a');
-	if (a->file != NULL)
-		return yc_usage(cmd, "-f goes with 'flow add' and 'flow replace'");
-	if (strcmp(sub, "stats") == 0)
-		return yc_cmd_view(y, cmd, a);
-	if (strcmp(sub, "list") == 0) {
-		if (a->npos > 1)
-			return yc_usage(cmd, "unexpected argument '%s'", a->pos[1]);
-		if (yc_flow_list(y, &res) < 0)
-			return YC_EXIT_FAIL;
-		if (y->json) {
-			yc_json_print(res);
-			return yc_done(res, 0);
-		}
-		return yc_done(res, yc_print_flow_list(res));
-	}
-	if (strcmp(sub, "del") == 0) {
-		if (a->npos < 2)
-			return yc_usage(cmd, "flow del needs the NAME of one flow "
-					"or more");
-		names = json_array();
-		for (int i = 1; i < a->npos; i++)
-			json_array_append_new(names, json_string(a->pos[i]));
-		if (yc_kind_call(y, k, YARDD_VERB_DELETE,
-				 json_pack("{s:o}", "names", names), &res) < 0)
-			return YC_EXIT_FAIL;
-		if (y->json)
-			yc_json_print(res);
-		else
-			printf("deleted %d flow%s\n", a->npos - 1,
-			       a->npos == 2 ? "" : "s");
-		return yc_done(res, 0);
-	}
-	return a->npos == 0 ? yc_usage(cmd, "which? list, stats, add, replace "
-				       "or del") :
-	       yc_usage(cmd, "unknown flow command '%s': use list, stats, add, "
-			"replace or del", sub);
-}
-
-static int
+int
 yc_cmd_status(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	json_t *res;
@@ -1336,7 +771,7 @@ yc_cmd_status(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	return yc_done(res, yc_print_status(res, y->socket));
 }
 
-static int
+int
 yc_cmd_completion(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	if (a->npos != 1 || strcmp(a->pos[0], "bash") != 0)
@@ -1381,7 +816,7 @@ yc_vm_log_chunk(struct yc *y, const char *name, long long offset)
  * vm SUBCOMMAND NAME [...]: the VM verbs. create, delete and list are the
  * generic ones on kind vms; start, stop, log and console are the VM's own.
  */
-static int
+int
 yc_cmd_vm(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	const char *sub = a->npos > 0 ? a->pos[0] : "";
@@ -1460,7 +895,7 @@ yc_cmd_vm(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
  * status follows their statuses, as after create: 1 when one is still in
  * error, 3 when every one is pending.
  */
-static int
+int
 yc_cmd_port(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	unsigned int n_error = 0, n_pending = 0;
@@ -1505,7 +940,7 @@ yc_cmd_port(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	return n > 0 && n_pending == n ? YC_EXIT_PENDING : YC_EXIT_OK;
 }
 
-static int
+int
 yc_cmd_help(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 {
 	const struct yc_cmd *c;
@@ -1522,533 +957,6 @@ yc_cmd_help(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a)
 	yc_cmd_man(c);
 	return YC_EXIT_OK;
 }
-
-#define YC_PAIRS_TEXT \
-"KEY=VALUE PAIRS\n" \
-"    KEY=VALUE    true and false become booleans and whole numbers become\n" \
-"                 numbers, except for keys that hold names or paths (name,\n" \
-"                 network, kind, mac, socket, ...); anything else, MACs and\n" \
-"                 addresses included, is a string.\n" \
-"    ips=A,B      ips, nics and addresses are lists: comma-separated.\n" \
-"    trunk=NETWORK/VLAN,...\n" \
-"                 A trunk port's VLANs: trunk=blue/100,red/200.\n" \
-"    action=output:PORT\n" \
-"                 Also mirror:PORT; allow and drop are written as they are.\n" \
-"    KEY:=JSON    Any value as JSON, for nested keys: interfaces, routes,\n" \
-"                 match. E.g. match:='{\"ip_proto\": \"tcp\", \"tp_dst\": 22}'\n" \
-"    KEY=         An empty value leaves KEY unset (its default).\n"
-
-static const struct yc_cmd yc_cmds[] = {
-	{ "apply", "apply -f FILE [--dry-run]",
-	  "make a topology document the whole desired state",
-"DESCRIPTION\n"
-"    FILE is a topology document (schema v1, YAML or JSON); '-' reads\n"
-"    standard input. Objects new in FILE are created, those that differ are\n"
-"    updated, and stored objects that FILE does not mention are deleted.\n"
-"    yardd validates the whole document first: when it is invalid, nothing\n"
-"    changes and yardd's error, which names the key and the line, is\n"
-"    printed on standard error.\n"
-"\n"
-"    Prints a summary, then one line per change:\n"
-"        created 1, updated 1, deleted 1, unchanged 12 (generation 8)\n"
-"        + network/blue\n"
-"        ~ port/vm1-eth0\n"
-"        - flow/no-ssh\n"
-"\n"
-"OPTIONS\n"
-"    -f, --file FILE   The document to apply ('-': standard input).\n"
-"    --dry-run         Compute and print the changes (\"would create ...\")\n"
-"                      without making them.\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl apply -f topology.yaml --dry-run\n"
-"    yardctl apply -f topology.yaml\n"
-"    yardctl export | yardctl apply -f -      # changes nothing\n",
-	  YC_OPT_FILE | YC_OPT_DRY_RUN, yc_cmd_apply },
-	{ "export", "export [--format yaml|json]",
-	  "print the desired state as a topology document",
-"DESCRIPTION\n"
-"    Prints the stored document as it is, YAML unless --format json is\n"
-"    given. Applying the output changes nothing, and exporting again prints\n"
-"    the same bytes. With --json, prints yardd's result, {\"format\": F,\n"
-"    \"text\": T}.\n"
-"\n"
-"OPTIONS\n"
-"    --format yaml|json   The document's format (default: yaml).\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl export > topology.yaml\n"
-"    yardctl export --format json\n",
-	  YC_OPT_FORMAT, yc_cmd_export },
-	{ "list", "list KIND",
-	  "print the objects of one kind as a table",
-"DESCRIPTION\n"
-"    One row per object, in stored order. Values left at their default are\n"
-"    shown with it (mac_limit 65536, ageing 300, security true for vhost\n"
-"    ports, ...); '-' means not set. STATUS is the object's status,\n"
-"    followed by its message when it has one (always for \"error\").\n"
-"\n"
-"    networks  NAME VNI MAC_LIMIT AGEING STATUS\n"
-"    ports     NAME KIND NETWORK MAC IPS SECURITY STATUS\n"
-"              (NETWORK of a trunk port: \"trunk: blue/100,red/200\")\n"
-"    routers   NAME INTERFACES ROUTES STATUS\n"
-"              (NETWORK:ADDRESS per interface; the routes' prefixes)\n"
-"    flows     NAME PRIORITY NETWORK ACTION STATUS\n"
-"    vms       NAME CPUS MEMORY NICS ACCEL STATUS\n"
-"\n"
-"    With --json, prints yardd's list: [{\"object\": {...}, \"status\": S,\n"
-"    \"message\": M}, ...], objects in canonical form (defaults left out).\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl list networks\n"
-"    yardctl --json list port\n",
-	  0, yc_cmd_list },
-	{ "get", "get KIND NAME",
-	  "print one object and its status",
-"DESCRIPTION\n"
-"    Prints the object as YAML-like \"key: value\" lines in schema order,\n"
-"    defaults filled in, then \"status:\" and, when there is one,\n"
-"    \"message:\". With --json, prints yardd's result: {\"object\": {...},\n"
-"    \"status\": S, \"message\": M}.\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl get network blue\n"
-"    yardctl --json get port vm1-eth0\n",
-	  0, yc_cmd_named },
-	{ "create", "create KIND -f FILE | KEY=VALUE...",
-	  "add one object",
-"DESCRIPTION\n"
-"    Adds one object of KIND; it is an error when one of that name exists.\n"
-"    The object comes from FILE, written as it would appear in a topology\n"
-"    document (YAML or JSON; '-' reads standard input; a document holding\n"
-"    exactly one object of KIND, like \"networks: [{name: blue}]\", works\n"
-"    too), or from KEY=VALUE pairs. Prints \"created KIND/NAME: STATUS\".\n"
-"\n"
-YC_PAIRS_TEXT
-"\n"
-"EXAMPLES\n"
-"    yardctl create network name=blue vni=1001\n"
-"    yardctl create port name=vm1-eth0 kind=vhost network=blue \\\n"
-"        socket=/run/yard/vm1-eth0.sock mac=52:54:00:00:01:01 ips=10.0.1.11\n"
-"    yardctl create port name=up1 kind=tap devargs=net_tap0,iface=yt0 \\\n"
-"        trunk=blue/100,red/200\n"
-"    yardctl create flow name=no-ssh priority=100 network=blue action=drop \\\n"
-"        match:='{\"ip_proto\": \"tcp\", \"tp_dst\": 22}'\n"
-"    yardctl create router -f r1.yaml\n",
-	  YC_OPT_FILE, yc_cmd_write },
-	{ "update", "update KIND -f FILE | KEY=VALUE...",
-	  "change one object",
-"DESCRIPTION\n"
-"    With -f, FILE holds the whole new object (as for create), which\n"
-"    replaces the stored one: keys it leaves out go back to their defaults.\n"
-"    With KEY=VALUE pairs, name=NAME picks the object and only the keys\n"
-"    given change: yardctl reads the object, sets the keys (KEY= removes\n"
-"    one, bringing back its default) and sends the result. Prints\n"
-"    \"updated KIND/NAME: STATUS\".\n"
-"\n"
-YC_PAIRS_TEXT
-"\n"
-"EXAMPLES\n"
-"    yardctl update network name=blue mac_limit=4096\n"
-"    yardctl update network name=blue vni=      # no VXLAN any more\n"
-"    yardctl update port name=vm1-eth0 ips=10.0.1.11,10.0.1.12\n"
-"    yardctl update router -f r1.yaml            # r1.yaml: the whole router\n",
-	  YC_OPT_FILE, yc_cmd_write },
-	{ "delete", "delete KIND NAME",
-	  "remove one object",
-"DESCRIPTION\n"
-"    yardd refuses when other objects refer to it (a network that ports\n"
-"    use, a port that a vm or a flow names): delete or change those first.\n"
-"    Prints \"deleted KIND/NAME\".\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl delete flow no-ssh\n",
-	  0, yc_cmd_named },
-	{ "stats", "stats ports [NAME] | nodes | drops [--all]",
-	  "print the dataplane's counters",
-"DESCRIPTION\n"
-"    Counters of yard-dp since it started, read through yardd; this fails\n"
-"    while yard-dp is not connected.\n"
-"\n"
-"    ports    Per port: NAME RX_PKTS RX_BYTES TX_PKTS TX_BYTES DROPS TX_DROPS\n"
-"             LINK. With NAME, that port only.\n"
-"    nodes    Per graph node: NODE PACKETS CALLS PKTS/CALL CYCLES/PKT.\n"
-"    drops    Dropped packets per reason: REASON COUNT. Reasons that\n"
-"             dropped nothing are shown only with --all.\n"
-"\n"
-"OPTIONS\n"
-"    --all    With drops: every reason, zeros included.\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl stats ports\n"
-"    yardctl stats ports vm1-eth0\n"
-"    yardctl stats drops --all\n",
-	  YC_OPT_ALL, yc_cmd_stats },
-	{ "top", "top [-i SECONDS] [-n COUNT] [--batch] [--nodes]",
-	  "watch the ports' rates and drops, refreshed",
-"DESCRIPTION\n"
-"    Reads yard-dp's port counters (through yardd) every interval and shows\n"
-"    what changed, per second, like vppctl show runtime or ovs-appctl\n"
-"    dpif-netdev/pmd-perf-show:\n"
-"\n"
-"    PORT NETWORK RX_PPS RX_BIT/S TX_PPS TX_BIT/S DROPS/S TX_DROPS/S DROPS LINK\n"
-"\n"
-"    RX is what the port received, TX what it sent; DROPS/S are packets it\n"
-"    received that the graph dropped (yardctl stats drops tells why),\n"
-"    TX_DROPS/S packets for it that its queue refused; DROPS is the total\n"
-"    since yard-dp started. Rates print with k, M, G (powers of 1000).\n"
-"\n"
-"    On a terminal the screen is redrawn in place until q or Ctrl-C, and the\n"
-"    terminal is put back as it was. When the output is not a terminal, or\n"
-"    with --batch, each screen is printed after the other (for logs and\n"
-"    scripts). With --json, one JSON object per line: {\"time\", \"interval\",\n"
-"    \"ports\": [{\"name\", \"rx_pps\", \"rx_bps\", \"tx_pps\", \"tx_bps\",\n"
-"    \"drops_ps\", \"tx_drops_ps\", ...}], \"nodes\"}.\n"
-"\n"
-"OPTIONS\n"
-"    -i, --interval SECONDS   Time between readings (0.1..3600, default 1).\n"
-"    -n, --iterations COUNT   Stop after COUNT screens (default: until q).\n"
-"    -b, --batch              Print screens one after another; no keys.\n"
-"    --nodes                  Also the graph nodes: NODE PKTS/S PKTS/CALL\n"
-"                             CYCLES/PKT, over the interval (what a node\n"
-"                             costs now, not since the start).\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl top\n"
-"    yardctl top --nodes -i 2\n"
-"    yardctl top -b -n 5 > rates.log\n"
-"    yardctl --json top -n 10 | jq '.ports[] | select(.name == \"vm1-eth0\")'\n",
-	  YC_OPT_TOP, yc_cmd_top },
-	{ "fdb", "fdb show [NETWORK]",
-	  "print the MAC addresses the dataplane knows",
-"DESCRIPTION\n"
-"    Prints yard-dp's forwarding database: per network, each MAC address,\n"
-"    the port behind it, whether it is static, and its age in seconds.\n"
-"    Columns: NETWORK MAC PORT STATIC AGE. With NETWORK, that network\n"
-"    only. Fails while yard-dp is not connected.\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl fdb show\n"
-"    yardctl fdb show blue\n",
-	  0, yc_cmd_fdb },
-	{ "neigh", "neigh list [--router NAME]",
-	  "print the neighbours (ARP entries) the routers have learned",
-"DESCRIPTION\n"
-"    Prints yard-dp's neighbour table: per router and network, each IPv4\n"
-"    address the router has resolved, its MAC address, and the seconds since\n"
-"    it was last confirmed. Columns: ROUTER NETWORK IP MAC AGE. Entries\n"
-"    are learned from ARP and age out; none are configured. Fails while\n"
-"    yard-dp is not connected.\n"
-"\n"
-"    With --json, prints yard-dp's list: [{\"router\": R, \"network\": N,\n"
-"    \"ip\": IP, \"mac\": MAC, \"age\": SECONDS}, ...].\n"
-"\n"
-"OPTIONS\n"
-"    --router NAME\n"
-"        The neighbours of router NAME only. It is an error (exit 1) when\n"
-"        yard-dp holds no router of that name.\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl neigh list\n"
-"    yardctl neigh list --router r1\n",
-	  YC_OPT_ROUTER, yc_cmd_view },
-	{ "router", "router list | router show NAME | router stats",
-	  "print the routers, one router, or their control-path counters",
-"DESCRIPTION\n"
-"    list\n"
-"        One row per stored router: NAME INTERFACES ROUTES NEIGHBORS MEMORY\n"
-"        STATUS. ROUTES counts its stored routes; NEIGHBORS and MEMORY (its\n"
-"        FIB: the 64 MiB tbl24, tbl8 groups, rules) come from yard-dp and\n"
-"        are \"-\" while yard-dp is away.\n"
-"    show NAME\n"
-"        One router: status; routes stored and in the dataplane, and\n"
-"        whether the two sets are the same (compared by a digest); FIB\n"
-"        rules, tbl8 groups used and allocated, memory; neighbours; its\n"
-"        interfaces (NETWORK ADDRESS MAC).\n"
-"    stats\n"
-"        Counters of yard-dp's routing, summed over every router since\n"
-"        yard-dp started, one per row: COUNTER VALUE. They are\n"
-"        neigh_learned, neigh_updated, neigh_aged (neighbours added,\n"
-"        changed, expired); neigh_queue_full (neighbour events the workers\n"
-"        lost: the queue to the control thread was full); arp_requests\n"
-"        (ARP requests the workers sent to resolve a next hop); held,\n"
-"        released (packets held while their next hop was being resolved,\n"
-"        and those sent once it was); icmp_sent, icmp_suppressed (ICMP\n"
-"        replies and errors sent, and the errors the rate limit withheld).\n"
-"        Fails while yard-dp is not connected.\n"
-"\n"
-"    With --json: list prints [{name, interfaces, status, route_count,\n"
-"    fib?: {route_count, route_digest, rules, tbl8_groups, tbl8_capacity,\n"
-"    neighbors, memory}}], show one such object, stats yard-dp's object of\n"
-"    counters.\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl router list\n"
-"    yardctl router show r1\n"
-"    yardctl --json router show r1 | jq .fib.memory\n"
-"    yardctl --json router stats | jq .icmp_sent\n",
-	  0, yc_cmd_router },
-	{ "route", "route list ROUTER | route get ROUTER IP [from SRC [proto P] "
-	  "[sport N] [dport N]] | route add ROUTER (PREFIX via IP[,IP...] | -f "
-	  "FILE) | route del ROUTER (PREFIX... | -f FILE)",
-	  "list, look up, add and delete a router's static routes",
-"DESCRIPTION\n"
-"    Routes are data: yardd stores each one as a row and sends yard-dp\n"
-"    only the routes a command changes, so one route added to a router\n"
-"    holding 1,000,000 costs about as much as on an empty one.\n"
-"\n"
-"    list ROUTER\n"
-"        The stored routes, sorted by prefix: PREFIX VIA.\n"
-"    get ROUTER IP [from SRC [proto tcp|udp|icmp|N] [sport N] [dport N]]\n"
-"        Looks IP up in yard-dp's FIB as a packet would be: the chosen\n"
-"        prefix and its kind (static, connected, local), then each next\n"
-"        hop (MEMBER VIA NETWORK NEIGHBOR MAC AGE) with its neighbour's\n"
-"        state (reachable, static, incomplete, none). Given a flow (from\n"
-"        SRC, and the protocol and ports for TCP and UDP), the member that\n"
-"        flow takes is marked '*' (ECMP hashes the 5-tuple).\n"
-"    add ROUTER PREFIX via IP[,IP...]\n"
-"        Adds a route, or replaces the next hops of PREFIX. Several next\n"
-"        hops make an ECMP route. Each must be on one of the router's\n"
-"        interfaces' networks.\n"
-"    add ROUTER -f FILE\n"
-"        Adds the routes of FILE ('-': standard input), one a line:\n"
-"        \"PREFIX via IP[,IP...]\" (\"via\" may be left out); '#' starts a\n"
-"        comment. Sent in batches of 50,000; 1,000,000 lines are fine.\n"
-"    del ROUTER PREFIX... | del ROUTER -f FILE\n"
-"        Deletes routes (FILE: one PREFIX a line). It is an error when\n"
-"        one of them is not a route of ROUTER; nothing of that batch is\n"
-"        deleted then.\n"
-"\n"
-"    add and del print the counts (added, changed, unchanged or deleted),\n"
-"    the router's route count and its status; they exit 1 when the\n"
-"    router ends in \"error\". A router's routes also come and go with\n"
-"    'yardctl apply' (a document sets every router's routes) and with\n"
-"    'yardctl create|update router' when the object has \"routes\"; an\n"
-"    update without \"routes\" keeps them. 'yardctl export' writes them.\n"
-"\n"
-"    With --json: list prints [{prefix, via}], get yard-dp's answer\n"
-"    {ip, prefix, kind, via: [{ip, network, neighbor: {state, mac?,\n"
-"    age?}}], member?}, add and del {router, total, status, added,\n"
-"    changed, unchanged | deleted}.\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl route add r1 10.20.0.0/16 via 10.9.0.2\n"
-"    yardctl route add r1 0.0.0.0/0 via 10.9.0.2,10.9.0.3\n"
-"    yardctl route add r1 -f table.txt\n"
-"    yardctl route get r1 10.20.1.1\n"
-"    yardctl route get r1 10.20.1.1 from 10.0.0.5 proto tcp sport 40000 dport 80\n"
-"    yardctl route del r1 10.20.0.0/16\n"
-"    yardctl route list r1 | head\n",
-	  YC_OPT_FILE, yc_cmd_route },
-	{ "vtep", "vtep list",
-	  "print the overlay's remote VTEPs and their traffic",
-"DESCRIPTION\n"
-"    Prints the remote VXLAN tunnel endpoints yard-dp knows from the\n"
-"    overlay's peers, whether each one's underlay next hop is resolved\n"
-"    (its MAC address known, so that packets to it can leave), and the\n"
-"    packets and bytes received from and sent to it. Columns: VTEP\n"
-"    RESOLVED RX_PKTS RX_BYTES TX_PKTS TX_BYTES INNER_MTU VNIS. VNIS are\n"
-"    the stretched networks whose flood list has the VTEP (- for a VTEP\n"
-"    met through learn_any_vtep); INNER_MTU is the largest IP packet\n"
-"    those networks carry: the underlay port's MTU less the 50 bytes of\n"
-"    VXLAN encapsulation. The list is empty without an overlay. Fails\n"
-"    while yard-dp is not connected.\n"
-"\n"
-"    With --json, prints yard-dp's list: [{\"vtep\": IP, \"resolved\": B,\n"
-"    \"rx_packets\": N, \"rx_bytes\": N, \"tx_packets\": N,\n"
-"    \"tx_bytes\": N, \"inner_mtu\": N, \"vnis\": [VNI, ...]}, ...].\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl vtep list\n",
-	  0, yc_cmd_view },
-	{ "flow", "flow list|stats|add|replace|del [-f FILE] [KEY=VALUE...|NAME...]",
-	  "program the flow table: list rules with their counters, add, replace, delete",
-"DESCRIPTION\n"
-"    Flow rules (topology schema v1, 'flows:') match frames at ingress and\n"
-"    allow, drop, output or mirror them; docs/topology.md tells their keys.\n"
-"    A change of many rules is one request to yardd, one transaction and\n"
-"    one rebuild of yard-dp's table: add thousands at once with -f.\n"
-"\n"
-"    flow list\n"
-"        The stored rules in stored order (between equal priorities the\n"
-"        first one wins), with the packets and bytes yard-dp counted for\n"
-"        each since it was programmed and their status. Columns: NAME\n"
-"        PRIORITY NETWORK MATCH ACTION PACKETS BYTES STATUS; MATCH \"any\"\n"
-"        matches every frame, ACTION is allow, drop, output:PORT or\n"
-"        mirror:PORT, '-' is not set (or not counted: yard-dp is away or\n"
-"        does not hold the rule, then STATUS says why).\n"
-"    flow stats\n"
-"        What yard-dp holds, in the order it matches: NAME PRIORITY ACTION\n"
-"        PACKETS BYTES. Fails while yard-dp is not connected.\n"
-"    flow add -f FILE | KEY=VALUE...\n"
-"        Add rules: FILE holds one rule, a list of rules, or a document\n"
-"        with only 'flows:' (YAML or JSON, '-' for standard input). All or\n"
-"        none: a name that exists, or a rule that is invalid, refuses the\n"
-"        whole request, and so does going past the dataplane's limit\n"
-"        (yard-dp --flow-max-rules, 65536 by default), leaving the table as\n"
-"        it was. Prints \"added N flows: N ok, P pending, E error\" and\n"
-"        one line on standard error per rule that is not programmed.\n"
-"    flow replace -f FILE | KEY=VALUE...\n"
-"        Replace rules that exist, each whole, in its place; as add.\n"
-"    flow del NAME...\n"
-"        Delete rules, all or none (an unknown name refuses the request).\n"
-"\n"
-YC_PAIRS_TEXT
-"\n"
-"    With --json: flow list prints [{\"object\": {...}, \"status\": S,\n"
-"    \"message\": M, \"packets\": N, \"bytes\": N}, ...]; flow stats\n"
-"    yard-dp's list, each rule as in a document with \"packets\" and\n"
-"    \"bytes\"; add and replace [{\"name\": N, \"status\": S,\n"
-"    \"message\": M}, ...]; del null.\n"
-"\n"
-"    Exit status: as create (1 when a rule ends in \"error\", 3 when\n"
-"    every one is \"pending\").\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl flow add name=no-ssh priority=100 network=blue \\\n"
-"        match:='{\"ip_proto\": \"tcp\", \"tp_dst\": 22}' action=drop\n"
-"    yardctl flow add -f acl.yaml\n"
-"    yardctl flow replace name=no-ssh priority=200 action=drop\n"
-"    yardctl flow list\n"
-"    yardctl flow del no-ssh web-mirror\n"
-"    yardctl --json flow list | jq '.[] | select(.packets > 0) | .object.name'\n",
-	  YC_OPT_FILE, yc_cmd_flow },
-	{ "port", "port retry NAME | --all",
-	  "push a failed port to the dataplane again, now",
-"DESCRIPTION\n"
-"    A port that yard-dp refused (status \"error\") is pushed again after a\n"
-"    back-off (1 s, doubling up to 60 s) or when it changes. When what made\n"
-"    it fail is fixed outside Switchyard (a device freed, a NIC added with\n"
-"    '-- -a ADDR'), retry pushes it at once and starts its back-off again.\n"
-"    Prints \"port NAME: STATUS\" and the reason when it is still in error;\n"
-"    a port not in error is left alone (\"nothing to retry\").\n"
-"\n"
-"OPTIONS\n"
-"    --all    Every port in error.\n"
-"\n"
-"EXIT STATUS\n"
-"    0 each port is programmed now (or was not in error), 1 one is still in\n"
-"    error, the port does not exist or yard-dp is not connected, 3 every\n"
-"    port retried is pending.\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl port retry up\n"
-"    yardctl port retry --all\n",
-	  YC_OPT_ALL, yc_cmd_port },
-	{ "vm", "vm create|start|stop|delete|list|console|log [NAME] [KEY=VALUE...]",
-	  "run the VMs: create, start, stop, delete, list, follow their console",
-"DESCRIPTION\n"
-"    vm create NAME KEY=VALUE... | -f FILE\n"
-"        Store a VM (like 'create vms name=NAME ...'); yardd starts it once\n"
-"        yard-dp holds its vhost ports. Keys: cpus, memory (256M, 1G),\n"
-"        nics (vhost ports, comma-separated), accel (auto, kvm, tcg),\n"
-"        kernel, initrd, cmdline, or disk.\n"
-"    vm start NAME, vm stop NAME\n"
-"        Start a stopped VM; stop one (guest power-off, then QEMU quit, then\n"
-"        kill) and keep it down, across yardd restarts, until 'vm start'.\n"
-"    vm delete NAME\n"
-"        Stop the VM and forget it.\n"
-"    vm list\n"
-"        The VMs and their state: running, stopped, starting, error\n"
-"        (with why), unprogrammed (yard-dp is away).\n"
-"    vm log NAME\n"
-"        Print the serial console's output so far and exit.\n"
-"    vm console NAME\n"
-"        Follow the serial console until Ctrl-C. It is read-only; to type\n"
-"        into the guest, connect to VM_DIR/NAME/console.sock (socat).\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl vm create vm1 nics=vm1-eth0 kernel=/var/lib/yard/guest/vmlinux \\\n"
-"        initrd=/var/lib/yard/guest/initramfs.cpio.gz cmdline='yard.ip=10.0.1.11/24'\n"
-"    yardctl vm list\n"
-"    yardctl vm console vm1\n",
-	  YC_OPT_FILE, yc_cmd_vm },
-	{ "capture", "capture [PORT] [--rx|--tx|--both|--drops] [--filter BPF] "
-	  "[-c N] [--duration S] -w FILE|-",
-	  "write what a port receives and sends, or what the dataplane drops, as pcapng",
-"DESCRIPTION\n"
-"    Copies the frames port PORT receives (--rx), sends (--tx) or both (the\n"
-"    default), or with --drops the frames the dataplane drops (of PORT only\n"
-"    when given), into a pcapng file that tshark and Wireshark read: one\n"
-"    interface per port and direction (\"p1:rx\", \"p1:tx\", \"p1:drop\"),\n"
-"    nanosecond timestamps, and for each dropped frame a packet comment\n"
-"    naming the node that dropped it and the reason (\"dropped by\n"
-"    eth-input: unknown-vlan\"; tshark -T fields -e frame.comment).\n"
-"\n"
-"    The workers copy matching frames into a bounded ring: when it is full\n"
-"    the copy is lost (counted, and said at the end), never the frame. The\n"
-"    capture runs until COUNT packets, S seconds, or Ctrl-C. It works on\n"
-"    every kind of port, with or without hugepages; dpdk-dumpcap is the\n"
-"    other way in when yard-dp runs on hugepages (see the README).\n"
-"\n"
-"OPTIONS\n"
-"    -w FILE|-          Write to FILE, or to standard output with '-'.\n"
-"    --rx, --tx, --both Which way of PORT (default: both).\n"
-"    --drops            Dropped frames instead, each with its reason.\n"
-"    --reason NAME      With --drops: of this reason only (yardctl stats\n"
-"                       drops --all lists them).\n"
-"    --network N        With --drops: of frames of network N only.\n"
-"    --filter BPF       A libpcap (tcpdump) filter expression, run in the\n"
-"                       dataplane's workers; one that does not compile is\n"
-"                       refused with libpcap's message.\n"
-"    -c, --count COUNT  Stop after COUNT packets.\n"
-"    --duration S       Stop after S seconds.\n"
-"    --ring N           Records each worker may queue (power of 2, 16 to\n"
-"                       65536; default 1024).\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl capture vm1-eth0 -w - | tshark -r -\n"
-"    yardctl capture uplink --rx --filter 'udp port 4789' -c 100 -w vx.pcapng\n"
-"    yardctl capture --drops --reason unknown-vlan --duration 10 -w drops.pcapng\n",
-	  YC_OPT_RAW, yc_cmd_capture },
-	{ "trace", "trace [PORT] [-c N] [--filter BPF] [--duration S]",
-	  "follow the next packets through the live dataplane, node by node",
-"DESCRIPTION\n"
-"    Marks the next N packets (10 by default) that enter port PORT (any\n"
-"    port when none is given) and match the filter, and prints one line for\n"
-"    each as it leaves the dataplane: its length, MACs and VLAN as\n"
-"    received, every node it went through with what the node decided\n"
-"    (network, FDB hit and port, flood), and where it went: out of a port,\n"
-"    or dropped by a node for a reason. A flooded frame prints one line per\n"
-"    port it left by. The same lines as yard-replay --trace:\n"
-"\n"
-"    #1 in=h1 len=98 02:00:00:00:c1:01 > 46:2e:e5:8b:32:b0 vlan=-: port-rx\n"
-"       > eth-input (network blue) > l2-input (fdb-hit h2) > port-tx => out h2\n"
-"\n"
-"    Tracing costs nothing while no trace runs; while one does, every node\n"
-"    records the path of every packet. Stops after N packets, S seconds or\n"
-"    Ctrl-C.\n"
-"\n"
-"OPTIONS\n"
-"    -c, --count N   Packets to follow (1 to 10000; default 10).\n"
-"    --filter BPF    Only packets that match a libpcap (tcpdump) filter.\n"
-"    --duration S    Give up after S seconds.\n"
-"\n"
-"EXAMPLES\n"
-"    yardctl trace vm1-eth0 -c 3 --filter icmp\n",
-	  YC_OPT_RAW, yc_cmd_trace },
-	{ "status", "status",
-	  "print the state of yardd, its store and the dataplane link",
-"DESCRIPTION\n"
-"    Prints yardd's version and socket, its store (path, generation, object\n"
-"    count) and whether yard-dp is connected, with its resync count.\n",
-	  0, yc_cmd_status },
-	{ "completion", "completion bash",
-	  "print the bash completion script",
-"DESCRIPTION\n"
-"    Completes commands, kinds, options, keys, and the names of objects,\n"
-"    which it asks yardd for (yardctl --json list KIND). Packages install\n"
-"    it as /usr/share/bash-completion/completions/yardctl; otherwise load\n"
-"    it in the current shell with:\n"
-"        source <(yardctl completion bash)\n",
-	  0, yc_cmd_completion },
-	{ "help", "help [COMMAND]",
-	  "print the manual, or one command's page",
-"DESCRIPTION\n"
-"    The same as 'yardctl --help' and 'yardctl COMMAND --help'.\n",
-	  0, yc_cmd_help },
-	{ NULL, NULL, NULL, NULL, 0, NULL },
-};
 
 static const struct yc_cmd *
 yc_cmd_find(const char *name)

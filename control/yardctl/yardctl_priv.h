@@ -35,7 +35,83 @@
  */
 const struct topo_kind_info *yc_kind_parse(const char *s);
 
-struct yc;
+struct rpc_client;
+
+/* The command line as yardctl.c parsed it, shared by the command files. */
+struct yc {
+	const char *socket;
+	bool json;
+	struct rpc_client *client;	/* Connected on the first request. */
+};
+
+/* Options a command takes besides the global ones. */
+enum {
+	YC_OPT_FILE = 1 << 0,
+	YC_OPT_DRY_RUN = 1 << 1,
+	YC_OPT_FORMAT = 1 << 2,
+	YC_OPT_ALL = 1 << 3,
+	YC_OPT_ROUTER = 1 << 4,
+	YC_OPT_TOP = 1 << 5,
+	/* The command parses its own options: they come in pos[]. */
+	YC_OPT_RAW = 1 << 6,
+};
+
+struct yc_args {
+	const char *file;
+	const char *format;
+	const char *router;
+	const char *interval, *iterations;
+	bool dry_run, all, batch, nodes;
+	int npos;
+	char **pos;
+};
+
+struct yc_cmd {
+	const char *name;
+	const char *synopsis;	/* One line, after "yardctl [global] ". */
+	const char *brief;	/* One line: what it does. */
+	const char *text;	/* The rest of its manual page. */
+	unsigned int opts;
+	int (*run)(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+};
+
+/* yardctl.c: the commands of the table (yardctl_cmds.c). */
+int yc_cmd_apply(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_export(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_list(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_named(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_write(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_stats(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_top(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_fdb(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_capture(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_trace(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_status(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_completion(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_vm(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_port(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_help(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+
+/* The commands, ended by one without a name (yardctl_cmds.c). */
+extern const struct yc_cmd yc_cmds[];
+
+/* yardctl.c: what the command files share. */
+int yc_usage(const struct yc_cmd *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int yc_done(json_t *res, int rc);
+void yc_json_print(json_t *v);
+int yc_status_exit(const char *status);
+int yc_kind_call(struct yc *y, const struct topo_kind_info *k, const char *verb,
+		 json_t *params, json_t **res);
+int yc_cmd_view(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_object_from_pairs(struct yc *y, const struct yc_cmd *cmd,
+			 const struct topo_kind_info *k, struct yc_args *a,
+			 json_t **out);
+
+/* yardctl_route.c, yardctl_flow.c: commands of the table. */
+int yc_cmd_router(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_route(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
+int yc_cmd_flow(struct yc *y, const struct yc_cmd *cmd, struct yc_args *a);
 
 /**
  * Call `method` of yardd (params stolen); on failure say why on stderr.
